@@ -1,0 +1,124 @@
+//! Deliberately faulty engines, built only with the `test-engines` feature, so that the
+//! tests can show the harness catches what it claims to catch. Each wraps wasmi and breaks
+//! one thing at the first invocation.
+
+use oracle::{FinalState, Observe, Outcome, Step, Value};
+
+use crate::{Engine, EngineInfo, Instance, Instantiation, Limits, Wasmi};
+
+/// What a test engine breaks.
+#[derive(Clone, Copy, Debug)]
+enum Fault {
+    /// Flips the lowest bit of the first integer result of every call.
+    WrongValue,
+    /// Aborts the process at the first call.
+    Abort,
+    /// Raises SIGSEGV at the first call.
+    Segfault,
+    /// Allocates without bound at the first call (the worker's memory limit stops it).
+    Oom,
+    /// Sleeps forever at the first call (the wall-clock limit stops it).
+    Hang,
+    /// Rejects every module.
+    Reject,
+    /// Grants memory only up to 2 pages (a legal, but different, resource limit).
+    SmallMemory,
+}
+
+const FAULTS: [(&str, Fault); 7] = [
+    ("test-wrong-value", Fault::WrongValue),
+    ("test-abort", Fault::Abort),
+    ("test-segfault", Fault::Segfault),
+    ("test-oom", Fault::Oom),
+    ("test-hang", Fault::Hang),
+    ("test-reject", Fault::Reject),
+    ("test-small-memory", Fault::SmallMemory),
+];
+
+struct Faulty {
+    name: &'static str,
+    fault: Fault,
+    inner: Wasmi,
+}
+
+/// Every test engine.
+pub fn all() -> Vec<Box<dyn Engine>> {
+    FAULTS
+        .iter()
+        .map(|&(name, fault)| {
+            let inner = Wasmi { memory_cap: matches!(fault, Fault::SmallMemory).then_some(2 * 65536) };
+            Box::new(Faulty { name, fault, inner }) as Box<dyn Engine>
+        })
+        .collect()
+}
+
+impl Engine for Faulty {
+    fn info(&self) -> EngineInfo {
+        let inner = self.inner.info();
+        EngineInfo {
+            name: self.name.into(),
+            version: inner.version,
+            config: format!("TEST ENGINE: wasmi with fault {:?}", self.fault),
+            proposals: inner.proposals,
+        }
+    }
+
+    fn instantiate(&self, module: &[u8], limits: &Limits) -> Instantiation {
+        if let Fault::Reject = self.fault {
+            return Instantiation {
+                step: Step::bare(oracle::InstanceOutcome::Rejected { message: "test engine rejects everything".into() }),
+                instance: None,
+                compile_us: 0,
+            };
+        }
+        let mut inst = self.inner.instantiate(module, limits);
+        inst.instance = inst.instance.map(|inner| Box::new(FaultyInstance { fault: self.fault, inner }) as Box<dyn Instance>);
+        inst
+    }
+}
+
+struct FaultyInstance {
+    fault: Fault,
+    inner: Box<dyn Instance>,
+}
+
+impl Instance for FaultyInstance {
+    fn invoke(&mut self, export: &str, args: &[Value]) -> Step<Outcome> {
+        match self.fault {
+            Fault::Abort => std::process::abort(),
+            Fault::Segfault => {
+                // SAFETY: restoring the default action and raising the signal is the point.
+                unsafe {
+                    libc::signal(libc::SIGSEGV, libc::SIG_DFL);
+                    libc::raise(libc::SIGSEGV);
+                }
+            }
+            Fault::Oom => {
+                let mut hog: Vec<Vec<u8>> = Vec::new();
+                loop {
+                    hog.push(vec![1u8; 64 << 20]);
+                    std::hint::black_box(&hog);
+                }
+            }
+            Fault::Hang => loop {
+                std::thread::sleep(std::time::Duration::from_secs(3600));
+            },
+            _ => {}
+        }
+        let mut step = self.inner.invoke(export, args);
+        if let (Fault::WrongValue, Outcome::Return { values }) = (self.fault, &mut step.outcome) {
+            if let Some(v) = values.iter_mut().find(|v| matches!(v, Value::I32(_) | Value::I64(_))) {
+                *v = match *v {
+                    Value::I32(x) => Value::I32(x ^ 1),
+                    Value::I64(x) => Value::I64(x ^ 1),
+                    other => other,
+                };
+            }
+        }
+        step
+    }
+
+    fn final_state(&mut self, observe: &Observe) -> FinalState {
+        self.inner.final_state(observe)
+    }
+}

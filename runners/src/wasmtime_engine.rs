@@ -1,0 +1,383 @@
+//! Wasmtime 48, in three configurations: Cranelift (optimising), Winch (baseline) and the
+//! Pulley interpreter. Everything Wasmtime-specific stays in this file.
+
+use std::sync::OnceLock;
+use std::time::Instant;
+
+use oracle::{
+    FinalState, GlobalState, HeapType, HostCall, InstanceOutcome, Observe, Outcome, Proposal, RefValue,
+    ResourceKind, Step, TableState, TrapKind, Value,
+};
+use wasmtime::{
+    AsContext, AsContextMut, Config, Extern, ExternRef, Func, FuncType, Global, GlobalType, Linker, Memory,
+    MemoryType, Module, Mutability, OptLevel, Ref, RefType, ResourceLimiter, Store, Strategy, Table, TableType,
+    Trap, V128, Val, ValType,
+};
+
+use crate::host::{self, HostLog};
+use crate::inspect::features_of;
+use crate::{Engine, EngineInfo, Instance, Instantiation, Limits, micros};
+
+/// Which of Wasmtime's compilers runs the code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WasmtimeStrategy {
+    /// Cranelift, the optimising compiler.
+    Cranelift,
+    /// Winch, the baseline compiler.
+    Winch,
+    /// Cranelift targeting the Pulley interpreter's bytecode.
+    Pulley,
+}
+
+/// Wasmtime with one strategy.
+pub struct Wasmtime {
+    strategy: WasmtimeStrategy,
+    engine: OnceLock<Result<wasmtime::Engine, String>>,
+}
+
+const VERSION: &str = "48.0.8";
+
+impl Wasmtime {
+    /// Wasmtime using this strategy.
+    pub fn new(strategy: WasmtimeStrategy) -> Wasmtime {
+        Wasmtime { strategy, engine: OnceLock::new() }
+    }
+
+    fn proposals(&self) -> Vec<Proposal> {
+        use Proposal::*;
+        let mut p = Proposal::WASM2.to_vec();
+        match self.strategy {
+            WasmtimeStrategy::Cranelift => p.extend([
+                RelaxedSimd, TailCall, MultiMemory, Memory64, ExtendedConst, FunctionReferences, Gc, Exceptions,
+                Threads, CustomPageSizes, WideArithmetic,
+            ]),
+            // Winch: no typed function references, GC, tail calls, exceptions, relaxed SIMD.
+            WasmtimeStrategy::Winch => p.extend([MultiMemory, Memory64, ExtendedConst, Threads]),
+            // Pulley: no atomics.
+            WasmtimeStrategy::Pulley => p.extend([
+                RelaxedSimd, TailCall, MultiMemory, Memory64, ExtendedConst, FunctionReferences, Gc, Exceptions,
+                CustomPageSizes, WideArithmetic,
+            ]),
+        }
+        p
+    }
+
+    fn wasm_features(&self) -> wasmparser::WasmFeatures {
+        let mut features = features_of(&self.proposals());
+        if self.strategy == WasmtimeStrategy::Winch {
+            // Winch compiles no GC types at all, not even `externref`.
+            features.remove(wasmparser::WasmFeatures::GC_TYPES);
+        }
+        features
+    }
+
+    fn config(&self) -> Result<Config, String> {
+        let mut c = Config::new();
+        c.consume_fuel(true);
+        c.wasm_features(wasmparser::WasmFeatures::all(), false);
+        c.wasm_features(self.wasm_features(), true);
+        match self.strategy {
+            WasmtimeStrategy::Cranelift => {
+                c.strategy(Strategy::Cranelift).cranelift_opt_level(OptLevel::Speed);
+            }
+            WasmtimeStrategy::Winch => {
+                c.strategy(Strategy::Winch);
+            }
+            WasmtimeStrategy::Pulley => {
+                c.strategy(Strategy::Cranelift).target("pulley64").map_err(|e| e.to_string())?;
+            }
+        }
+        Ok(c)
+    }
+
+    fn engine(&self) -> Result<&wasmtime::Engine, String> {
+        self.engine
+            .get_or_init(|| {
+                let c = self.config()?;
+                wasmtime::Engine::new(&c).map_err(|e| format!("{e:#}"))
+            })
+            .as_ref()
+            .map_err(|e| e.clone())
+    }
+}
+
+impl Engine for Wasmtime {
+    fn info(&self) -> EngineInfo {
+        let (name, config) = match self.strategy {
+            WasmtimeStrategy::Cranelift => ("wasmtime-cranelift", "Cranelift, opt-level speed, fuel"),
+            WasmtimeStrategy::Winch => ("wasmtime-winch", "Winch baseline compiler, fuel"),
+            WasmtimeStrategy::Pulley => ("wasmtime-pulley", "Pulley interpreter (target pulley64), fuel"),
+        };
+        EngineInfo { name: name.into(), version: VERSION.into(), config: config.into(), proposals: self.proposals() }
+    }
+
+    fn features(&self) -> wasmparser::WasmFeatures {
+        self.wasm_features()
+    }
+
+    fn instantiate(&self, module: &[u8], limits: &Limits) -> Instantiation {
+        let engine = match self.engine() {
+            Ok(e) => e,
+            Err(e) => {
+                return Instantiation {
+                    step: Step::bare(InstanceOutcome::Crash { message: format!("engine set-up failed: {e}") }),
+                    instance: None,
+                    compile_us: 0,
+                };
+            }
+        };
+        let t = Instant::now();
+        let compiled = Module::new(engine, module);
+        let compile_us = micros(t);
+        let compiled = match compiled {
+            Ok(m) => m,
+            Err(e) => {
+                return Instantiation {
+                    step: Step::bare(InstanceOutcome::Rejected { message: format!("{e:#}") }),
+                    instance: None,
+                    compile_us,
+                };
+            }
+        };
+        let mut store = Store::new(engine, State { log: HostLog::new(limits.max_memory, limits.max_table) });
+        store.limiter(|s| s as &mut dyn ResourceLimiter);
+        store.data_mut().log.creating = true;
+        let linked = spectest(&mut store).and_then(|linker| {
+            let _ = store.set_fuel(limits.fuel);
+            linker.instantiate(&mut store, &compiled)
+        });
+        store.data_mut().log.creating = false;
+        let (host_calls, resources) = store.data_mut().log.take();
+        let (outcome, instance) = match linked {
+            Ok(instance) => (InstanceOutcome::Instantiated, Some(instance)),
+            Err(e) => (instance_error(&e, limits.fuel), None),
+        };
+        Instantiation {
+            step: Step { outcome, host_calls, resources },
+            instance: instance.map(|instance| Box::new(Live { store, instance, fuel: limits.fuel }) as Box<dyn Instance>),
+            compile_us,
+        }
+    }
+}
+
+struct State {
+    log: HostLog,
+}
+
+impl ResourceLimiter for State {
+    fn memory_growing(&mut self, current: usize, desired: usize, maximum: Option<usize>) -> wasmtime::Result<bool> {
+        Ok(self.log.growing(ResourceKind::Memory, current, desired, maximum))
+    }
+    fn memory_grow_failed(&mut self, _error: wasmtime::Error) -> wasmtime::Result<()> {
+        self.log.grow_failed();
+        Ok(())
+    }
+    fn table_growing(&mut self, current: usize, desired: usize, maximum: Option<usize>) -> wasmtime::Result<bool> {
+        Ok(self.log.growing(ResourceKind::Table, current, desired, maximum))
+    }
+    fn table_grow_failed(&mut self, _error: wasmtime::Error) -> wasmtime::Result<()> {
+        self.log.grow_failed();
+        Ok(())
+    }
+}
+
+fn val_type(t: oracle::ValType) -> ValType {
+    match t {
+        oracle::ValType::I32 => ValType::I32,
+        oracle::ValType::I64 => ValType::I64,
+        oracle::ValType::F32 => ValType::F32,
+        oracle::ValType::F64 => ValType::F64,
+        oracle::ValType::V128 => ValType::V128,
+        oracle::ValType::Ref(_) => ValType::FUNCREF,
+    }
+}
+
+/// The `spectest` module (see [`host`]).
+fn spectest(store: &mut Store<State>) -> wasmtime::Result<Linker<State>> {
+    let engine = store.engine().clone();
+    let mut linker: Linker<State> = Linker::new(&engine);
+    for (name, params) in host::FUNCS {
+        let ty = FuncType::new(&engine, params.iter().map(|t| val_type(*t)), []);
+        linker.func_new("spectest", name, ty, move |mut caller, args, _results| {
+            let args = args.iter().map(|v| from_val(&mut caller, v)).collect();
+            caller.data_mut().log.calls.push(HostCall { func: name.to_string(), args });
+            Ok(())
+        })?;
+    }
+    let globals = [
+        ("global_i32", ValType::I32, Val::I32(host::GLOBAL_INT as i32)),
+        ("global_i64", ValType::I64, Val::I64(host::GLOBAL_INT as i64)),
+        ("global_f32", ValType::F32, Val::F32(host::GLOBAL_F32_BITS)),
+        ("global_f64", ValType::F64, Val::F64(host::GLOBAL_F64_BITS)),
+    ];
+    for (name, ty, val) in globals {
+        let g = Global::new(&mut *store, GlobalType::new(ty, Mutability::Const), val)?;
+        linker.define(&*store, "spectest", name, g)?;
+    }
+    let (tmin, tmax) = host::TABLE_LIMITS;
+    let table = Table::new(&mut *store, TableType::new(RefType::FUNCREF, tmin, Some(tmax)), Ref::Func(None))?;
+    linker.define(&*store, "spectest", "table", table)?;
+    let (mmin, mmax) = host::MEMORY_LIMITS;
+    let memory = Memory::new(&mut *store, MemoryType::new(mmin, Some(mmax)))?;
+    linker.define(&*store, "spectest", "memory", memory)?;
+    Ok(linker)
+}
+
+fn trap_kind(trap: Trap) -> Result<TrapKind, Outcome> {
+    Ok(match trap {
+        Trap::StackOverflow => return Err(Outcome::Exhaustion { message: trap.to_string() }),
+        Trap::OutOfFuel | Trap::Interrupt => return Err(Outcome::Timeout { message: trap.to_string() }),
+        Trap::MemoryOutOfBounds => TrapKind::OutOfBoundsMemoryAccess,
+        Trap::HeapMisaligned => TrapKind::UnalignedAtomic,
+        Trap::TableOutOfBounds => TrapKind::OutOfBoundsTableAccess,
+        Trap::IndirectCallToNull => TrapKind::UninitializedElement,
+        Trap::BadSignature => TrapKind::IndirectCallTypeMismatch,
+        Trap::IntegerOverflow => TrapKind::IntegerOverflow,
+        Trap::IntegerDivisionByZero => TrapKind::IntegerDivideByZero,
+        Trap::BadConversionToInteger => TrapKind::InvalidConversionToInteger,
+        Trap::UnreachableCodeReached => TrapKind::Unreachable,
+        Trap::NullReference => TrapKind::NullReference,
+        Trap::ArrayOutOfBounds => TrapKind::OutOfBoundsArrayAccess,
+        Trap::CastFailure => TrapKind::CastFailure,
+        other => TrapKind::Other(other.to_string()),
+    })
+}
+
+/// Maps an error from a call to an outcome.
+fn call_error(e: &wasmtime::Error, fuel: u64) -> Outcome {
+    match e.downcast_ref::<Trap>() {
+        Some(&trap) => match trap_kind(trap) {
+            Ok(kind) => Outcome::Trap { kind, message: format!("{e:#}") },
+            Err(Outcome::Timeout { .. }) => Outcome::Timeout { message: format!("fuel limit of {fuel} exhausted") },
+            Err(other) => other,
+        },
+        None if e.is::<wasmtime::ThrownException>() => {
+            Outcome::Trap { kind: TrapKind::UncaughtException, message: format!("{e:#}") }
+        }
+        None => Outcome::Error { message: format!("{e:#}") },
+    }
+}
+
+fn instance_error(e: &wasmtime::Error, fuel: u64) -> InstanceOutcome {
+    match call_error(e, fuel) {
+        Outcome::Trap { kind, message } => InstanceOutcome::Trap { kind, message },
+        Outcome::Exhaustion { message } => InstanceOutcome::Exhaustion { message },
+        Outcome::Timeout { message } => InstanceOutcome::Timeout { message },
+        // Anything else failed while resolving imports: unknown import, type mismatch.
+        _ => InstanceOutcome::Unlinkable { message: format!("{e:#}") },
+    }
+}
+
+fn from_val(mut store: impl AsContextMut, v: &Val) -> Value {
+    let nn = |present: bool, h: HeapType| Value::Ref(if present { RefValue::NonNull(h) } else { RefValue::Null(h) });
+    match v {
+        Val::I32(x) => Value::I32(*x as u32),
+        Val::I64(x) => Value::I64(*x as u64),
+        Val::F32(b) => Value::F32(*b),
+        Val::F64(b) => Value::F64(*b),
+        Val::V128(x) => Value::V128(x.as_u128()),
+        Val::FuncRef(f) => nn(f.is_some(), HeapType::Func),
+        Val::ExternRef(None) => Value::Ref(RefValue::Null(HeapType::Extern)),
+        Val::ExternRef(Some(r)) => {
+            let ctx = store.as_context_mut();
+            match r.data(ctx).ok().flatten().and_then(|d| d.downcast_ref::<u32>()) {
+                Some(n) => Value::Ref(RefValue::Extern(*n)),
+                None => Value::Ref(RefValue::NonNull(HeapType::Extern)),
+            }
+        }
+        Val::AnyRef(a) => nn(a.is_some(), HeapType::Any),
+        Val::ExnRef(e) => nn(e.is_some(), HeapType::Exn),
+        Val::ContRef(c) => nn(c.is_some(), HeapType::Any),
+    }
+}
+
+fn to_val(store: &mut Store<State>, v: &Value, ty: &ValType) -> Result<Val, String> {
+    Ok(match (v, ty) {
+        (Value::I32(x), ValType::I32) => Val::I32(*x as i32),
+        (Value::I64(x), ValType::I64) => Val::I64(*x as i64),
+        (Value::F32(b), ValType::F32) => Val::F32(*b),
+        (Value::F64(b), ValType::F64) => Val::F64(*b),
+        (Value::V128(x), ValType::V128) => Val::V128(V128::from(*x)),
+        (Value::Ref(RefValue::Null(_)), ValType::Ref(r)) if r.is_nullable() => Val::null_ref(r.heap_type()),
+        (Value::Ref(RefValue::Extern(n)), ValType::Ref(r)) if r.heap_type().is_extern() => {
+            let r = ExternRef::new(&mut *store, *n).map_err(|e| e.to_string())?;
+            Val::ExternRef(Some(r))
+        }
+        _ => return Err(format!("cannot pass {v} as a {ty} argument")),
+    })
+}
+
+struct Live {
+    store: Store<State>,
+    instance: wasmtime::Instance,
+    fuel: u64,
+}
+
+impl Live {
+    fn call(&mut self, func: Func, args: &[Value]) -> Outcome {
+        let ty = func.ty(&self.store);
+        let params: Vec<ValType> = ty.params().collect();
+        if params.len() != args.len() {
+            return Outcome::Error { message: format!("expected {} arguments, got {}", params.len(), args.len()) };
+        }
+        let mut vals = Vec::with_capacity(args.len());
+        for (a, t) in args.iter().zip(&params) {
+            match to_val(&mut self.store, a, t) {
+                Ok(v) => vals.push(v),
+                Err(message) => return Outcome::Error { message },
+            }
+        }
+        let mut results = vec![Val::I32(0); ty.results().len()];
+        let _ = self.store.set_fuel(self.fuel);
+        match func.call(&mut self.store, &vals, &mut results) {
+            Ok(()) => Outcome::Return { values: results.iter().map(|v| from_val(&mut self.store, v)).collect() },
+            Err(e) => call_error(&e, self.fuel),
+        }
+    }
+}
+
+impl Instance for Live {
+    fn invoke(&mut self, export: &str, args: &[Value]) -> Step<Outcome> {
+        let outcome = match self.instance.get_func(&mut self.store, export) {
+            Some(f) => self.call(f, args),
+            None => Outcome::Error { message: format!("no exported function `{export}`") },
+        };
+        let (host_calls, resources) = self.store.data_mut().log.take();
+        Step { outcome, host_calls, resources }
+    }
+
+    fn final_state(&mut self, observe: &Observe) -> FinalState {
+        let exports: Vec<(String, Extern)> = self
+            .instance
+            .exports(&mut self.store)
+            .map(|e| (e.name().to_string(), e.into_extern()))
+            .collect();
+        let mut state = FinalState::default();
+        for (name, ext) in exports {
+            match ext {
+                Extern::Global(g) if observe.globals => {
+                    let v = g.get(&mut self.store);
+                    let value = from_val(&mut self.store, &v);
+                    state.globals.push(GlobalState { name, value });
+                }
+                Extern::Memory(m) if observe.memories => {
+                    state.memories.push(crate::memory_state(&name, m.data(&self.store)));
+                }
+                Extern::SharedMemory(m) if observe.memories => {
+                    // Single-threaded here: nothing else writes to it while it is copied.
+                    let bytes: Vec<u8> = m.data().iter().map(|c| unsafe { *c.get() }).collect();
+                    state.memories.push(crate::memory_state(&name, &bytes));
+                }
+                Extern::Table(t) if observe.tables => {
+                    let size = t.size(&self.store);
+                    let slots: Vec<bool> =
+                        (0..size).map(|i| t.get(&mut self.store, i).is_some_and(|r| !r.is_null())).collect();
+                    state.tables.push(TableState::from_slots(name, slots));
+                }
+                _ => {}
+            }
+        }
+        let _ = self.store.as_context();
+        state
+    }
+}

@@ -1,0 +1,409 @@
+//! Process isolation: every engine runs in a worker process of the `harness` binary.
+//!
+//! Protocol: the parent writes one JSON [`Request`] to the worker's standard input and
+//! closes it; the worker writes one JSON [`Event`](crate::Event) per line to its standard
+//! output as each step ends, then exits. The parent gives each step a wall-clock limit and
+//! kills the worker when it runs out. When the worker dies (signal, abort, out of memory),
+//! the step it was in becomes a `crash` outcome carrying the signal and the end of its
+//! standard error; the steps before it keep their results.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::Arc;
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+use oracle::{FinalState, InstanceOutcome, Observation, Outcome, Plan, Step, Timings};
+use serde::{Deserialize, Serialize};
+
+use crate::inspect::{Support, support_features};
+use crate::{Engine, Event, Limits, run_plan};
+
+/// What a worker is asked to do.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Request {
+    /// The engine's name.
+    pub engine: String,
+    /// Path of the module's binary.
+    pub module: PathBuf,
+    /// The plan.
+    pub plan: Plan,
+    /// The limits.
+    pub limits: Limits,
+    /// Where to write the contents of exported memories, if anywhere.
+    pub dump_dir: Option<PathBuf>,
+}
+
+/// The final event as the worker sends it: memory contents go to files.
+#[derive(Serialize, Deserialize)]
+struct Dumps {
+    event: String,
+    dumps: Vec<Option<PathBuf>>,
+}
+
+/// How to start a worker: the `harness` binary and the arguments of its worker subcommand.
+#[derive(Clone, Debug)]
+pub struct WorkerCommand {
+    /// The program.
+    pub program: PathBuf,
+    /// Its arguments.
+    pub args: Vec<String>,
+}
+
+/// A worker failed before it could serve.
+#[derive(Debug, thiserror::Error)]
+pub enum WorkerError {
+    /// The request could not be read.
+    #[error("bad request: {0}")]
+    Request(String),
+    /// No engine by that name.
+    #[error("no engine named `{0}`")]
+    Engine(String),
+    /// The module file could not be read.
+    #[error("cannot read {0}: {1}")]
+    Module(PathBuf, std::io::Error),
+    /// Writing to the parent failed.
+    #[error("cannot write to the parent: {0}")]
+    Write(std::io::Error),
+}
+
+fn limit_self(bytes: u64) {
+    // The data segment, not the address space: Wasmtime reserves large inaccessible regions
+    // for its memories, which RLIMIT_DATA does not count until they are made writable.
+    let data = libc::rlimit { rlim_cur: bytes, rlim_max: bytes };
+    let core = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+    // SAFETY: setrlimit only reads the structs passed by reference.
+    unsafe {
+        libc::setrlimit(libc::RLIMIT_DATA, &data);
+        libc::setrlimit(libc::RLIMIT_CORE, &core);
+    }
+}
+
+/// The worker's side: reads a request from `input`, runs it, writes events to `output`.
+pub fn serve(input: impl Read, mut output: impl Write) -> Result<(), WorkerError> {
+    let req: Request = serde_json::from_reader(input).map_err(|e| WorkerError::Request(e.to_string()))?;
+    let engine = crate::by_name(&req.engine).ok_or_else(|| WorkerError::Engine(req.engine.clone()))?;
+    let module = std::fs::read(&req.module).map_err(|e| WorkerError::Module(req.module.clone(), e))?;
+    limit_self(req.limits.worker_memory);
+    let mut failure = None;
+    run_plan(engine.as_ref(), &module, &req.plan, &req.limits, &mut |event| {
+        if failure.is_some() {
+            return;
+        }
+        let mut line = match &event {
+            Event::Final { state: Some(state) } => {
+                let dumps = write_dumps(state, &req);
+                let mut v = serde_json::to_value(&event).unwrap_or_default();
+                v["dumps"] = serde_json::to_value(dumps).unwrap_or_default();
+                v.to_string()
+            }
+            _ => serde_json::to_string(&event).unwrap_or_default(),
+        };
+        line.push('\n');
+        if let Err(e) = output.write_all(line.as_bytes()).and_then(|_| output.flush()) {
+            failure = Some(WorkerError::Write(e));
+        }
+    });
+    failure.map_or(Ok(()), Err)
+}
+
+fn write_dumps(state: &FinalState, req: &Request) -> Vec<Option<PathBuf>> {
+    let Some(dir) = &req.dump_dir else { return vec![None; state.memories.len()] };
+    state
+        .memories
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let path = dir.join(format!("{}-{i}.mem", req.engine));
+            let bytes = m.contents.as_deref()?;
+            std::fs::write(&path, bytes.as_slice()).ok().map(|_| path)
+        })
+        .collect()
+}
+
+/// Builds an [`Observation`] from events, and from how the events stopped.
+pub struct Collector {
+    engine: String,
+    instantiation: Option<Step<InstanceOutcome>>,
+    invocations: Vec<Step<Outcome>>,
+    final_state: Option<FinalState>,
+    finished: bool,
+    timings: Timings,
+}
+
+impl Collector {
+    /// An empty collector for an engine.
+    pub fn new(engine: String) -> Collector {
+        Collector {
+            engine,
+            instantiation: None,
+            invocations: Vec::new(),
+            final_state: None,
+            finished: false,
+            timings: Timings::default(),
+        }
+    }
+
+    /// Takes one event.
+    pub fn push(&mut self, event: Event) {
+        match event {
+            Event::Started => {}
+            Event::Instantiated { step, compile_us, instantiate_us } => {
+                self.instantiation = Some(step);
+                self.timings.compile_us = compile_us;
+                self.timings.instantiate_us = instantiate_us;
+            }
+            Event::Invoked { step, us } => {
+                self.invocations.push(step);
+                self.timings.invoke_us += us;
+            }
+            Event::Final { state } => {
+                self.final_state = state;
+                self.finished = true;
+            }
+        }
+    }
+
+    /// Whether the final event arrived.
+    pub fn finished(&self) -> bool {
+        self.finished
+    }
+
+    /// Records that the run stopped early: the step in progress gets this outcome.
+    fn stop(&mut self, crash: bool, message: String, plan_len: usize) {
+        if self.finished {
+            return;
+        }
+        match &self.instantiation {
+            None => {
+                self.instantiation = Some(Step::bare(if crash {
+                    InstanceOutcome::Crash { message }
+                } else {
+                    InstanceOutcome::Timeout { message }
+                }));
+            }
+            Some(s) if s.outcome == InstanceOutcome::Instantiated && self.invocations.len() < plan_len => {
+                self.invocations.push(Step::bare(if crash {
+                    Outcome::Crash { message }
+                } else {
+                    Outcome::Timeout { message }
+                }));
+            }
+            // Died while reading the final state: there is none, and the comparison says so.
+            _ => {}
+        }
+        self.finished = true;
+    }
+
+    /// The observation.
+    pub fn finish(self, total: Option<Duration>) -> Observation {
+        let mut timings = self.timings;
+        timings.total_us = total.map_or(0, |d| d.as_micros() as u64);
+        Observation {
+            engine: self.engine,
+            instantiation: self.instantiation.unwrap_or_else(|| {
+                Step::bare(InstanceOutcome::Crash { message: "the engine reported nothing".into() })
+            }),
+            invocations: self.invocations,
+            final_state: self.final_state,
+            timings,
+        }
+    }
+}
+
+fn describe(status: Option<ExitStatus>) -> String {
+    use std::os::unix::process::ExitStatusExt;
+    match status {
+        Some(s) => match (s.code(), s.signal()) {
+            (_, Some(sig)) => {
+                let name = match sig {
+                    libc::SIGSEGV => "SIGSEGV",
+                    libc::SIGABRT => "SIGABRT",
+                    libc::SIGBUS => "SIGBUS",
+                    libc::SIGILL => "SIGILL",
+                    libc::SIGFPE => "SIGFPE",
+                    libc::SIGKILL => "SIGKILL (killed, perhaps for memory)",
+                    _ => "signal",
+                };
+                format!("worker killed by signal {sig} ({name})")
+            }
+            (Some(code), _) => format!("worker exited with status {code}"),
+            (None, None) => "worker ended".into(),
+        },
+        None => "worker status unknown".into(),
+    }
+}
+
+fn tail(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    let start = lines.len().saturating_sub(4);
+    lines[start..].join(" | ")
+}
+
+/// Observes one engine in a worker process.
+pub fn observe(
+    cmd: &WorkerCommand,
+    engine: &dyn Engine,
+    module: &[u8],
+    module_path: &Path,
+    plan: &Plan,
+    limits: &Limits,
+    dump_dir: Option<&Path>,
+) -> Observation {
+    let info = engine.info();
+    let start = Instant::now();
+    if let Support::Unsupported(proposals, message) = support_features(module, engine.features(), &info.proposals) {
+        let mut c = Collector::new(info.name);
+        c.instantiation = Some(Step::bare(InstanceOutcome::Unsupported { message, proposals }));
+        c.finished = true;
+        return c.finish(None);
+    }
+    let request = Request {
+        engine: info.name.clone(),
+        module: module_path.to_path_buf(),
+        plan: plan.clone(),
+        limits: limits.clone(),
+        dump_dir: dump_dir.map(Path::to_path_buf),
+    };
+    let mut collector = Collector::new(info.name);
+    match spawn(cmd, &request) {
+        Ok(child) => drive(child, &mut collector, plan.invocations.len(), limits),
+        Err(e) => collector.stop(true, format!("cannot start the worker: {e}"), plan.invocations.len()),
+    }
+    collector.finish(Some(start.elapsed()))
+}
+
+fn spawn(cmd: &WorkerCommand, request: &Request) -> std::io::Result<Child> {
+    let mut child = Command::new(&cmd.program)
+        .args(&cmd.args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()?;
+    let body = serde_json::to_vec(request).map_err(std::io::Error::other)?;
+    if let Some(mut stdin) = child.stdin.take() {
+        // A worker that dies at once closes the pipe: that shows up as a crash below.
+        let _ = stdin.write_all(&body);
+    }
+    Ok(child)
+}
+
+fn drive(mut child: Child, collector: &mut Collector, plan_len: usize, limits: &Limits) {
+    let (tx, rx) = mpsc::channel::<Result<Event, String>>();
+    let stdout = child.stdout.take();
+    let reader = std::thread::spawn(move || {
+        let Some(stdout) = stdout else { return };
+        for line in BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            let event = parse_event(&line);
+            if tx.send(event).is_err() {
+                break;
+            }
+        }
+    });
+    let stderr = child.stderr.take();
+    let err_reader = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        if let Some(mut s) = stderr {
+            let _ = s.read_to_end(&mut buf);
+        }
+        if buf.len() > 8192 {
+            buf.drain(..buf.len() - 8192);
+        }
+        buf
+    });
+    let step_limit = Duration::from_millis(limits.step_timeout_ms);
+    loop {
+        match rx.recv_timeout(step_limit) {
+            Ok(Ok(event)) => {
+                collector.push(event);
+                if collector.finished() {
+                    break;
+                }
+            }
+            Ok(Err(bad)) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                collector.stop(true, format!("worker sent an unreadable event: {bad}"), plan_len);
+                break;
+            }
+            Err(RecvTimeoutError::Timeout) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                collector.stop(false, format!("wall-clock limit of {} ms exceeded", limits.step_timeout_ms), plan_len);
+                break;
+            }
+            Err(RecvTimeoutError::Disconnected) => {
+                let status = child.wait().ok();
+                let err = err_reader.join().unwrap_or_default();
+                let stderr = tail(&err);
+                let mut message = describe(status);
+                if !stderr.is_empty() {
+                    message = format!("{message}: {stderr}");
+                }
+                collector.stop(true, message, plan_len);
+                let _ = reader.join();
+                return;
+            }
+        }
+    }
+    // Finished or killed: make sure the process is gone.
+    let deadline = Instant::now() + Duration::from_secs(2);
+    while Instant::now() < deadline {
+        if let Ok(Some(_)) = child.try_wait() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let _ = reader.join();
+    let _ = err_reader.join();
+}
+
+fn parse_event(line: &str) -> Result<Event, String> {
+    let mut event: Event = serde_json::from_str(line).map_err(|e| format!("{e}: {}", &line[..line.len().min(200)]))?;
+    if let Event::Final { state: Some(state) } = &mut event {
+        let dumps: Dumps = serde_json::from_str(line).map_err(|e| e.to_string())?;
+        for (m, path) in state.memories.iter_mut().zip(dumps.dumps) {
+            if let Some(path) = path {
+                if let Ok(bytes) = std::fs::read(&path) {
+                    m.contents = Some(Arc::new(bytes));
+                }
+                let _ = std::fs::remove_file(&path);
+            }
+        }
+    }
+    Ok(event)
+}
+
+/// Observes every engine, each in its own worker, in parallel.
+pub fn observe_all(
+    cmd: &WorkerCommand,
+    engines: &[Box<dyn Engine>],
+    module: &[u8],
+    module_path: &Path,
+    plan: &Plan,
+    limits: &Limits,
+    dump_dir: Option<&Path>,
+) -> Vec<Observation> {
+    std::thread::scope(|s| {
+        let handles: Vec<_> = engines
+            .iter()
+            .map(|e| s.spawn(|| observe(cmd, e.as_ref(), module, module_path, plan, limits, dump_dir)))
+            .collect();
+        handles
+            .into_iter()
+            .zip(engines)
+            .map(|(h, e)| {
+                h.join().unwrap_or_else(|_| {
+                    let mut c = Collector::new(e.info().name);
+                    c.stop(true, "the harness thread observing this engine panicked".into(), 0);
+                    c.finish(None)
+                })
+            })
+            .collect()
+    })
+}
