@@ -1,1 +1,60 @@
-fn main() {}
+//! `harness`: generate tests from the WebAssembly spec, run them on many engines, judge
+//! every engine against what the spec allows. One file per subcommand; glue only.
+
+mod bench;
+mod diff;
+mod engines;
+mod input;
+mod worker;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Exit code for bad usage or an input that cannot be read.
+pub const EXIT_USAGE: u8 = 2;
+
+#[derive(Parser)]
+#[command(
+    name = "harness",
+    version,
+    about = "Differential testing of WebAssembly engines against the spec"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run a module on every engine and report where they disagree.
+    Diff(diff::Args),
+    /// List the engines, their versions, configurations and proposals.
+    Engines(engines::Args),
+    /// Measure the harness (see BENCHMARKS.md).
+    Bench(bench::Args),
+    /// Serve one engine run in an isolated process (used by the harness itself).
+    #[command(hide = true)]
+    Worker,
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_env("HARNESS_LOG"))
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Diff(args) => diff::run(args),
+        Command::Engines(args) => engines::run(args),
+        Command::Bench(args) => bench::run(args),
+        Command::Worker => worker::run(),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
+}

@@ -169,8 +169,12 @@ fn nans_agree(a: Option<NanClass>, b: Option<NanClass>, what: &str) -> Agreement
     use NanClass::*;
     match (a, b) {
         (Some(Signalling), _) | (_, Some(Signalling)) | (None, _) | (_, None) => Agreement::Differ,
-        (Some(Canonical), Some(Canonical)) => Agreement::Legal(format!("{what}: canonical NaNs differ only in sign, which the spec leaves free")),
-        (Some(Arithmetic), Some(Arithmetic)) => Agreement::Legal(format!("{what}: arithmetic NaNs with different sign or payload, which the spec allows")),
+        (Some(Canonical), Some(Canonical)) => Agreement::Legal(format!(
+            "{what}: canonical NaNs differ only in sign, which the spec leaves free"
+        )),
+        (Some(Arithmetic), Some(Arithmetic)) => Agreement::Legal(format!(
+            "{what}: arithmetic NaNs with different sign or payload, which the spec allows"
+        )),
         _ => Agreement::Legal(format!(
             "{what}: a canonical and a non-canonical arithmetic NaN; legal only if an operand NaN was non-canonical (the reference interpreter decides)"
         )),
@@ -183,8 +187,12 @@ pub fn values_agree(a: &Value, b: &Value, ctx: &CompareContext) -> Agreement {
         return Agreement::Same;
     }
     let verdict = match (a, b) {
-        (Value::F32(x), Value::F32(y)) => nans_agree(NanClass::of_f32(*x), NanClass::of_f32(*y), "f32"),
-        (Value::F64(x), Value::F64(y)) => nans_agree(NanClass::of_f64(*x), NanClass::of_f64(*y), "f64"),
+        (Value::F32(x), Value::F32(y)) => {
+            nans_agree(NanClass::of_f32(*x), NanClass::of_f32(*y), "f32")
+        }
+        (Value::F64(x), Value::F64(y)) => {
+            nans_agree(NanClass::of_f64(*x), NanClass::of_f64(*y), "f64")
+        }
         (Value::V128(x), Value::V128(y)) => {
             let lanes = |n: u32, width: u32, f: &dyn Fn(u128) -> Option<NanClass>| {
                 let mask = (1u128 << width) - 1;
@@ -192,7 +200,14 @@ pub fn values_agree(a: &Value, b: &Value, ctx: &CompareContext) -> Agreement {
                 for i in 0..n {
                     let (l, r) = ((x >> (width * i)) & mask, (y >> (width * i)) & mask);
                     if l != r {
-                        all = all.and(nans_agree(f(l), f(r), &format!("v128 lane {i} as {}x{n}", if width == 32 { "f32" } else { "f64" })));
+                        all = all.and(nans_agree(
+                            f(l),
+                            f(r),
+                            &format!(
+                                "v128 lane {i} as {}x{n}",
+                                if width == 32 { "f32" } else { "f64" }
+                            ),
+                        ));
                     }
                 }
                 all
@@ -216,7 +231,9 @@ fn value_lists_agree(a: &[Value], b: &[Value], ctx: &CompareContext) -> Agreemen
     if a.len() != b.len() {
         return Agreement::Differ;
     }
-    a.iter().zip(b).fold(Agreement::Same, |acc, (x, y)| acc.and(values_agree(x, y, ctx)))
+    a.iter().zip(b).fold(Agreement::Same, |acc, (x, y)| {
+        acc.and(values_agree(x, y, ctx))
+    })
 }
 
 fn host_calls_agree(a: &[HostCall], b: &[HostCall], ctx: &CompareContext) -> Agreement {
@@ -234,9 +251,15 @@ fn host_calls_agree(a: &[HostCall], b: &[HostCall], ctx: &CompareContext) -> Agr
 
 fn outcomes_agree(a: &Outcome, b: &Outcome, ctx: &CompareContext) -> Agreement {
     match (a, b) {
-        (Outcome::Return { values: x }, Outcome::Return { values: y }) => value_lists_agree(x, y, ctx),
+        (Outcome::Return { values: x }, Outcome::Return { values: y }) => {
+            value_lists_agree(x, y, ctx)
+        }
         (Outcome::Trap { kind: x, .. }, Outcome::Trap { kind: y, .. }) if x.agrees_with(y) => {
-            if x == y { Agreement::Same } else { Agreement::Legal(format!("traps `{x}` and `{y}` name one condition")) }
+            if x == y {
+                Agreement::Same
+            } else {
+                Agreement::Legal(format!("traps `{x}` and `{y}` name one condition"))
+            }
         }
         (Outcome::Error { .. }, Outcome::Error { .. }) => Agreement::Same,
         _ => Agreement::Differ,
@@ -246,9 +269,9 @@ fn outcomes_agree(a: &Outcome, b: &Outcome, ctx: &CompareContext) -> Agreement {
 fn instances_agree(a: &InstanceOutcome, b: &InstanceOutcome) -> Agreement {
     use InstanceOutcome::*;
     match (a, b) {
-        (Instantiated, Instantiated) | (Rejected { .. }, Rejected { .. }) | (Unlinkable { .. }, Unlinkable { .. }) => {
-            Agreement::Same
-        }
+        (Instantiated, Instantiated)
+        | (Rejected { .. }, Rejected { .. })
+        | (Unlinkable { .. }, Unlinkable { .. }) => Agreement::Same,
         (Trap { kind: x, .. }, Trap { kind: y, .. }) if x.agrees_with(y) => Agreement::Same,
         _ => Agreement::Differ,
     }
@@ -259,8 +282,8 @@ pub fn render_outcome(o: &Outcome) -> Vec<String> {
     match o {
         Outcome::Return { values } if values.is_empty() => vec!["returned nothing".into()],
         Outcome::Return { values } => values.iter().map(|v| format!("returned {v}")).collect(),
-        Outcome::Trap { kind, message } => vec![format!("trap: {kind}  [{message}]")],
-        Outcome::Exhaustion { message } => vec![format!("call stack exhausted  [{message}]")],
+        Outcome::Trap { kind, .. } => vec![format!("trap: {kind}")],
+        Outcome::Exhaustion { .. } => vec!["call stack exhausted".into()],
         Outcome::Timeout { message } => vec![format!("timeout: {message}")],
         Outcome::Crash { message } => vec![format!("CRASH: {message}")],
         Outcome::Error { message } => vec![format!("not called: {message}")],
@@ -277,8 +300,8 @@ pub fn render_instance(o: &InstanceOutcome) -> String {
         }
         InstanceOutcome::Rejected { message } => format!("rejected: {message}"),
         InstanceOutcome::Unlinkable { message } => format!("unlinkable: {message}"),
-        InstanceOutcome::Trap { kind, message } => format!("trap during instantiation: {kind}  [{message}]"),
-        InstanceOutcome::Exhaustion { message } => format!("call stack exhausted during instantiation  [{message}]"),
+        InstanceOutcome::Trap { kind, .. } => format!("trap during instantiation: {kind}"),
+        InstanceOutcome::Exhaustion { .. } => "call stack exhausted during instantiation".into(),
         InstanceOutcome::Timeout { message } => format!("timeout during instantiation: {message}"),
         InstanceOutcome::Crash { message } => format!("CRASH during instantiation: {message}"),
     }
@@ -287,7 +310,11 @@ pub fn render_instance(o: &InstanceOutcome) -> String {
 fn render_step_extras<O>(step: &Step<O>, lines: &mut Vec<String>) {
     for c in &step.host_calls {
         let args: Vec<String> = c.args.iter().map(|v| v.to_string()).collect();
-        lines.push(format!("host call spectest.{}({})", c.func, args.join(", ")));
+        lines.push(format!(
+            "host call spectest.{}({})",
+            c.func,
+            args.join(", ")
+        ));
     }
     for r in &step.resources {
         lines.push(format!(
@@ -303,7 +330,10 @@ fn render_step_extras<O>(step: &Step<O>, lines: &mut Vec<String>) {
 /// The first index at which two engines' grow requests were answered differently, if any;
 /// the flag says whether `a` is the one whose grow failed.
 fn resource_split(a: &[ResourceEvent], b: &[ResourceEvent]) -> Option<bool> {
-    a.iter().zip(b).find(|(x, y)| x.granted != y.granted).map(|(x, _)| !x.granted)
+    a.iter()
+        .zip(b)
+        .find(|(x, y)| x.granted != y.granted)
+        .map(|(x, _)| !x.granted)
 }
 
 /// An engine taking part in the comparison of a step, with what it did.
@@ -326,7 +356,9 @@ fn group_by<O>(
         for g in groups.iter_mut() {
             match agree(entries[g[0]].step, e.step) {
                 Agreement::Same => {}
-                Agreement::Legal(n) => notes.push(format!("{} vs {}: {n}", entries[g[0]].engine, e.engine)),
+                Agreement::Legal(n) => {
+                    notes.push(format!("{} vs {}: {n}", entries[g[0]].engine, e.engine))
+                }
                 Agreement::Unknown(n) => {
                     unknown.push(format!("{} vs {}: {n}", entries[g[0]].engine, e.engine));
                 }
@@ -362,7 +394,10 @@ pub fn compare(observations: &[Observation], plan: &Plan, ctx: &CompareContext) 
     for (i, o) in observations.iter().enumerate() {
         if let InstanceOutcome::Unsupported { proposals, .. } = &o.instantiation.outcome {
             let p: Vec<_> = proposals.iter().map(|p| p.name()).collect();
-            unsupported.push(EngineNote { engine: o.engine.clone(), note: format!("lacks {}", p.join(", ")) });
+            unsupported.push(EngineNote {
+                engine: o.engine.clone(),
+                note: format!("lacks {}", p.join(", ")),
+            });
             standing[i] = Standing::Out("unsupported".into());
         }
     }
@@ -381,26 +416,67 @@ pub fn compare(observations: &[Observation], plan: &Plan, ctx: &CompareContext) 
                     note_out(&mut report, &mut standing[i], &o.engine, message);
                 }
                 InstanceOutcome::Crash { message } => {
-                    report.crashed.push(EngineNote { engine: o.engine.clone(), note: message.clone() });
+                    report.crashed.push(EngineNote {
+                        engine: o.engine.clone(),
+                        note: message.clone(),
+                    });
                     standing[i] = Standing::Out("crashed".into());
                 }
-                _ => entries.push((i, Entry { engine: &o.engine, step })),
+                _ => entries.push((
+                    i,
+                    Entry {
+                        engine: &o.engine,
+                        step,
+                    },
+                )),
             }
         }
-        let plain: Vec<Entry<'_, InstanceOutcome>> =
-            entries.iter().map(|(_, e)| Entry { engine: e.engine, step: e.step }).collect();
+        let plain: Vec<Entry<'_, InstanceOutcome>> = entries
+            .iter()
+            .map(|(_, e)| Entry {
+                engine: e.engine,
+                step: e.step,
+            })
+            .collect();
         let (groups, notes, unknown) = group_by(&plain, |a, b| {
-            instances_agree(&a.outcome, &b.outcome).and(host_calls_agree(&a.host_calls, &b.host_calls, ctx))
+            instances_agree(&a.outcome, &b.outcome).and(host_calls_agree(
+                &a.host_calls,
+                &b.host_calls,
+                ctx,
+            ))
         });
         report.notes.extend(notes);
-        settle(&mut report, &groups, &unknown, &entries, &mut standing, |s| {
-            let mut lines = vec![render_instance(&s.outcome)];
-            render_step_extras(s, &mut lines);
-            lines
-        });
+        // Each engine's own reason for a rejection, since a group shows one line for all.
+        for (_, e) in &entries {
+            if let InstanceOutcome::Rejected { message } | InstanceOutcome::Unlinkable { message } =
+                &e.step.outcome
+            {
+                report.notes.push(format!("{}: {message}", e.engine));
+            }
+        }
+        settle(
+            &mut report,
+            &groups,
+            &unknown,
+            &entries,
+            &mut standing,
+            |s| {
+                let mut lines = vec![match &s.outcome {
+                    InstanceOutcome::Rejected { .. } => {
+                        "rejected (invalid or malformed)".to_string()
+                    }
+                    InstanceOutcome::Unlinkable { .. } => "unlinkable".to_string(),
+                    other => render_instance(other),
+                }];
+                render_step_extras(s, &mut lines);
+                lines
+            },
+        );
         // Engines that did not instantiate have nothing more to compare.
         for (i, o) in observations.iter().enumerate() {
-            if matches!(standing[i], Standing::Live) && o.instantiation.outcome != InstanceOutcome::Instantiated {
+            if matches!(standing[i], Standing::Live)
+                && o.instantiation.outcome != InstanceOutcome::Instantiated
+            {
                 standing[i] = Standing::Out("not instantiated".into());
             }
         }
@@ -414,8 +490,13 @@ pub fn compare(observations: &[Observation], plan: &Plan, ctx: &CompareContext) 
         for (i, o) in observations.iter().enumerate() {
             match &standing[i] {
                 Standing::Out(why) => {
-                    if o.instantiation.outcome == InstanceOutcome::Instantiated && !why.starts_with("crash") {
-                        report.inconclusive.push(EngineNote { engine: o.engine.clone(), note: why.clone() });
+                    if o.instantiation.outcome == InstanceOutcome::Instantiated
+                        && !why.starts_with("crash")
+                    {
+                        report.inconclusive.push(EngineNote {
+                            engine: o.engine.clone(),
+                            note: why.clone(),
+                        });
                     }
                     continue;
                 }
@@ -431,42 +512,94 @@ pub fn compare(observations: &[Observation], plan: &Plan, ctx: &CompareContext) 
             };
             match &step.outcome {
                 Outcome::Exhaustion { message } => {
-                    note_out(&mut report, &mut standing[i], &o.engine, &format!("call stack exhausted ({message})"));
+                    note_out(
+                        &mut report,
+                        &mut standing[i],
+                        &o.engine,
+                        &format!("call stack exhausted ({message})"),
+                    );
                 }
                 Outcome::Timeout { message } => {
-                    note_out(&mut report, &mut standing[i], &o.engine, &format!("timeout ({message})"));
+                    note_out(
+                        &mut report,
+                        &mut standing[i],
+                        &o.engine,
+                        &format!("timeout ({message})"),
+                    );
                 }
                 Outcome::Crash { message } => {
-                    report.crashed.push(EngineNote { engine: o.engine.clone(), note: message.clone() });
+                    report.crashed.push(EngineNote {
+                        engine: o.engine.clone(),
+                        note: message.clone(),
+                    });
                     standing[i] = Standing::Out("crashed".into());
                 }
-                _ => entries.push((i, Entry { engine: &o.engine, step })),
+                _ => entries.push((
+                    i,
+                    Entry {
+                        engine: &o.engine,
+                        step,
+                    },
+                )),
             }
         }
-        let plain: Vec<Entry<'_, Outcome>> = entries.iter().map(|(_, e)| Entry { engine: e.engine, step: e.step }).collect();
+        let plain: Vec<Entry<'_, Outcome>> = entries
+            .iter()
+            .map(|(_, e)| Entry {
+                engine: e.engine,
+                step: e.step,
+            })
+            .collect();
         let (groups, notes, unknown) = group_by(&plain, |a, b| {
-            outcomes_agree(&a.outcome, &b.outcome, ctx).and(host_calls_agree(&a.host_calls, &b.host_calls, ctx))
+            outcomes_agree(&a.outcome, &b.outcome, ctx).and(host_calls_agree(
+                &a.host_calls,
+                &b.host_calls,
+                ctx,
+            ))
         });
         report.notes.extend(notes);
-        settle(&mut report, &groups, &unknown, &entries, &mut standing, |s| {
-            let mut lines = render_outcome(&s.outcome);
-            render_step_extras(s, &mut lines);
-            lines
-        });
+        settle(
+            &mut report,
+            &groups,
+            &unknown,
+            &entries,
+            &mut standing,
+            |s| {
+                let mut lines = render_outcome(&s.outcome);
+                render_step_extras(s, &mut lines);
+                lines
+            },
+        );
         steps.push(report);
     }
 
     // Final state.
     {
         let mut report = new_report(StepId::FinalState);
+        let sorted: Vec<Option<FinalState>> = observations
+            .iter()
+            .map(|o| o.final_state.as_ref().map(FinalState::by_name))
+            .collect();
         let mut entries: Vec<(usize, &str, &FinalState)> = Vec::new();
         for (i, o) in observations.iter().enumerate() {
-            match (&standing[i], &o.final_state) {
+            match (&standing[i], &sorted[i]) {
                 (Standing::Live, Some(fs)) => entries.push((i, &o.engine, fs)),
-                (Standing::Live, None) => {}
+                (Standing::Live, None) => {
+                    if o.instantiation.outcome == InstanceOutcome::Instantiated {
+                        report.crashed.push(EngineNote {
+                            engine: o.engine.clone(),
+                            note: "no final state: the worker died while reading it".into(),
+                        });
+                    }
+                }
                 (Standing::Out(why), _) => {
-                    if o.instantiation.outcome == InstanceOutcome::Instantiated && !why.starts_with("crash") {
-                        report.inconclusive.push(EngineNote { engine: o.engine.clone(), note: why.clone() });
+                    if o.instantiation.outcome == InstanceOutcome::Instantiated
+                        && !why.starts_with("crash")
+                    {
+                        report.inconclusive.push(EngineNote {
+                            engine: o.engine.clone(),
+                            note: why.clone(),
+                        });
                     }
                 }
             }
@@ -480,8 +613,12 @@ pub fn compare(observations: &[Observation], plan: &Plan, ctx: &CompareContext) 
                     let (_, rep_engine, rep) = entries[g[0]];
                     match states_agree(rep, fs, ctx) {
                         Agreement::Differ => continue,
-                        Agreement::Legal(note) => report.notes.push(format!("{rep_engine} vs {engine}: {note}")),
-                        Agreement::Unknown(note) => unknown.push(format!("{rep_engine} vs {engine}: {note}")),
+                        Agreement::Legal(note) => report
+                            .notes
+                            .push(format!("{rep_engine} vs {engine}: {note}")),
+                        Agreement::Unknown(note) => {
+                            unknown.push(format!("{rep_engine} vs {engine}: {note}"))
+                        }
                         Agreement::Same => {}
                     }
                     g.push(n);
@@ -507,7 +644,11 @@ pub fn compare(observations: &[Observation], plan: &Plan, ctx: &CompareContext) 
                 })
                 .collect();
             report.status = if groups.len() > 1 {
-                if unknown.is_empty() { StepStatus::Diverge } else { StepStatus::Inconclusive }
+                if unknown.is_empty() {
+                    StepStatus::Diverge
+                } else {
+                    StepStatus::Inconclusive
+                }
             } else {
                 StepStatus::Agree
             };
@@ -534,7 +675,10 @@ fn new_report(step: StepId) -> StepReport {
 }
 
 fn note_out(report: &mut StepReport, standing: &mut Standing, engine: &str, why: &str) {
-    report.inconclusive.push(EngineNote { engine: engine.to_string(), note: why.to_string() });
+    report.inconclusive.push(EngineNote {
+        engine: engine.to_string(),
+        note: why.to_string(),
+    });
     *standing = Standing::Out(format!("after {why} at {}", report.step));
 }
 
@@ -552,7 +696,11 @@ fn settle<O>(
     for (a, (ia, ea)) in entries.iter().enumerate() {
         for (ib, eb) in entries.iter().skip(a + 1) {
             if let Some(a_failed) = resource_split(&ea.step.resources, &eb.step.resources) {
-                let (loser, winner) = if a_failed { (*ia, ea.engine) } else { (*ib, eb.engine) };
+                let (loser, winner) = if a_failed {
+                    (*ia, ea.engine)
+                } else {
+                    (*ib, eb.engine)
+                };
                 let loser_name = if a_failed { ea.engine } else { eb.engine };
                 if !limited.contains(&loser) {
                     limited.push(loser);
@@ -564,7 +712,10 @@ fn settle<O>(
         }
     }
     for &l in &limited {
-        standing[l] = Standing::Out(format!("a grow failed at {} where another engine's succeeded", report.step));
+        standing[l] = Standing::Out(format!(
+            "a grow failed at {} where another engine's succeeded",
+            report.step
+        ));
     }
     report.groups = groups
         .iter()
@@ -594,7 +745,10 @@ fn states_agree(a: &FinalState, b: &FinalState, ctx: &CompareContext) -> Agreeme
     let names = |g: &FinalState| {
         (
             g.globals.iter().map(|x| x.name.clone()).collect::<Vec<_>>(),
-            g.memories.iter().map(|x| x.name.clone()).collect::<Vec<_>>(),
+            g.memories
+                .iter()
+                .map(|x| x.name.clone())
+                .collect::<Vec<_>>(),
             g.tables.iter().map(|x| x.name.clone()).collect::<Vec<_>>(),
         )
     };
@@ -611,7 +765,10 @@ fn states_agree(a: &FinalState, b: &FinalState, ctx: &CompareContext) -> Agreeme
     for (x, y) in a.memories.iter().zip(&b.memories) {
         if x.size != y.size || x.sha256 != y.sha256 {
             all = all.and(if ctx.relaxed_simd {
-                Agreement::Unknown(format!("memory `{}` differs; the module uses relaxed SIMD", x.name))
+                Agreement::Unknown(format!(
+                    "memory `{}` differs; the module uses relaxed SIMD",
+                    x.name
+                ))
             } else {
                 Agreement::Differ
             });
@@ -629,15 +786,28 @@ fn render_state(s: &FinalState) -> Vec<String> {
         lines.push(format!("global `{}` = {}", g.name, g.value));
     }
     for m in &s.memories {
-        lines.push(format!("memory `{}`: {} bytes, sha256 {}", m.name, m.size, &m.sha256[..m.sha256.len().min(16)]));
+        lines.push(format!(
+            "memory `{}`: {} bytes, sha256 {}",
+            m.name,
+            m.size,
+            &m.sha256[..m.sha256.len().min(16)]
+        ));
     }
     for t in &s.tables {
-        let ranges: Vec<String> = t.non_null.iter().map(|(a, b)| format!("{a}..{b}")).collect();
+        let ranges: Vec<String> = t
+            .non_null
+            .iter()
+            .map(|(a, b)| format!("{a}..{b}"))
+            .collect();
         lines.push(format!(
             "table `{}`: {} slots, non-null: {}",
             t.name,
             t.size,
-            if ranges.is_empty() { "none".into() } else { ranges.join(", ") }
+            if ranges.is_empty() {
+                "none".into()
+            } else {
+                ranges.join(", ")
+            }
         ));
     }
     if lines.is_empty() {
@@ -655,7 +825,11 @@ pub fn first_difference(a: &[u8], b: &[u8]) -> Option<usize> {
     while start < common {
         let end = (start + chunk).min(common);
         if a[start..end] != b[start..end] {
-            return a[start..end].iter().zip(&b[start..end]).position(|(x, y)| x != y).map(|p| start + p);
+            return a[start..end]
+                .iter()
+                .zip(&b[start..end])
+                .position(|(x, y)| x != y)
+                .map(|p| start + p);
         }
         start = end;
     }
@@ -663,11 +837,18 @@ pub fn first_difference(a: &[u8], b: &[u8]) -> Option<usize> {
 }
 
 fn hex_window(m: &MemoryState, at: usize) -> String {
-    let Some(c) = &m.contents else { return "(contents not kept)".into() };
+    let Some(c) = &m.contents else {
+        return "(contents not kept)".into();
+    };
     let from = at.saturating_sub(at % 16);
     let to = (from + 16).min(c.len());
     c.get(from..to)
-        .map(|w| w.iter().map(|b| format!("{b:02x}")).collect::<Vec<_>>().join(" "))
+        .map(|w| {
+            w.iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
         .map(|h| format!("0x{from:x}: {h}"))
         .unwrap_or_else(|| "(past the end)".into())
 }
@@ -689,13 +870,20 @@ fn memory_differences(a: &FinalState, b: &FinalState) -> Vec<String> {
                     ));
                 }
             }
-            _ => notes.push(format!("memory `{}` differs (sizes {} and {})", x.name, x.size, y.size)),
+            _ => notes.push(format!(
+                "memory `{}` differs (sizes {} and {})",
+                x.name, x.size, y.size
+            )),
         }
     }
     notes
 }
 
-fn finish(observations: &[Observation], steps: Vec<StepReport>, unsupported: Vec<EngineNote>) -> Comparison {
+fn finish(
+    observations: &[Observation],
+    steps: Vec<StepReport>,
+    unsupported: Vec<EngineNote>,
+) -> Comparison {
     let mut deviating: Vec<String> = Vec::new();
     let mut first_divergence = None;
     for s in &steps {
@@ -710,7 +898,11 @@ fn finish(observations: &[Observation], steps: Vec<StepReport>, unsupported: Vec
         }
         if diverged {
             let largest = s.groups.iter().map(|g| g.engines.len()).max().unwrap_or(0);
-            let ties = s.groups.iter().filter(|g| g.engines.len() == largest).count();
+            let ties = s
+                .groups
+                .iter()
+                .filter(|g| g.engines.len() == largest)
+                .count();
             for g in &s.groups {
                 if g.engines.len() < largest || ties > 1 {
                     for e in &g.engines {
@@ -730,12 +922,22 @@ fn finish(observations: &[Observation], steps: Vec<StepReport>, unsupported: Vec
         Verdict::Diverge
     } else if supported.is_empty() {
         Verdict::NothingCompared
-    } else if supported.iter().all(|o| matches!(o.instantiation.outcome, InstanceOutcome::Rejected { .. })) {
+    } else if supported
+        .iter()
+        .all(|o| matches!(o.instantiation.outcome, InstanceOutcome::Rejected { .. }))
+    {
         Verdict::AllReject
     } else {
         Verdict::Agree
     };
-    Comparison { version: COMPARISON_VERSION, verdict, first_divergence, deviating, unsupported, steps }
+    Comparison {
+        version: COMPARISON_VERSION,
+        verdict,
+        first_divergence,
+        deviating,
+        unsupported,
+        steps,
+    }
 }
 
 #[cfg(test)]
@@ -760,10 +962,19 @@ mod tests {
     }
 
     fn plan(n: usize) -> Plan {
-        Plan::new((0..n).map(|i| Invocation { export: format!("f{i}"), args: vec![] }).collect())
+        Plan::new(
+            (0..n)
+                .map(|i| Invocation {
+                    export: format!("f{i}"),
+                    args: vec![],
+                })
+                .collect(),
+        )
     }
 
-    const CTX: CompareContext = CompareContext { relaxed_simd: false };
+    const CTX: CompareContext = CompareContext {
+        relaxed_simd: false,
+    };
 
     #[test]
     fn equal_results_agree() {
@@ -779,9 +990,21 @@ mod tests {
     #[test]
     fn the_odd_engine_out_is_named_at_the_first_divergent_step() {
         let o = vec![
-            obs("a", InstanceOutcome::Instantiated, vec![ret(Value::I32(1)), ret(Value::I32(2))]),
-            obs("b", InstanceOutcome::Instantiated, vec![ret(Value::I32(1)), ret(Value::I32(2))]),
-            obs("bad", InstanceOutcome::Instantiated, vec![ret(Value::I32(1)), ret(Value::I32(3))]),
+            obs(
+                "a",
+                InstanceOutcome::Instantiated,
+                vec![ret(Value::I32(1)), ret(Value::I32(2))],
+            ),
+            obs(
+                "b",
+                InstanceOutcome::Instantiated,
+                vec![ret(Value::I32(1)), ret(Value::I32(2))],
+            ),
+            obs(
+                "bad",
+                InstanceOutcome::Instantiated,
+                vec![ret(Value::I32(1)), ret(Value::I32(3))],
+            ),
         ];
         let c = compare(&o, &plan(2), &CTX);
         assert_eq!(c.verdict, Verdict::Diverge);
@@ -804,8 +1027,14 @@ mod tests {
         // -0 and +0 are different values.
         assert_eq!(v(0x8000_0000, 0), Agreement::Differ);
         let d = |a: u64, b: u64| values_agree(&Value::F64(a), &Value::F64(b), &CTX);
-        assert!(matches!(d(0x7ff8_0000_0000_0000, 0xfff8_0000_0000_0000), Agreement::Legal(_)));
-        assert_eq!(d(0x7ff0_0000_0000_0001, 0x7ff8_0000_0000_0001), Agreement::Differ);
+        assert!(matches!(
+            d(0x7ff8_0000_0000_0000, 0xfff8_0000_0000_0000),
+            Agreement::Legal(_)
+        ));
+        assert_eq!(
+            d(0x7ff0_0000_0000_0001, 0x7ff8_0000_0000_0001),
+            Agreement::Differ
+        );
     }
 
     #[test]
@@ -816,14 +1045,30 @@ mod tests {
         let c = Value::V128(0x7fc0_0000_u128 | (2u128 << 32));
         assert_eq!(values_agree(&a, &c, &CTX), Agreement::Differ);
         let relaxed = CompareContext { relaxed_simd: true };
-        assert!(matches!(values_agree(&a, &c, &relaxed), Agreement::Unknown(_)));
+        assert!(matches!(
+            values_agree(&a, &c, &relaxed),
+            Agreement::Unknown(_)
+        ));
     }
 
     #[test]
     fn exhaustion_makes_later_steps_inconclusive() {
         let o = vec![
-            obs("a", InstanceOutcome::Instantiated, vec![Outcome::Exhaustion { message: "x".into() }, ret(Value::I32(9))]),
-            obs("b", InstanceOutcome::Instantiated, vec![ret(Value::I32(5)), ret(Value::I32(1))]),
+            obs(
+                "a",
+                InstanceOutcome::Instantiated,
+                vec![
+                    Outcome::Exhaustion {
+                        message: "x".into(),
+                    },
+                    ret(Value::I32(9)),
+                ],
+            ),
+            obs(
+                "b",
+                InstanceOutcome::Instantiated,
+                vec![ret(Value::I32(5)), ret(Value::I32(1))],
+            ),
         ];
         let c = compare(&o, &plan(2), &CTX);
         assert_eq!(c.verdict, Verdict::Agree);
@@ -835,11 +1080,28 @@ mod tests {
     #[test]
     fn a_failed_grow_is_a_resource_difference() {
         let mut o = vec![
-            obs("a", InstanceOutcome::Instantiated, vec![ret(Value::I32(1)), ret(Value::I32(1))]),
-            obs("b", InstanceOutcome::Instantiated, vec![ret(Value::I32(u32::MAX)), ret(Value::I32(7))]),
-            obs("c", InstanceOutcome::Instantiated, vec![ret(Value::I32(1)), ret(Value::I32(1))]),
+            obs(
+                "a",
+                InstanceOutcome::Instantiated,
+                vec![ret(Value::I32(1)), ret(Value::I32(1))],
+            ),
+            obs(
+                "b",
+                InstanceOutcome::Instantiated,
+                vec![ret(Value::I32(u32::MAX)), ret(Value::I32(7))],
+            ),
+            obs(
+                "c",
+                InstanceOutcome::Instantiated,
+                vec![ret(Value::I32(1)), ret(Value::I32(1))],
+            ),
         ];
-        let grow = |granted| ResourceEvent { kind: ResourceKind::Memory, from: 65536, to: 131072, granted };
+        let grow = |granted| ResourceEvent {
+            kind: ResourceKind::Memory,
+            from: 65536,
+            to: 131072,
+            granted,
+        };
         o[0].invocations[0].resources.push(grow(true));
         o[1].invocations[0].resources.push(grow(false));
         o[2].invocations[0].resources.push(grow(true));
@@ -854,7 +1116,13 @@ mod tests {
         let o = vec![
             obs("a", InstanceOutcome::Instantiated, vec![ret(Value::I32(1))]),
             obs("b", InstanceOutcome::Instantiated, vec![ret(Value::I32(1))]),
-            obs("boom", InstanceOutcome::Instantiated, vec![Outcome::Crash { message: "SIGSEGV".into() }]),
+            obs(
+                "boom",
+                InstanceOutcome::Instantiated,
+                vec![Outcome::Crash {
+                    message: "SIGSEGV".into(),
+                }],
+            ),
         ];
         let c = compare(&o, &plan(1), &CTX);
         assert_eq!(c.verdict, Verdict::Diverge);
@@ -864,10 +1132,15 @@ mod tests {
 
     #[test]
     fn rejection_by_all_and_by_some() {
-        let rej = || InstanceOutcome::Rejected { message: "bad magic".into() };
+        let rej = || InstanceOutcome::Rejected {
+            message: "bad magic".into(),
+        };
         let all = vec![obs("a", rej(), vec![]), obs("b", rej(), vec![])];
         assert_eq!(compare(&all, &plan(0), &CTX).verdict, Verdict::AllReject);
-        let some = vec![obs("a", rej(), vec![]), obs("b", InstanceOutcome::Instantiated, vec![])];
+        let some = vec![
+            obs("a", rej(), vec![]),
+            obs("b", InstanceOutcome::Instantiated, vec![]),
+        ];
         let c = compare(&some, &plan(0), &CTX);
         assert_eq!(c.verdict, Verdict::Diverge);
         assert_eq!(c.first_divergence, Some(StepId::Instantiate));
@@ -875,7 +1148,10 @@ mod tests {
 
     #[test]
     fn unsupported_engines_are_never_divergent() {
-        let uns = InstanceOutcome::Unsupported { proposals: vec![crate::Proposal::Gc], message: String::new() };
+        let uns = InstanceOutcome::Unsupported {
+            proposals: vec![crate::Proposal::Gc],
+            message: String::new(),
+        };
         let o = vec![
             obs("a", InstanceOutcome::Instantiated, vec![ret(Value::I32(1))]),
             obs("b", InstanceOutcome::Instantiated, vec![ret(Value::I32(1))]),
@@ -885,17 +1161,49 @@ mod tests {
         assert_eq!(c.verdict, Verdict::Agree);
         assert_eq!(c.unsupported[0].engine, "old");
         let none = vec![obs("old", uns, vec![])];
-        assert_eq!(compare(&none, &plan(1), &CTX).verdict, Verdict::NothingCompared);
+        assert_eq!(
+            compare(&none, &plan(1), &CTX).verdict,
+            Verdict::NothingCompared
+        );
     }
 
     #[test]
     fn trap_kinds_are_compared() {
-        let trap = |k| Outcome::Trap { kind: k, message: String::new() };
+        let trap = |k| Outcome::Trap {
+            kind: k,
+            message: String::new(),
+        };
         let o = vec![
-            obs("a", InstanceOutcome::Instantiated, vec![trap(TrapKind::IntegerOverflow)]),
-            obs("b", InstanceOutcome::Instantiated, vec![trap(TrapKind::IntegerDivideByZero)]),
+            obs(
+                "a",
+                InstanceOutcome::Instantiated,
+                vec![trap(TrapKind::IntegerOverflow)],
+            ),
+            obs(
+                "b",
+                InstanceOutcome::Instantiated,
+                vec![trap(TrapKind::IntegerDivideByZero)],
+            ),
         ];
         assert_eq!(compare(&o, &plan(1), &CTX).verdict, Verdict::Diverge);
+    }
+
+    #[test]
+    fn state_is_compared_by_export_name_not_order() {
+        let g = |n: &str, v| crate::GlobalState {
+            name: n.into(),
+            value: Value::I32(v),
+        };
+        let mut a = obs("a", InstanceOutcome::Instantiated, vec![]);
+        let mut b = obs("b", InstanceOutcome::Instantiated, vec![]);
+        a.final_state.as_mut().unwrap().globals = vec![g("x", 1), g("y", 2)];
+        b.final_state.as_mut().unwrap().globals = vec![g("y", 2), g("x", 1)];
+        assert_eq!(
+            compare(&[a.clone(), b.clone()], &plan(0), &CTX).verdict,
+            Verdict::Agree
+        );
+        b.final_state.as_mut().unwrap().globals[0] = g("y", 3);
+        assert_eq!(compare(&[a, b], &plan(0), &CTX).verdict, Verdict::Diverge);
     }
 
     #[test]
@@ -909,13 +1217,25 @@ mod tests {
         let mut a = obs("a", InstanceOutcome::Instantiated, vec![]);
         let mut b = obs("b", InstanceOutcome::Instantiated, vec![]);
         let mut bytes = vec![0u8; 70000];
-        a.final_state.as_mut().unwrap().memories.push(mem(bytes.clone(), "x"));
+        a.final_state
+            .as_mut()
+            .unwrap()
+            .memories
+            .push(mem(bytes.clone(), "x"));
         bytes[65540] = 9;
-        b.final_state.as_mut().unwrap().memories.push(mem(bytes, "y"));
+        b.final_state
+            .as_mut()
+            .unwrap()
+            .memories
+            .push(mem(bytes, "y"));
         let c = compare(&[a, b], &plan(0), &CTX);
         assert_eq!(c.verdict, Verdict::Diverge);
         assert_eq!(c.first_divergence, Some(StepId::FinalState));
-        assert!(c.steps[1].notes.iter().any(|n| n.contains("byte 65540")), "{:?}", c.steps[1].notes);
+        assert!(
+            c.steps[1].notes.iter().any(|n| n.contains("byte 65540")),
+            "{:?}",
+            c.steps[1].notes
+        );
         assert_eq!(first_difference(&[1, 2], &[1, 2, 3]), Some(2));
         assert_eq!(first_difference(&[1, 2], &[1, 2]), None);
     }

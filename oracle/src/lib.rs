@@ -15,10 +15,10 @@ pub mod proposal;
 pub mod trap;
 pub mod value;
 
-pub use judge::{Comparison, CompareContext, StepId, Verdict, compare};
+pub use judge::{CompareContext, Comparison, StepId, Verdict, compare};
 pub use observation::{
-    FinalState, GlobalState, HostCall, InstanceOutcome, MemoryState, Observation, Outcome, ResourceEvent,
-    ResourceKind, Step, TableState, Timings,
+    FinalState, GlobalState, HostCall, InstanceOutcome, MemoryState, Observation, Outcome,
+    ResourceEvent, ResourceKind, Step, TableState, Timings,
 };
 pub use plan::{Invocation, Observe, PLAN_VERSION, Plan, PlanError};
 pub use proposal::Proposal;

@@ -43,7 +43,11 @@ pub struct Step<O> {
 impl<O> Step<O> {
     /// A step with no host interaction.
     pub fn bare(outcome: O) -> Step<O> {
-        Step { outcome, host_calls: Vec::new(), resources: Vec::new() }
+        Step {
+            outcome,
+            host_calls: Vec::new(),
+            resources: Vec::new(),
+        }
     }
 }
 
@@ -175,6 +179,18 @@ pub struct FinalState {
     pub tables: Vec<TableState>,
 }
 
+impl FinalState {
+    /// The same state with each list in name order: engines list exports in different
+    /// orders (module order, name order), and state is compared by export name.
+    pub fn by_name(&self) -> FinalState {
+        let mut s = self.clone();
+        s.globals.sort_by(|a, b| a.name.cmp(&b.name));
+        s.memories.sort_by(|a, b| a.name.cmp(&b.name));
+        s.tables.sort_by(|a, b| a.name.cmp(&b.name));
+        s
+    }
+}
+
 /// An exported global's value.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct GlobalState {
@@ -224,7 +240,11 @@ impl TableState {
                 }
             }
         }
-        TableState { name, size, non_null }
+        TableState {
+            name,
+            size,
+            non_null,
+        }
     }
 }
 

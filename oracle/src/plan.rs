@@ -70,14 +70,22 @@ fn yes() -> bool {
 
 impl Default for Observe {
     fn default() -> Self {
-        Observe { globals: true, memories: true, tables: true }
+        Observe {
+            globals: true,
+            memories: true,
+            tables: true,
+        }
     }
 }
 
 impl Plan {
     /// A plan with these invocations that observes all exported state.
     pub fn new(invocations: Vec<Invocation>) -> Plan {
-        Plan { version: PLAN_VERSION, invocations, observe: Observe::default() }
+        Plan {
+            version: PLAN_VERSION,
+            invocations,
+            observe: Observe::default(),
+        }
     }
 
     /// Reads a plan file's text, checking its version.
@@ -123,9 +131,18 @@ mod tests {
 
     #[test]
     fn rejects_bad_plans() {
-        assert!(matches!(Plan::from_json(r#"{"version": 2}"#), Err(PlanError::Version(2))));
-        assert!(matches!(Plan::from_json(r#"{"invocations": []}"#), Err(PlanError::NoVersion)));
+        assert!(matches!(
+            Plan::from_json(r#"{"version": 2}"#),
+            Err(PlanError::Version(2))
+        ));
+        assert!(matches!(
+            Plan::from_json(r#"{"invocations": []}"#),
+            Err(PlanError::NoVersion)
+        ));
         assert!(matches!(Plan::from_json("[1,2"), Err(PlanError::Json(_))));
-        assert!(matches!(Plan::from_json(r#"{"version": 1, "invokations": []}"#), Err(PlanError::Json(_))));
+        assert!(matches!(
+            Plan::from_json(r#"{"version": 1, "invokations": []}"#),
+            Err(PlanError::Json(_))
+        ));
     }
 }

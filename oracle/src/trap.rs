@@ -118,7 +118,9 @@ impl TrapKind {
         use TrapKind::*;
         let group = |k: &TrapKind| match k {
             OutOfBoundsTableAccess | UndefinedElement => 1,
-            NullFunctionReference | NullReference | NullStructureReference | NullArrayReference => 2,
+            NullFunctionReference | NullReference | NullStructureReference | NullArrayReference => {
+                2
+            }
             _ => 0,
         };
         self == other || (group(self) != 0 && group(self) == group(other))
@@ -152,7 +154,11 @@ mod tests {
 
     #[test]
     fn messages_round_trip() {
-        for k in TrapKind::NAMED.iter().cloned().chain([TrapKind::Host("x".into()), TrapKind::Other("y".into())]) {
+        for k in TrapKind::NAMED
+            .iter()
+            .cloned()
+            .chain([TrapKind::Host("x".into()), TrapKind::Other("y".into())])
+        {
             let json = serde_json::to_string(&k).unwrap();
             assert_eq!(serde_json::from_str::<TrapKind>(&json).unwrap(), k);
         }

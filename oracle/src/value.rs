@@ -115,9 +115,15 @@ pub enum ValType {
 
 impl ValType {
     /// `funcref`, that is `(ref null func)`.
-    pub const FUNCREF: ValType = ValType::Ref(RefType { nullable: true, heap: HeapType::Func });
+    pub const FUNCREF: ValType = ValType::Ref(RefType {
+        nullable: true,
+        heap: HeapType::Func,
+    });
     /// `externref`, that is `(ref null extern)`.
-    pub const EXTERNREF: ValType = ValType::Ref(RefType { nullable: true, heap: HeapType::Extern });
+    pub const EXTERNREF: ValType = ValType::Ref(RefType {
+        nullable: true,
+        heap: HeapType::Extern,
+    });
 }
 
 impl fmt::Display for ValType {
@@ -128,7 +134,10 @@ impl fmt::Display for ValType {
             ValType::F32 => f.write_str("f32"),
             ValType::F64 => f.write_str("f64"),
             ValType::V128 => f.write_str("v128"),
-            ValType::Ref(RefType { nullable: true, heap }) if heap.keyword().is_some() => {
+            ValType::Ref(RefType {
+                nullable: true,
+                heap,
+            }) if heap.keyword().is_some() => {
                 write!(f, "{heap}ref")
             }
             ValType::Ref(RefType { nullable, heap }) => {
@@ -140,7 +149,9 @@ impl fmt::Display for ValType {
 
 /// A value type's text could not be read.
 #[derive(Debug, thiserror::Error)]
-#[error("unknown value type `{0}` (expected i32, i64, f32, f64, v128, funcref, externref or (ref [null] HEAP))")]
+#[error(
+    "unknown value type `{0}` (expected i32, i64, f32, f64, v128, funcref, externref or (ref [null] HEAP))"
+)]
 pub struct BadValType(pub String);
 
 impl FromStr for ValType {
@@ -157,7 +168,12 @@ impl FromStr for ValType {
                 if let Some(k) = s.strip_suffix("ref") {
                     let heap = HeapType::from_keyword(k).filter(|h| h.keyword().is_some());
                     return heap
-                        .map(|heap| ValType::Ref(RefType { nullable: true, heap }))
+                        .map(|heap| {
+                            ValType::Ref(RefType {
+                                nullable: true,
+                                heap,
+                            })
+                        })
                         .ok_or_else(bad);
                 }
                 let inner = s
@@ -199,7 +215,12 @@ pub struct FuncType {
 
 impl fmt::Display for FuncType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let join = |v: &[ValType]| v.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(" ");
+        let join = |v: &[ValType]| {
+            v.iter()
+                .map(|t| t.to_string())
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
         write!(f, "[{}] -> [{}]", join(&self.params), join(&self.results))
     }
 }
@@ -241,9 +262,10 @@ impl Value {
             Value::F32(_) => ValType::F32,
             Value::F64(_) => ValType::F64,
             Value::V128(_) => ValType::V128,
-            Value::Ref(RefValue::Null(h) | RefValue::NonNull(h)) => {
-                ValType::Ref(RefType { nullable: true, heap: *h })
-            }
+            Value::Ref(RefValue::Null(h) | RefValue::NonNull(h)) => ValType::Ref(RefType {
+                nullable: true,
+                heap: *h,
+            }),
             Value::Ref(RefValue::Extern(_)) => ValType::EXTERNREF,
         }
     }
@@ -256,7 +278,10 @@ impl Value {
             ValType::F32 => Value::F32(0),
             ValType::F64 => Value::F64(0),
             ValType::V128 => Value::V128(0),
-            ValType::Ref(RefType { nullable: true, heap }) => Value::Ref(RefValue::Null(heap)),
+            ValType::Ref(RefType {
+                nullable: true,
+                heap,
+            }) => Value::Ref(RefValue::Null(heap)),
             ValType::Ref(_) => return None,
         })
     }
@@ -325,7 +350,13 @@ impl fmt::Display for NanClass {
     }
 }
 
-fn fmt_float(f: &mut fmt::Formatter<'_>, neg: bool, nan: Option<(u64, NanClass)>, v: f64, hex: String) -> fmt::Result {
+fn fmt_float(
+    f: &mut fmt::Formatter<'_>,
+    neg: bool,
+    nan: Option<(u64, NanClass)>,
+    v: f64,
+    hex: String,
+) -> fmt::Result {
     let sign = if neg { "-" } else { "" };
     match nan {
         Some((payload, class)) => write!(f, "{sign}nan:0x{payload:x} ({class}, {hex})"),
@@ -344,15 +375,29 @@ impl fmt::Display for Value {
             Value::F32(b) => {
                 f.write_str("f32:")?;
                 let nan = NanClass::of_f32(b).map(|c| ((b & 0x7f_ffff) as u64, c));
-                fmt_float(f, b >> 31 == 1, nan, f32::from_bits(b) as f64, format!("0x{b:08x}"))
+                fmt_float(
+                    f,
+                    b >> 31 == 1,
+                    nan,
+                    f32::from_bits(b) as f64,
+                    format!("0x{b:08x}"),
+                )
             }
             Value::F64(b) => {
                 f.write_str("f64:")?;
                 let nan = NanClass::of_f64(b).map(|c| (b & 0xf_ffff_ffff_ffff, c));
-                fmt_float(f, b >> 63 == 1, nan, f64::from_bits(b), format!("0x{b:016x}"))
+                fmt_float(
+                    f,
+                    b >> 63 == 1,
+                    nan,
+                    f64::from_bits(b),
+                    format!("0x{b:016x}"),
+                )
             }
             Value::V128(b) => {
-                let lanes: Vec<String> = (0..4).map(|i| format!("0x{:08x}", (b >> (32 * i)) as u32)).collect();
+                let lanes: Vec<String> = (0..4)
+                    .map(|i| format!("0x{:08x}", (b >> (32 * i)) as u32))
+                    .collect();
                 write!(f, "v128:i32x4 {}", lanes.join(" "))
             }
             Value::Ref(RefValue::Null(h)) => write!(f, "ref.null {h}"),
@@ -372,7 +417,11 @@ struct RawValue {
 
 impl Serialize for Value {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        RawValue { ty: self.ty().to_string(), value: self.json_text() }.serialize(s)
+        RawValue {
+            ty: self.ty().to_string(),
+            value: self.json_text(),
+        }
+        .serialize(s)
     }
 }
 
@@ -394,7 +443,9 @@ impl Value {
             ValType::I64 => Value::I64(text.parse().map_err(|e| bad(&e))?),
             ValType::F64 => Value::F64(text.parse().map_err(|e| bad(&e))?),
             ValType::V128 => {
-                let hex = text.strip_prefix("0x").ok_or_else(|| bad(&"expected 0x and 32 hex digits"))?;
+                let hex = text
+                    .strip_prefix("0x")
+                    .ok_or_else(|| bad(&"expected 0x and 32 hex digits"))?;
                 Value::V128(u128::from_str_radix(hex, 16).map_err(|e| bad(&e))?)
             }
             ValType::Ref(RefType { heap, .. }) => match text {
@@ -421,9 +472,18 @@ mod tests {
         assert_eq!(NanClass::of_f32(0x7fa0_0000), Some(NanClass::Signalling));
         assert_eq!(NanClass::of_f32(0x7f80_0000), None);
         assert_eq!(NanClass::of_f32(0x3f80_0000), None);
-        assert_eq!(NanClass::of_f64(0x7ff8_0000_0000_0000), Some(NanClass::Canonical));
-        assert_eq!(NanClass::of_f64(0xfff8_0000_0000_0001), Some(NanClass::Arithmetic));
-        assert_eq!(NanClass::of_f64(0x7ff0_0000_0000_0001), Some(NanClass::Signalling));
+        assert_eq!(
+            NanClass::of_f64(0x7ff8_0000_0000_0000),
+            Some(NanClass::Canonical)
+        );
+        assert_eq!(
+            NanClass::of_f64(0xfff8_0000_0000_0001),
+            Some(NanClass::Arithmetic)
+        );
+        assert_eq!(
+            NanClass::of_f64(0x7ff0_0000_0000_0001),
+            Some(NanClass::Signalling)
+        );
         assert_eq!(NanClass::of_f64(0x7ff0_0000_0000_0000), None);
     }
 
@@ -450,7 +510,18 @@ mod tests {
 
     #[test]
     fn val_types_parse_and_print() {
-        for t in ["i32", "i64", "f32", "f64", "v128", "funcref", "externref", "(ref func)", "(ref null 3)", "(ref 0)"] {
+        for t in [
+            "i32",
+            "i64",
+            "f32",
+            "f64",
+            "v128",
+            "funcref",
+            "externref",
+            "(ref func)",
+            "(ref null 3)",
+            "(ref 0)",
+        ] {
             let ty: ValType = t.parse().unwrap();
             assert_eq!(ty.to_string(), t);
         }
@@ -474,8 +545,14 @@ mod tests {
 
     #[test]
     fn display_shows_nan_payloads() {
-        assert_eq!(Value::F32(0xffc0_0001).to_string(), "f32:-nan:0x400001 (arithmetic NaN, 0xffc00001)");
-        assert_eq!(Value::F64(0x3ff8_0000_0000_0000).to_string(), "f64:1.5 (0x3ff8000000000000)");
+        assert_eq!(
+            Value::F32(0xffc0_0001).to_string(),
+            "f32:-nan:0x400001 (arithmetic NaN, 0xffc00001)"
+        );
+        assert_eq!(
+            Value::F64(0x3ff8_0000_0000_0000).to_string(),
+            "f64:1.5 (0x3ff8000000000000)"
+        );
         assert_eq!(Value::I32(0xffff_ffff).to_string(), "i32:-1 (0xffffffff)");
     }
 }

@@ -35,7 +35,10 @@ pub fn provides(import: &Import) -> bool {
     }
     match &import.kind {
         ImportKind::Func(_) => FUNCS.iter().any(|(n, _)| *n == import.name),
-        ImportKind::Global => matches!(import.name.as_str(), "global_i32" | "global_i64" | "global_f32" | "global_f64"),
+        ImportKind::Global => matches!(
+            import.name.as_str(),
+            "global_i32" | "global_i64" | "global_f32" | "global_f64"
+        ),
         ImportKind::Table => import.name == "table",
         ImportKind::Memory => import.name == "memory",
         ImportKind::Tag => false,
@@ -61,12 +64,22 @@ pub struct HostLog {
 impl HostLog {
     /// A log enforcing these limits.
     pub fn new(max_memory: u64, max_table: u64) -> HostLog {
-        HostLog { max_memory, max_table, ..Default::default() }
+        HostLog {
+            max_memory,
+            max_table,
+            ..Default::default()
+        }
     }
 
     /// Records a grow request and decides it: granted unless past the module's maximum or
     /// the harness's limit.
-    pub fn growing(&mut self, kind: ResourceKind, current: usize, desired: usize, maximum: Option<usize>) -> bool {
+    pub fn growing(
+        &mut self,
+        kind: ResourceKind,
+        current: usize,
+        desired: usize,
+        maximum: Option<usize>,
+    ) -> bool {
         let limit = match kind {
             ResourceKind::Memory => self.max_memory,
             ResourceKind::Table => self.max_table,
@@ -79,7 +92,12 @@ impl HostLog {
         if self.creating && current == 0 {
             return granted;
         }
-        self.resources.push(ResourceEvent { kind, from: current as u64, to: desired as u64, granted });
+        self.resources.push(ResourceEvent {
+            kind,
+            from: current as u64,
+            to: desired as u64,
+            granted,
+        });
         granted
     }
 
@@ -92,6 +110,9 @@ impl HostLog {
 
     /// Takes this step's records, leaving the log empty for the next step.
     pub fn take(&mut self) -> (Vec<HostCall>, Vec<ResourceEvent>) {
-        (std::mem::take(&mut self.calls), std::mem::take(&mut self.resources))
+        (
+            std::mem::take(&mut self.calls),
+            std::mem::take(&mut self.resources),
+        )
     }
 }

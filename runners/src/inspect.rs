@@ -128,12 +128,18 @@ pub fn support_features(module: &[u8], features: WasmFeatures, supported: &[Prop
     };
     match required_proposals(module) {
         Ok(needed) => {
-            let missing: Vec<Proposal> = needed.into_iter().filter(|p| !supported.contains(p)).collect();
+            let missing: Vec<Proposal> = needed
+                .into_iter()
+                .filter(|p| !supported.contains(p))
+                .collect();
             let reason = if missing.is_empty() {
                 format!("the engine implements only part of a proposal the module uses: {reason}")
             } else {
                 let names: Vec<&str> = missing.iter().map(|p| p.name()).collect();
-                format!("the module needs {}, which this engine does not implement", names.join(", "))
+                format!(
+                    "the module needs {}, which this engine does not implement",
+                    names.join(", ")
+                )
             };
             Support::Unsupported(missing, reason)
         }
@@ -141,10 +147,17 @@ pub fn support_features(module: &[u8], features: WasmFeatures, supported: &[Prop
     }
 }
 
-fn heap_type(h: wasmparser::HeapType) -> HeapType {
+fn heap_type(
+    h: wasmparser::HeapType,
+    resolve: &dyn Fn(wasmparser::types::CoreTypeId) -> Option<u32>,
+) -> HeapType {
     use wasmparser::{AbstractHeapType as A, HeapType as H};
     match h {
-        H::Concrete(idx) | H::Exact(idx) => HeapType::Concrete(idx.as_module_index().unwrap_or(u32::MAX)),
+        H::Concrete(idx) | H::Exact(idx) => HeapType::Concrete(
+            idx.as_module_index()
+                .or_else(|| idx.as_core_type_id().and_then(resolve))
+                .unwrap_or(u32::MAX),
+        ),
         H::Abstract { ty, .. } => match ty {
             A::Func => HeapType::Func,
             A::Extern => HeapType::Extern,
@@ -163,15 +176,22 @@ fn heap_type(h: wasmparser::HeapType) -> HeapType {
     }
 }
 
-/// Converts a wasmparser value type.
-pub fn val_type(t: wasmparser::ValType) -> ValType {
+/// Converts a wasmparser value type; `resolve` maps a canonical type id back to the
+/// module's type index.
+pub fn val_type(
+    t: wasmparser::ValType,
+    resolve: &dyn Fn(wasmparser::types::CoreTypeId) -> Option<u32>,
+) -> ValType {
     match t {
         wasmparser::ValType::I32 => ValType::I32,
         wasmparser::ValType::I64 => ValType::I64,
         wasmparser::ValType::F32 => ValType::F32,
         wasmparser::ValType::F64 => ValType::F64,
         wasmparser::ValType::V128 => ValType::V128,
-        wasmparser::ValType::Ref(r) => ValType::Ref(RefType { nullable: r.is_nullable(), heap: heap_type(r.heap_type()) }),
+        wasmparser::ValType::Ref(r) => ValType::Ref(RefType {
+            nullable: r.is_nullable(),
+            heap: heap_type(r.heap_type(), resolve),
+        }),
     }
 }
 
@@ -183,14 +203,20 @@ pub fn inspect(module: &[u8]) -> Result<ModuleInfo, InspectError> {
         .validate_all(module)
         .map_err(|e| InspectError::Invalid(e.to_string()))?;
     let types = types.as_ref();
+    let resolve = |id| {
+        (0..types.core_type_count_in_module()).find(|&i| types.core_type_at_in_module(i) == id)
+    };
     let func_type = |id: wasmparser::types::CoreTypeId| {
         let f = types[id].unwrap_func();
         FuncType {
-            params: f.params().iter().map(|t| val_type(*t)).collect(),
-            results: f.results().iter().map(|t| val_type(*t)).collect(),
+            params: f.params().iter().map(|t| val_type(*t, &resolve)).collect(),
+            results: f.results().iter().map(|t| val_type(*t, &resolve)).collect(),
         }
     };
-    let mut info = ModuleInfo { proposals, ..Default::default() };
+    let mut info = ModuleInfo {
+        proposals,
+        ..Default::default()
+    };
     let bad = |e: wasmparser::BinaryReaderError| InspectError::Invalid(e.to_string());
     for payload in Parser::new(0).parse_all(module) {
         match payload.map_err(bad)? {
@@ -207,7 +233,11 @@ pub fn inspect(module: &[u8]) -> Result<ModuleInfo, InspectError> {
                             TypeRef::Memory(_) => ImportKind::Memory,
                             TypeRef::Tag(_) => ImportKind::Tag,
                         };
-                        info.imports.push(Import { module: import.module.into(), name: import.name.into(), kind });
+                        info.imports.push(Import {
+                            module: import.module.into(),
+                            name: import.name.into(),
+                            kind,
+                        });
                     }
                 }
             }
@@ -217,7 +247,10 @@ pub fn inspect(module: &[u8]) -> Result<ModuleInfo, InspectError> {
                     match export.kind {
                         wasmparser::ExternalKind::Func | wasmparser::ExternalKind::FuncExact => {
                             let ty = func_type(types.core_function_at(export.index));
-                            info.funcs.push(ExportedFunc { name: export.name.into(), ty });
+                            info.funcs.push(ExportedFunc {
+                                name: export.name.into(),
+                                ty,
+                            });
                         }
                         _ => info.other_exports.push(export.name.into()),
                     }
@@ -248,18 +281,32 @@ mod tests {
         assert_eq!(info.funcs.len(), 2);
         assert_eq!(info.funcs[0].ty.results, vec![ValType::I32, ValType::I32]);
         assert_eq!(info.other_exports, vec!["m".to_string()]);
-        assert_eq!(info.proposals, vec![Proposal::SignExtension, Proposal::MultiValue, Proposal::Simd]);
+        assert_eq!(
+            info.proposals,
+            vec![
+                Proposal::SignExtension,
+                Proposal::MultiValue,
+                Proposal::Simd
+            ]
+        );
     }
 
     #[test]
     fn support_names_missing_proposals() {
         let wasm = wat::parse_str("(module (func (param v128)))").unwrap();
         assert_eq!(support(&wasm, &Proposal::WASM2), Support::Supported);
-        assert!(matches!(support(&wasm, &[]), Support::Unsupported(p, _) if p == vec![Proposal::Simd]));
+        assert!(
+            matches!(support(&wasm, &[]), Support::Unsupported(p, _) if p == vec![Proposal::Simd])
+        );
         let ext = wat::parse_str("(module (func (param externref)))").unwrap();
         let partial = features_of(&Proposal::WASM2).difference(WasmFeatures::GC_TYPES);
-        assert!(matches!(support_features(&ext, partial, &Proposal::WASM2), Support::Unsupported(p, _) if p.is_empty()));
-        assert_eq!(support(b"\0asm\x01\0\0\0\x01", &Proposal::ALL), Support::Invalid);
+        assert!(
+            matches!(support_features(&ext, partial, &Proposal::WASM2), Support::Unsupported(p, _) if p.is_empty())
+        );
+        assert_eq!(
+            support(b"\0asm\x01\0\0\0\x01", &Proposal::ALL),
+            Support::Invalid
+        );
         assert!(inspect(b"garbage").is_err());
     }
 }

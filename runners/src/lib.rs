@@ -18,7 +18,9 @@ pub mod worker;
 use std::sync::Arc;
 use std::time::Instant;
 
-use oracle::{FinalState, InstanceOutcome, MemoryState, Observe, Outcome, Plan, Proposal, Step, Value};
+use oracle::{
+    FinalState, InstanceOutcome, MemoryState, Observe, Outcome, Plan, Proposal, Step, Value,
+};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -130,12 +132,26 @@ pub enum Event {
 }
 
 /// Runs a plan on an engine in this process, reporting each event as it happens.
-pub fn run_plan(engine: &dyn Engine, module: &[u8], plan: &Plan, limits: &Limits, emit: &mut dyn FnMut(Event)) {
+pub fn run_plan(
+    engine: &dyn Engine,
+    module: &[u8],
+    plan: &Plan,
+    limits: &Limits,
+    emit: &mut dyn FnMut(Event),
+) {
     emit(Event::Started);
     let start = Instant::now();
-    let Instantiation { step, instance, compile_us } = engine.instantiate(module, limits);
+    let Instantiation {
+        step,
+        instance,
+        compile_us,
+    } = engine.instantiate(module, limits);
     let instantiate_us = (start.elapsed().as_micros() as u64).saturating_sub(compile_us);
-    emit(Event::Instantiated { step, compile_us, instantiate_us });
+    emit(Event::Instantiated {
+        step,
+        compile_us,
+        instantiate_us,
+    });
     let Some(mut instance) = instance else {
         emit(Event::Final { state: None });
         return;
@@ -143,14 +159,24 @@ pub fn run_plan(engine: &dyn Engine, module: &[u8], plan: &Plan, limits: &Limits
     for inv in &plan.invocations {
         let t = Instant::now();
         let step = instance.invoke(&inv.export, &inv.args);
-        emit(Event::Invoked { step, us: t.elapsed().as_micros() as u64 });
+        emit(Event::Invoked {
+            step,
+            us: t.elapsed().as_micros() as u64,
+        });
     }
-    emit(Event::Final { state: Some(instance.final_state(&plan.observe)) });
+    emit(Event::Final {
+        state: Some(instance.final_state(&plan.observe)),
+    });
 }
 
 /// Runs a plan in this process and collects the observation (no isolation: for engines
 /// that cannot crash the process, and for tests).
-pub fn observe_in_process(engine: &dyn Engine, module: &[u8], plan: &Plan, limits: &Limits) -> oracle::Observation {
+pub fn observe_in_process(
+    engine: &dyn Engine,
+    module: &[u8],
+    plan: &Plan,
+    limits: &Limits,
+) -> oracle::Observation {
     let start = Instant::now();
     let mut collector = worker::Collector::new(engine.info().name);
     run_plan(engine, module, plan, limits, &mut |e| collector.push(e));

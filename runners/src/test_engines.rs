@@ -46,7 +46,9 @@ pub fn all() -> Vec<Box<dyn Engine>> {
     FAULTS
         .iter()
         .map(|&(name, fault)| {
-            let inner = Wasmi { memory_cap: matches!(fault, Fault::SmallMemory).then_some(2 * 65536) };
+            let inner = Wasmi {
+                memory_cap: matches!(fault, Fault::SmallMemory).then_some(2 * 65536),
+            };
             Box::new(Faulty { name, fault, inner }) as Box<dyn Engine>
         })
         .collect()
@@ -66,13 +68,20 @@ impl Engine for Faulty {
     fn instantiate(&self, module: &[u8], limits: &Limits) -> Instantiation {
         if let Fault::Reject = self.fault {
             return Instantiation {
-                step: Step::bare(oracle::InstanceOutcome::Rejected { message: "test engine rejects everything".into() }),
+                step: Step::bare(oracle::InstanceOutcome::Rejected {
+                    message: "test engine rejects everything".into(),
+                }),
                 instance: None,
                 compile_us: 0,
             };
         }
         let mut inst = self.inner.instantiate(module, limits);
-        inst.instance = inst.instance.map(|inner| Box::new(FaultyInstance { fault: self.fault, inner }) as Box<dyn Instance>);
+        inst.instance = inst.instance.map(|inner| {
+            Box::new(FaultyInstance {
+                fault: self.fault,
+                inner,
+            }) as Box<dyn Instance>
+        });
         inst
     }
 }
@@ -107,7 +116,10 @@ impl Instance for FaultyInstance {
         }
         let mut step = self.inner.invoke(export, args);
         if let (Fault::WrongValue, Outcome::Return { values }) = (self.fault, &mut step.outcome) {
-            if let Some(v) = values.iter_mut().find(|v| matches!(v, Value::I32(_) | Value::I64(_))) {
+            if let Some(v) = values
+                .iter_mut()
+                .find(|v| matches!(v, Value::I32(_) | Value::I64(_)))
+            {
                 *v = match *v {
                     Value::I32(x) => Value::I32(x ^ 1),
                     Value::I64(x) => Value::I64(x ^ 1),

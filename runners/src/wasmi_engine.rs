@@ -3,16 +3,17 @@
 use std::time::Instant;
 
 use oracle::{
-    FinalState, GlobalState, HeapType, HostCall, InstanceOutcome, Observe, Outcome, Proposal, RefValue,
-    ResourceKind, Step, TableState, TrapKind, Value,
+    FinalState, GlobalState, HeapType, HostCall, InstanceOutcome, Observe, Outcome, Proposal,
+    RefValue, ResourceKind, Step, TableState, TrapKind, Value,
+};
+use wasmi::errors::{MemoryError, TableError};
+use wasmi::{
+    AsContext, CompilationMode, Config, Extern, ExternRef, Func, FuncType, Global, Linker, Memory,
+    MemoryType, Module, Mutability, Nullable, Ref, RefType, ResourceLimiter, Store, Table,
+    TableType, Val, ValType,
 };
 use wasmi::{F32, F64, TrapCode, V128};
 use wasmi_core::LimiterError;
-use wasmi::errors::{MemoryError, TableError};
-use wasmi::{
-    AsContext, CompilationMode, Config, Extern, ExternRef, Func, FuncType, Global, Linker, Memory, MemoryType,
-    Module, Mutability, Nullable, Ref, RefType, ResourceLimiter, Store, Table, TableType, Val, ValType,
-};
 
 use crate::host::{self, HostLog};
 use crate::{Engine, EngineInfo, Instance, Instantiation, Limits, micros};
@@ -31,13 +32,22 @@ impl Wasmi {
     fn proposals() -> Vec<Proposal> {
         use Proposal::*;
         let mut p = Proposal::WASM2.to_vec();
-        p.extend([RelaxedSimd, TailCall, MultiMemory, Memory64, ExtendedConst, CustomPageSizes, WideArithmetic]);
+        p.extend([
+            RelaxedSimd,
+            TailCall,
+            MultiMemory,
+            Memory64,
+            ExtendedConst,
+            CustomPageSizes,
+            WideArithmetic,
+        ]);
         p
     }
 
     fn config() -> Config {
         let mut c = Config::default();
-        c.consume_fuel(true).compilation_mode(CompilationMode::Eager);
+        c.consume_fuel(true)
+            .compilation_mode(CompilationMode::Eager);
         c.wasm_mutable_global(true)
             .wasm_sign_extension(true)
             .wasm_saturating_float_to_int(true)
@@ -75,14 +85,23 @@ impl Engine for Wasmi {
             Ok(m) => m,
             Err(e) => {
                 return Instantiation {
-                    step: Step::bare(InstanceOutcome::Rejected { message: e.to_string() }),
+                    step: Step::bare(InstanceOutcome::Rejected {
+                        message: e.to_string(),
+                    }),
                     instance: None,
                     compile_us,
                 };
             }
         };
-        let max_memory = self.memory_cap.map_or(limits.max_memory, |c| c.min(limits.max_memory));
-        let mut store = Store::new(&engine, State { log: HostLog::new(max_memory, limits.max_table) });
+        let max_memory = self
+            .memory_cap
+            .map_or(limits.max_memory, |c| c.min(limits.max_memory));
+        let mut store = Store::new(
+            &engine,
+            State {
+                log: HostLog::new(max_memory, limits.max_table),
+            },
+        );
         store.limiter(|s| s as &mut dyn ResourceLimiter);
         store.data_mut().log.creating = true;
         let linked = spectest(&mut store).and_then(|linker| {
@@ -96,8 +115,18 @@ impl Engine for Wasmi {
             Err(e) => (instance_error(&e, limits.fuel), None),
         };
         Instantiation {
-            step: Step { outcome, host_calls, resources },
-            instance: instance.map(|instance| Box::new(Live { store, instance, fuel: limits.fuel }) as Box<dyn Instance>),
+            step: Step {
+                outcome,
+                host_calls,
+                resources,
+            },
+            instance: instance.map(|instance| {
+                Box::new(Live {
+                    store,
+                    instance,
+                    fuel: limits.fuel,
+                }) as Box<dyn Instance>
+            }),
             compile_us,
         }
     }
@@ -114,7 +143,9 @@ impl ResourceLimiter for State {
         desired: usize,
         maximum: Option<usize>,
     ) -> Result<bool, LimiterError> {
-        Ok(self.log.growing(ResourceKind::Memory, current, desired, maximum))
+        Ok(self
+            .log
+            .growing(ResourceKind::Memory, current, desired, maximum))
     }
     fn memory_grow_failed(&mut self, _error: &MemoryError) -> Result<(), LimiterError> {
         self.log.grow_failed();
@@ -126,7 +157,9 @@ impl ResourceLimiter for State {
         desired: usize,
         maximum: Option<usize>,
     ) -> Result<bool, LimiterError> {
-        Ok(self.log.growing(ResourceKind::Table, current, desired, maximum))
+        Ok(self
+            .log
+            .growing(ResourceKind::Table, current, desired, maximum))
     }
     fn table_grow_failed(&mut self, _error: &TableError) -> Result<(), LimiterError> {
         self.log.grow_failed();
@@ -162,22 +195,35 @@ fn spectest(store: &mut Store<State>) -> Result<Linker<State>, wasmi::Error> {
         let ty = FuncType::new(params.iter().map(|t| val_type(*t)), []);
         linker.func_new("spectest", name, ty, move |mut caller, args, _results| {
             let args = args.iter().map(|v| from_val(&mut caller, v)).collect();
-            caller.data_mut().log.calls.push(HostCall { func: name.to_string(), args });
+            caller.data_mut().log.calls.push(HostCall {
+                func: name.to_string(),
+                args,
+            });
             Ok(())
         })?;
     }
     let globals = [
         ("global_i32", Val::I32(host::GLOBAL_INT as i32)),
         ("global_i64", Val::I64(host::GLOBAL_INT as i64)),
-        ("global_f32", Val::F32(F32::from_bits(host::GLOBAL_F32_BITS))),
-        ("global_f64", Val::F64(F64::from_bits(host::GLOBAL_F64_BITS))),
+        (
+            "global_f32",
+            Val::F32(F32::from_bits(host::GLOBAL_F32_BITS)),
+        ),
+        (
+            "global_f64",
+            Val::F64(F64::from_bits(host::GLOBAL_F64_BITS)),
+        ),
     ];
     for (name, val) in globals {
         let g = Global::new(&mut *store, val, Mutability::Const);
         linker.define("spectest", name, g)?;
     }
     let (tmin, tmax) = host::TABLE_LIMITS;
-    let table = Table::new(&mut *store, TableType::new(RefType::Func, tmin, Some(tmax)), Ref::Func(Nullable::Null))?;
+    let table = Table::new(
+        &mut *store,
+        TableType::new(RefType::Func, tmin, Some(tmax)),
+        Ref::Func(Nullable::Null),
+    )?;
     linker.define("spectest", "table", table)?;
     let (mmin, mmax) = host::MEMORY_LIMITS;
     let memory = Memory::new(&mut *store, MemoryType::new(mmin, Some(mmax)))?;
@@ -189,7 +235,11 @@ fn call_error(e: &wasmi::Error, fuel: u64) -> Outcome {
     let message = e.to_string();
     let kind = match e.as_trap_code() {
         Some(TrapCode::StackOverflow) => return Outcome::Exhaustion { message },
-        Some(TrapCode::OutOfFuel) => return Outcome::Timeout { message: format!("fuel limit of {fuel} exhausted") },
+        Some(TrapCode::OutOfFuel) => {
+            return Outcome::Timeout {
+                message: format!("fuel limit of {fuel} exhausted"),
+            };
+        }
         Some(TrapCode::UnreachableCodeReached) => TrapKind::Unreachable,
         Some(TrapCode::MemoryOutOfBounds) => TrapKind::OutOfBoundsMemoryAccess,
         Some(TrapCode::TableOutOfBounds) => TrapKind::OutOfBoundsTableAccess,
@@ -209,7 +259,9 @@ fn instance_error(e: &wasmi::Error, fuel: u64) -> InstanceOutcome {
         Outcome::Trap { kind, message } => InstanceOutcome::Trap { kind, message },
         Outcome::Exhaustion { message } => InstanceOutcome::Exhaustion { message },
         Outcome::Timeout { message } => InstanceOutcome::Timeout { message },
-        _ => InstanceOutcome::Unlinkable { message: e.to_string() },
+        _ => InstanceOutcome::Unlinkable {
+            message: e.to_string(),
+        },
     }
 }
 
@@ -223,10 +275,12 @@ fn from_val(store: impl AsContext, v: &Val) -> Value {
         Val::FuncRef(Nullable::Null) => Value::Ref(RefValue::Null(HeapType::Func)),
         Val::FuncRef(Nullable::Val(_)) => Value::Ref(RefValue::NonNull(HeapType::Func)),
         Val::ExternRef(Nullable::Null) => Value::Ref(RefValue::Null(HeapType::Extern)),
-        Val::ExternRef(Nullable::Val(r)) => match r.data(store.as_context()).downcast_ref::<u32>() {
-            Some(n) => Value::Ref(RefValue::Extern(*n)),
-            None => Value::Ref(RefValue::NonNull(HeapType::Extern)),
-        },
+        Val::ExternRef(Nullable::Val(r)) => {
+            match r.data(store.as_context()).downcast_ref::<u32>() {
+                Some(n) => Value::Ref(RefValue::Extern(*n)),
+                None => Value::Ref(RefValue::NonNull(HeapType::Extern)),
+            }
+        }
     }
 }
 
@@ -256,7 +310,13 @@ impl Live {
     fn call(&mut self, func: Func, args: &[Value]) -> Outcome {
         let ty = func.ty(&self.store);
         if ty.params().len() != args.len() {
-            return Outcome::Error { message: format!("expected {} arguments, got {}", ty.params().len(), args.len()) };
+            return Outcome::Error {
+                message: format!(
+                    "expected {} arguments, got {}",
+                    ty.params().len(),
+                    args.len()
+                ),
+            };
         }
         let mut vals = Vec::with_capacity(args.len());
         for (a, t) in args.iter().zip(ty.params()) {
@@ -265,10 +325,19 @@ impl Live {
                 Err(message) => return Outcome::Error { message },
             }
         }
-        let mut results: Vec<Val> = ty.results().iter().map(|t| Val::default_for_ty(*t)).collect();
+        let mut results: Vec<Val> = ty
+            .results()
+            .iter()
+            .map(|t| Val::default_for_ty(*t))
+            .collect();
         let _ = self.store.set_fuel(self.fuel);
         match func.call(&mut self.store, &vals, &mut results) {
-            Ok(()) => Outcome::Return { values: results.iter().map(|v| from_val(&mut self.store, v)).collect() },
+            Ok(()) => Outcome::Return {
+                values: results
+                    .iter()
+                    .map(|v| from_val(&mut self.store, v))
+                    .collect(),
+            },
             Err(e) => call_error(&e, self.fuel),
         }
     }
@@ -278,10 +347,16 @@ impl Instance for Live {
     fn invoke(&mut self, export: &str, args: &[Value]) -> Step<Outcome> {
         let outcome = match self.instance.get_func(&self.store, export) {
             Some(f) => self.call(f, args),
-            None => Outcome::Error { message: format!("no exported function `{export}`") },
+            None => Outcome::Error {
+                message: format!("no exported function `{export}`"),
+            },
         };
         let (host_calls, resources) = self.store.data_mut().log.take();
-        Step { outcome, host_calls, resources }
+        Step {
+            outcome,
+            host_calls,
+            resources,
+        }
     }
 
     fn final_state(&mut self, observe: &Observe) -> FinalState {
@@ -299,7 +374,9 @@ impl Instance for Live {
                     state.globals.push(GlobalState { name, value });
                 }
                 Extern::Memory(m) if observe.memories => {
-                    state.memories.push(crate::memory_state(&name, m.data(&self.store)));
+                    state
+                        .memories
+                        .push(crate::memory_state(&name, m.data(&self.store)));
                 }
                 Extern::Table(t) if observe.tables => {
                     let size = t.size(&self.store);

@@ -5,13 +5,13 @@ use std::sync::OnceLock;
 use std::time::Instant;
 
 use oracle::{
-    FinalState, GlobalState, HeapType, HostCall, InstanceOutcome, Observe, Outcome, Proposal, RefValue,
-    ResourceKind, Step, TableState, TrapKind, Value,
+    FinalState, GlobalState, HeapType, HostCall, InstanceOutcome, Observe, Outcome, Proposal,
+    RefValue, ResourceKind, Step, TableState, TrapKind, Value,
 };
 use wasmtime::{
-    AsContext, AsContextMut, Config, Extern, ExternRef, Func, FuncType, Global, GlobalType, Linker, Memory,
-    MemoryType, Module, Mutability, OptLevel, Ref, RefType, ResourceLimiter, Store, Strategy, Table, TableType,
-    Trap, V128, Val, ValType,
+    AsContext, AsContextMut, Config, Extern, ExternRef, Func, FuncType, Global, GlobalType, Linker,
+    Memory, MemoryType, Module, Mutability, OptLevel, Ref, RefType, ResourceLimiter, Store,
+    Strategy, Table, TableType, Trap, V128, Val, ValType,
 };
 
 use crate::host::{self, HostLog};
@@ -40,7 +40,10 @@ const VERSION: &str = "48.0.8";
 impl Wasmtime {
     /// Wasmtime using this strategy.
     pub fn new(strategy: WasmtimeStrategy) -> Wasmtime {
-        Wasmtime { strategy, engine: OnceLock::new() }
+        Wasmtime {
+            strategy,
+            engine: OnceLock::new(),
+        }
     }
 
     fn proposals(&self) -> Vec<Proposal> {
@@ -48,15 +51,32 @@ impl Wasmtime {
         let mut p = Proposal::WASM2.to_vec();
         match self.strategy {
             WasmtimeStrategy::Cranelift => p.extend([
-                RelaxedSimd, TailCall, MultiMemory, Memory64, ExtendedConst, FunctionReferences, Gc, Exceptions,
-                Threads, CustomPageSizes, WideArithmetic,
+                RelaxedSimd,
+                TailCall,
+                MultiMemory,
+                Memory64,
+                ExtendedConst,
+                FunctionReferences,
+                Gc,
+                Exceptions,
+                Threads,
+                CustomPageSizes,
+                WideArithmetic,
             ]),
             // Winch: no typed function references, GC, tail calls, exceptions, relaxed SIMD.
             WasmtimeStrategy::Winch => p.extend([MultiMemory, Memory64, ExtendedConst, Threads]),
             // Pulley: no atomics.
             WasmtimeStrategy::Pulley => p.extend([
-                RelaxedSimd, TailCall, MultiMemory, Memory64, ExtendedConst, FunctionReferences, Gc, Exceptions,
-                CustomPageSizes, WideArithmetic,
+                RelaxedSimd,
+                TailCall,
+                MultiMemory,
+                Memory64,
+                ExtendedConst,
+                FunctionReferences,
+                Gc,
+                Exceptions,
+                CustomPageSizes,
+                WideArithmetic,
             ]),
         }
         p
@@ -73,18 +93,21 @@ impl Wasmtime {
 
     fn config(&self) -> Result<Config, String> {
         let mut c = Config::new();
-        c.consume_fuel(true);
+        c.consume_fuel(true).wasm_backtrace(false);
         c.wasm_features(wasmparser::WasmFeatures::all(), false);
         c.wasm_features(self.wasm_features(), true);
         match self.strategy {
             WasmtimeStrategy::Cranelift => {
-                c.strategy(Strategy::Cranelift).cranelift_opt_level(OptLevel::Speed);
+                c.strategy(Strategy::Cranelift)
+                    .cranelift_opt_level(OptLevel::Speed);
             }
             WasmtimeStrategy::Winch => {
                 c.strategy(Strategy::Winch);
             }
             WasmtimeStrategy::Pulley => {
-                c.strategy(Strategy::Cranelift).target("pulley64").map_err(|e| e.to_string())?;
+                c.strategy(Strategy::Cranelift)
+                    .target("pulley64")
+                    .map_err(|e| e.to_string())?;
             }
         }
         Ok(c)
@@ -104,11 +127,21 @@ impl Wasmtime {
 impl Engine for Wasmtime {
     fn info(&self) -> EngineInfo {
         let (name, config) = match self.strategy {
-            WasmtimeStrategy::Cranelift => ("wasmtime-cranelift", "Cranelift, opt-level speed, fuel"),
+            WasmtimeStrategy::Cranelift => {
+                ("wasmtime-cranelift", "Cranelift, opt-level speed, fuel")
+            }
             WasmtimeStrategy::Winch => ("wasmtime-winch", "Winch baseline compiler, fuel"),
-            WasmtimeStrategy::Pulley => ("wasmtime-pulley", "Pulley interpreter (target pulley64), fuel"),
+            WasmtimeStrategy::Pulley => (
+                "wasmtime-pulley",
+                "Pulley interpreter (target pulley64), fuel",
+            ),
         };
-        EngineInfo { name: name.into(), version: VERSION.into(), config: config.into(), proposals: self.proposals() }
+        EngineInfo {
+            name: name.into(),
+            version: VERSION.into(),
+            config: config.into(),
+            proposals: self.proposals(),
+        }
     }
 
     fn features(&self) -> wasmparser::WasmFeatures {
@@ -120,7 +153,9 @@ impl Engine for Wasmtime {
             Ok(e) => e,
             Err(e) => {
                 return Instantiation {
-                    step: Step::bare(InstanceOutcome::Crash { message: format!("engine set-up failed: {e}") }),
+                    step: Step::bare(InstanceOutcome::Crash {
+                        message: format!("engine set-up failed: {e}"),
+                    }),
                     instance: None,
                     compile_us: 0,
                 };
@@ -133,13 +168,20 @@ impl Engine for Wasmtime {
             Ok(m) => m,
             Err(e) => {
                 return Instantiation {
-                    step: Step::bare(InstanceOutcome::Rejected { message: format!("{e:#}") }),
+                    step: Step::bare(InstanceOutcome::Rejected {
+                        message: format!("{e:#}"),
+                    }),
                     instance: None,
                     compile_us,
                 };
             }
         };
-        let mut store = Store::new(engine, State { log: HostLog::new(limits.max_memory, limits.max_table) });
+        let mut store = Store::new(
+            engine,
+            State {
+                log: HostLog::new(limits.max_memory, limits.max_table),
+            },
+        );
         store.limiter(|s| s as &mut dyn ResourceLimiter);
         store.data_mut().log.creating = true;
         let linked = spectest(&mut store).and_then(|linker| {
@@ -153,8 +195,18 @@ impl Engine for Wasmtime {
             Err(e) => (instance_error(&e, limits.fuel), None),
         };
         Instantiation {
-            step: Step { outcome, host_calls, resources },
-            instance: instance.map(|instance| Box::new(Live { store, instance, fuel: limits.fuel }) as Box<dyn Instance>),
+            step: Step {
+                outcome,
+                host_calls,
+                resources,
+            },
+            instance: instance.map(|instance| {
+                Box::new(Live {
+                    store,
+                    instance,
+                    fuel: limits.fuel,
+                }) as Box<dyn Instance>
+            }),
             compile_us,
         }
     }
@@ -165,15 +217,29 @@ struct State {
 }
 
 impl ResourceLimiter for State {
-    fn memory_growing(&mut self, current: usize, desired: usize, maximum: Option<usize>) -> wasmtime::Result<bool> {
-        Ok(self.log.growing(ResourceKind::Memory, current, desired, maximum))
+    fn memory_growing(
+        &mut self,
+        current: usize,
+        desired: usize,
+        maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        Ok(self
+            .log
+            .growing(ResourceKind::Memory, current, desired, maximum))
     }
     fn memory_grow_failed(&mut self, _error: wasmtime::Error) -> wasmtime::Result<()> {
         self.log.grow_failed();
         Ok(())
     }
-    fn table_growing(&mut self, current: usize, desired: usize, maximum: Option<usize>) -> wasmtime::Result<bool> {
-        Ok(self.log.growing(ResourceKind::Table, current, desired, maximum))
+    fn table_growing(
+        &mut self,
+        current: usize,
+        desired: usize,
+        maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        Ok(self
+            .log
+            .growing(ResourceKind::Table, current, desired, maximum))
     }
     fn table_grow_failed(&mut self, _error: wasmtime::Error) -> wasmtime::Result<()> {
         self.log.grow_failed();
@@ -200,13 +266,24 @@ fn spectest(store: &mut Store<State>) -> wasmtime::Result<Linker<State>> {
         let ty = FuncType::new(&engine, params.iter().map(|t| val_type(*t)), []);
         linker.func_new("spectest", name, ty, move |mut caller, args, _results| {
             let args = args.iter().map(|v| from_val(&mut caller, v)).collect();
-            caller.data_mut().log.calls.push(HostCall { func: name.to_string(), args });
+            caller.data_mut().log.calls.push(HostCall {
+                func: name.to_string(),
+                args,
+            });
             Ok(())
         })?;
     }
     let globals = [
-        ("global_i32", ValType::I32, Val::I32(host::GLOBAL_INT as i32)),
-        ("global_i64", ValType::I64, Val::I64(host::GLOBAL_INT as i64)),
+        (
+            "global_i32",
+            ValType::I32,
+            Val::I32(host::GLOBAL_INT as i32),
+        ),
+        (
+            "global_i64",
+            ValType::I64,
+            Val::I64(host::GLOBAL_INT as i64),
+        ),
         ("global_f32", ValType::F32, Val::F32(host::GLOBAL_F32_BITS)),
         ("global_f64", ValType::F64, Val::F64(host::GLOBAL_F64_BITS)),
     ];
@@ -215,7 +292,11 @@ fn spectest(store: &mut Store<State>) -> wasmtime::Result<Linker<State>> {
         linker.define(&*store, "spectest", name, g)?;
     }
     let (tmin, tmax) = host::TABLE_LIMITS;
-    let table = Table::new(&mut *store, TableType::new(RefType::FUNCREF, tmin, Some(tmax)), Ref::Func(None))?;
+    let table = Table::new(
+        &mut *store,
+        TableType::new(RefType::FUNCREF, tmin, Some(tmax)),
+        Ref::Func(None),
+    )?;
     linker.define(&*store, "spectest", "table", table)?;
     let (mmin, mmax) = host::MEMORY_LIMITS;
     let memory = Memory::new(&mut *store, MemoryType::new(mmin, Some(mmax)))?;
@@ -225,8 +306,16 @@ fn spectest(store: &mut Store<State>) -> wasmtime::Result<Linker<State>> {
 
 fn trap_kind(trap: Trap) -> Result<TrapKind, Outcome> {
     Ok(match trap {
-        Trap::StackOverflow => return Err(Outcome::Exhaustion { message: trap.to_string() }),
-        Trap::OutOfFuel | Trap::Interrupt => return Err(Outcome::Timeout { message: trap.to_string() }),
+        Trap::StackOverflow => {
+            return Err(Outcome::Exhaustion {
+                message: trap.to_string(),
+            });
+        }
+        Trap::OutOfFuel | Trap::Interrupt => {
+            return Err(Outcome::Timeout {
+                message: trap.to_string(),
+            });
+        }
         Trap::MemoryOutOfBounds => TrapKind::OutOfBoundsMemoryAccess,
         Trap::HeapMisaligned => TrapKind::UnalignedAtomic,
         Trap::TableOutOfBounds => TrapKind::OutOfBoundsTableAccess,
@@ -247,14 +336,22 @@ fn trap_kind(trap: Trap) -> Result<TrapKind, Outcome> {
 fn call_error(e: &wasmtime::Error, fuel: u64) -> Outcome {
     match e.downcast_ref::<Trap>() {
         Some(&trap) => match trap_kind(trap) {
-            Ok(kind) => Outcome::Trap { kind, message: format!("{e:#}") },
-            Err(Outcome::Timeout { .. }) => Outcome::Timeout { message: format!("fuel limit of {fuel} exhausted") },
+            Ok(kind) => Outcome::Trap {
+                kind,
+                message: trap.to_string(),
+            },
+            Err(Outcome::Timeout { .. }) => Outcome::Timeout {
+                message: format!("fuel limit of {fuel} exhausted"),
+            },
             Err(other) => other,
         },
-        None if e.is::<wasmtime::ThrownException>() => {
-            Outcome::Trap { kind: TrapKind::UncaughtException, message: format!("{e:#}") }
-        }
-        None => Outcome::Error { message: format!("{e:#}") },
+        None if e.is::<wasmtime::ThrownException>() => Outcome::Trap {
+            kind: TrapKind::UncaughtException,
+            message: format!("{e:#}"),
+        },
+        None => Outcome::Error {
+            message: format!("{e:#}"),
+        },
     }
 }
 
@@ -264,12 +361,20 @@ fn instance_error(e: &wasmtime::Error, fuel: u64) -> InstanceOutcome {
         Outcome::Exhaustion { message } => InstanceOutcome::Exhaustion { message },
         Outcome::Timeout { message } => InstanceOutcome::Timeout { message },
         // Anything else failed while resolving imports: unknown import, type mismatch.
-        _ => InstanceOutcome::Unlinkable { message: format!("{e:#}") },
+        _ => InstanceOutcome::Unlinkable {
+            message: format!("{e:#}"),
+        },
     }
 }
 
 fn from_val(mut store: impl AsContextMut, v: &Val) -> Value {
-    let nn = |present: bool, h: HeapType| Value::Ref(if present { RefValue::NonNull(h) } else { RefValue::Null(h) });
+    let nn = |present: bool, h: HeapType| {
+        Value::Ref(if present {
+            RefValue::NonNull(h)
+        } else {
+            RefValue::Null(h)
+        })
+    };
     match v {
         Val::I32(x) => Value::I32(*x as u32),
         Val::I64(x) => Value::I64(*x as u64),
@@ -280,7 +385,12 @@ fn from_val(mut store: impl AsContextMut, v: &Val) -> Value {
         Val::ExternRef(None) => Value::Ref(RefValue::Null(HeapType::Extern)),
         Val::ExternRef(Some(r)) => {
             let ctx = store.as_context_mut();
-            match r.data(ctx).ok().flatten().and_then(|d| d.downcast_ref::<u32>()) {
+            match r
+                .data(ctx)
+                .ok()
+                .flatten()
+                .and_then(|d| d.downcast_ref::<u32>())
+            {
                 Some(n) => Value::Ref(RefValue::Extern(*n)),
                 None => Value::Ref(RefValue::NonNull(HeapType::Extern)),
             }
@@ -298,7 +408,9 @@ fn to_val(store: &mut Store<State>, v: &Value, ty: &ValType) -> Result<Val, Stri
         (Value::F32(b), ValType::F32) => Val::F32(*b),
         (Value::F64(b), ValType::F64) => Val::F64(*b),
         (Value::V128(x), ValType::V128) => Val::V128(V128::from(*x)),
-        (Value::Ref(RefValue::Null(_)), ValType::Ref(r)) if r.is_nullable() => Val::null_ref(r.heap_type()),
+        (Value::Ref(RefValue::Null(_)), ValType::Ref(r)) if r.is_nullable() => {
+            Val::null_ref(r.heap_type())
+        }
         (Value::Ref(RefValue::Extern(n)), ValType::Ref(r)) if r.heap_type().is_extern() => {
             let r = ExternRef::new(&mut *store, *n).map_err(|e| e.to_string())?;
             Val::ExternRef(Some(r))
@@ -318,7 +430,9 @@ impl Live {
         let ty = func.ty(&self.store);
         let params: Vec<ValType> = ty.params().collect();
         if params.len() != args.len() {
-            return Outcome::Error { message: format!("expected {} arguments, got {}", params.len(), args.len()) };
+            return Outcome::Error {
+                message: format!("expected {} arguments, got {}", params.len(), args.len()),
+            };
         }
         let mut vals = Vec::with_capacity(args.len());
         for (a, t) in args.iter().zip(&params) {
@@ -330,7 +444,12 @@ impl Live {
         let mut results = vec![Val::I32(0); ty.results().len()];
         let _ = self.store.set_fuel(self.fuel);
         match func.call(&mut self.store, &vals, &mut results) {
-            Ok(()) => Outcome::Return { values: results.iter().map(|v| from_val(&mut self.store, v)).collect() },
+            Ok(()) => Outcome::Return {
+                values: results
+                    .iter()
+                    .map(|v| from_val(&mut self.store, v))
+                    .collect(),
+            },
             Err(e) => call_error(&e, self.fuel),
         }
     }
@@ -340,10 +459,16 @@ impl Instance for Live {
     fn invoke(&mut self, export: &str, args: &[Value]) -> Step<Outcome> {
         let outcome = match self.instance.get_func(&mut self.store, export) {
             Some(f) => self.call(f, args),
-            None => Outcome::Error { message: format!("no exported function `{export}`") },
+            None => Outcome::Error {
+                message: format!("no exported function `{export}`"),
+            },
         };
         let (host_calls, resources) = self.store.data_mut().log.take();
-        Step { outcome, host_calls, resources }
+        Step {
+            outcome,
+            host_calls,
+            resources,
+        }
     }
 
     fn final_state(&mut self, observe: &Observe) -> FinalState {
@@ -361,7 +486,9 @@ impl Instance for Live {
                     state.globals.push(GlobalState { name, value });
                 }
                 Extern::Memory(m) if observe.memories => {
-                    state.memories.push(crate::memory_state(&name, m.data(&self.store)));
+                    state
+                        .memories
+                        .push(crate::memory_state(&name, m.data(&self.store)));
                 }
                 Extern::SharedMemory(m) if observe.memories => {
                     // Single-threaded here: nothing else writes to it while it is copied.
@@ -370,8 +497,9 @@ impl Instance for Live {
                 }
                 Extern::Table(t) if observe.tables => {
                     let size = t.size(&self.store);
-                    let slots: Vec<bool> =
-                        (0..size).map(|i| t.get(&mut self.store, i).is_some_and(|r| !r.is_null())).collect();
+                    let slots: Vec<bool> = (0..size)
+                        .map(|i| t.get(&mut self.store, i).is_some_and(|r| !r.is_null()))
+                        .collect();
                     state.tables.push(TableState::from_slots(name, slots));
                 }
                 _ => {}

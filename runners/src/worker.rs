@@ -71,8 +71,14 @@ pub enum WorkerError {
 fn limit_self(bytes: u64) {
     // The data segment, not the address space: Wasmtime reserves large inaccessible regions
     // for its memories, which RLIMIT_DATA does not count until they are made writable.
-    let data = libc::rlimit { rlim_cur: bytes, rlim_max: bytes };
-    let core = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+    let data = libc::rlimit {
+        rlim_cur: bytes,
+        rlim_max: bytes,
+    };
+    let core = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
     // SAFETY: setrlimit only reads the structs passed by reference.
     unsafe {
         libc::setrlimit(libc::RLIMIT_DATA, &data);
@@ -82,34 +88,48 @@ fn limit_self(bytes: u64) {
 
 /// The worker's side: reads a request from `input`, runs it, writes events to `output`.
 pub fn serve(input: impl Read, mut output: impl Write) -> Result<(), WorkerError> {
-    let req: Request = serde_json::from_reader(input).map_err(|e| WorkerError::Request(e.to_string()))?;
-    let engine = crate::by_name(&req.engine).ok_or_else(|| WorkerError::Engine(req.engine.clone()))?;
-    let module = std::fs::read(&req.module).map_err(|e| WorkerError::Module(req.module.clone(), e))?;
+    let req: Request =
+        serde_json::from_reader(input).map_err(|e| WorkerError::Request(e.to_string()))?;
+    let engine =
+        crate::by_name(&req.engine).ok_or_else(|| WorkerError::Engine(req.engine.clone()))?;
+    let module =
+        std::fs::read(&req.module).map_err(|e| WorkerError::Module(req.module.clone(), e))?;
     limit_self(req.limits.worker_memory);
     let mut failure = None;
-    run_plan(engine.as_ref(), &module, &req.plan, &req.limits, &mut |event| {
-        if failure.is_some() {
-            return;
-        }
-        let mut line = match &event {
-            Event::Final { state: Some(state) } => {
-                let dumps = write_dumps(state, &req);
-                let mut v = serde_json::to_value(&event).unwrap_or_default();
-                v["dumps"] = serde_json::to_value(dumps).unwrap_or_default();
-                v.to_string()
+    run_plan(
+        engine.as_ref(),
+        &module,
+        &req.plan,
+        &req.limits,
+        &mut |event| {
+            if failure.is_some() {
+                return;
             }
-            _ => serde_json::to_string(&event).unwrap_or_default(),
-        };
-        line.push('\n');
-        if let Err(e) = output.write_all(line.as_bytes()).and_then(|_| output.flush()) {
-            failure = Some(WorkerError::Write(e));
-        }
-    });
+            let mut line = match &event {
+                Event::Final { state: Some(state) } => {
+                    let dumps = write_dumps(state, &req);
+                    let mut v = serde_json::to_value(&event).unwrap_or_default();
+                    v["dumps"] = serde_json::to_value(dumps).unwrap_or_default();
+                    v.to_string()
+                }
+                _ => serde_json::to_string(&event).unwrap_or_default(),
+            };
+            line.push('\n');
+            if let Err(e) = output
+                .write_all(line.as_bytes())
+                .and_then(|_| output.flush())
+            {
+                failure = Some(WorkerError::Write(e));
+            }
+        },
+    );
     failure.map_or(Ok(()), Err)
 }
 
 fn write_dumps(state: &FinalState, req: &Request) -> Vec<Option<PathBuf>> {
-    let Some(dir) = &req.dump_dir else { return vec![None; state.memories.len()] };
+    let Some(dir) = &req.dump_dir else {
+        return vec![None; state.memories.len()];
+    };
     state
         .memories
         .iter()
@@ -149,7 +169,11 @@ impl Collector {
     pub fn push(&mut self, event: Event) {
         match event {
             Event::Started => {}
-            Event::Instantiated { step, compile_us, instantiate_us } => {
+            Event::Instantiated {
+                step,
+                compile_us,
+                instantiate_us,
+            } => {
                 self.instantiation = Some(step);
                 self.timings.compile_us = compile_us;
                 self.timings.instantiate_us = instantiate_us;
@@ -183,7 +207,10 @@ impl Collector {
                     InstanceOutcome::Timeout { message }
                 }));
             }
-            Some(s) if s.outcome == InstanceOutcome::Instantiated && self.invocations.len() < plan_len => {
+            Some(s)
+                if s.outcome == InstanceOutcome::Instantiated
+                    && self.invocations.len() < plan_len =>
+            {
                 self.invocations.push(Step::bare(if crash {
                     Outcome::Crash { message }
                 } else {
@@ -203,7 +230,9 @@ impl Collector {
         Observation {
             engine: self.engine,
             instantiation: self.instantiation.unwrap_or_else(|| {
-                Step::bare(InstanceOutcome::Crash { message: "the engine reported nothing".into() })
+                Step::bare(InstanceOutcome::Crash {
+                    message: "the engine reported nothing".into(),
+                })
             }),
             invocations: self.invocations,
             final_state: self.final_state,
@@ -235,10 +264,29 @@ fn describe(status: Option<ExitStatus>) -> String {
     }
 }
 
+/// The informative part of a dead worker's standard error: the line that says what went
+/// wrong (a panic, a failed allocation, a stack overflow), else its last lines.
 fn tail(bytes: &[u8]) -> String {
+    const HEADLINES: [&str; 5] = [
+        "panicked",
+        "memory allocation",
+        "overflowed its stack",
+        "fatal runtime error",
+        "error",
+    ];
     let text = String::from_utf8_lossy(bytes);
-    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
-    let start = lines.len().saturating_sub(4);
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    if let Some(head) = lines
+        .iter()
+        .find(|l| HEADLINES.iter().any(|h| l.contains(h)))
+    {
+        return head.to_string();
+    }
+    let start = lines.len().saturating_sub(3);
     lines[start..].join(" | ")
 }
 
@@ -254,9 +302,14 @@ pub fn observe(
 ) -> Observation {
     let info = engine.info();
     let start = Instant::now();
-    if let Support::Unsupported(proposals, message) = support_features(module, engine.features(), &info.proposals) {
+    if let Support::Unsupported(proposals, message) =
+        support_features(module, engine.features(), &info.proposals)
+    {
         let mut c = Collector::new(info.name);
-        c.instantiation = Some(Step::bare(InstanceOutcome::Unsupported { message, proposals }));
+        c.instantiation = Some(Step::bare(InstanceOutcome::Unsupported {
+            message,
+            proposals,
+        }));
         c.finished = true;
         return c.finish(None);
     }
@@ -270,7 +323,11 @@ pub fn observe(
     let mut collector = Collector::new(info.name);
     match spawn(cmd, &request) {
         Ok(child) => drive(child, &mut collector, plan.invocations.len(), limits),
-        Err(e) => collector.stop(true, format!("cannot start the worker: {e}"), plan.invocations.len()),
+        Err(e) => collector.stop(
+            true,
+            format!("cannot start the worker: {e}"),
+            plan.invocations.len(),
+        ),
     }
     collector.finish(Some(start.elapsed()))
 }
@@ -278,6 +335,7 @@ pub fn observe(
 fn spawn(cmd: &WorkerCommand, request: &Request) -> std::io::Result<Child> {
     let mut child = Command::new(&cmd.program)
         .args(&cmd.args)
+        .env("RUST_BACKTRACE", "0")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -326,13 +384,21 @@ fn drive(mut child: Child, collector: &mut Collector, plan_len: usize, limits: &
             Ok(Err(bad)) => {
                 let _ = child.kill();
                 let _ = child.wait();
-                collector.stop(true, format!("worker sent an unreadable event: {bad}"), plan_len);
+                collector.stop(
+                    true,
+                    format!("worker sent an unreadable event: {bad}"),
+                    plan_len,
+                );
                 break;
             }
             Err(RecvTimeoutError::Timeout) => {
                 let _ = child.kill();
                 let _ = child.wait();
-                collector.stop(false, format!("wall-clock limit of {} ms exceeded", limits.step_timeout_ms), plan_len);
+                collector.stop(
+                    false,
+                    format!("wall-clock limit of {} ms exceeded", limits.step_timeout_ms),
+                    plan_len,
+                );
                 break;
             }
             Err(RecvTimeoutError::Disconnected) => {
@@ -364,7 +430,8 @@ fn drive(mut child: Child, collector: &mut Collector, plan_len: usize, limits: &
 }
 
 fn parse_event(line: &str) -> Result<Event, String> {
-    let mut event: Event = serde_json::from_str(line).map_err(|e| format!("{e}: {}", &line[..line.len().min(200)]))?;
+    let mut event: Event =
+        serde_json::from_str(line).map_err(|e| format!("{e}: {}", &line[..line.len().min(200)]))?;
     if let Event::Final { state: Some(state) } = &mut event {
         let dumps: Dumps = serde_json::from_str(line).map_err(|e| e.to_string())?;
         for (m, path) in state.memories.iter_mut().zip(dumps.dumps) {
@@ -392,7 +459,9 @@ pub fn observe_all(
     std::thread::scope(|s| {
         let handles: Vec<_> = engines
             .iter()
-            .map(|e| s.spawn(|| observe(cmd, e.as_ref(), module, module_path, plan, limits, dump_dir)))
+            .map(|e| {
+                s.spawn(|| observe(cmd, e.as_ref(), module, module_path, plan, limits, dump_dir))
+            })
             .collect();
         handles
             .into_iter()
@@ -400,7 +469,11 @@ pub fn observe_all(
             .map(|(h, e)| {
                 h.join().unwrap_or_else(|_| {
                     let mut c = Collector::new(e.info().name);
-                    c.stop(true, "the harness thread observing this engine panicked".into(), 0);
+                    c.stop(
+                        true,
+                        "the harness thread observing this engine panicked".into(),
+                        0,
+                    );
                     c.finish(None)
                 })
             })

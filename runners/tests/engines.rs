@@ -7,17 +7,32 @@ use runners::{Limits, bundled, observe_in_process};
 /// Runs on every bundled engine that supports the module.
 fn run(wat: &str, calls: &[(&str, Vec<Value>)]) -> Vec<oracle::Observation> {
     let wasm = wat::parse_str(wat).unwrap();
-    let plan = Plan::new(calls.iter().map(|(e, a)| Invocation { export: e.to_string(), args: a.clone() }).collect());
-    let limits = Limits { fuel: 1_000_000, ..Limits::default() };
+    let plan = Plan::new(
+        calls
+            .iter()
+            .map(|(e, a)| Invocation {
+                export: e.to_string(),
+                args: a.clone(),
+            })
+            .collect(),
+    );
+    let limits = Limits {
+        fuel: 1_000_000,
+        ..Limits::default()
+    };
     bundled()
         .iter()
-        .filter(|e| support_features(&wasm, e.features(), &e.info().proposals) == Support::Supported)
+        .filter(|e| {
+            support_features(&wasm, e.features(), &e.info().proposals) == Support::Supported
+        })
         .map(|e| observe_in_process(e.as_ref(), &wasm, &plan, &limits))
         .collect()
 }
 
 fn outcomes(obs: &[oracle::Observation], k: usize) -> Vec<(String, Outcome)> {
-    obs.iter().map(|o| (o.engine.clone(), o.invocations[k].outcome.clone())).collect()
+    obs.iter()
+        .map(|o| (o.engine.clone(), o.invocations[k].outcome.clone()))
+        .collect()
 }
 
 #[test]
@@ -33,14 +48,22 @@ fn every_engine_returns_exact_bits() {
             ("id32", vec![Value::F32(0x7fa0_0001)]),
             ("neg", vec![Value::F64(0x7ff0_0000_0000_0001)]),
             ("pair", vec![Value::I64(u64::MAX)]),
-            ("v", vec![Value::V128(0x0123_4567_89ab_cdef_0011_2233_4455_6677)]),
+            (
+                "v",
+                vec![Value::V128(0x0123_4567_89ab_cdef_0011_2233_4455_6677)],
+            ),
             ("ext", vec![Value::Ref(RefValue::Extern(42))]),
         ],
     );
     // Winch compiles no externref.
     assert_eq!(obs.len(), 3);
     for o in &obs {
-        assert_eq!(o.instantiation.outcome, InstanceOutcome::Instantiated, "{}", o.engine);
+        assert_eq!(
+            o.instantiation.outcome,
+            InstanceOutcome::Instantiated,
+            "{}",
+            o.engine
+        );
         let vals: Vec<_> = o
             .invocations
             .iter()
@@ -50,10 +73,30 @@ fn every_engine_returns_exact_bits() {
             })
             .collect();
         assert_eq!(vals[0], vec![Value::F32(0x7fa0_0001)], "{}", o.engine);
-        assert_eq!(vals[1], vec![Value::F64(0xfff0_0000_0000_0001)], "{}", o.engine);
-        assert_eq!(vals[2], vec![Value::I64(u64::MAX), Value::I32(u32::MAX)], "{}", o.engine);
-        assert_eq!(vals[3], vec![Value::V128(0x0123_4567_89ab_cdef_0011_2233_4455_6677)], "{}", o.engine);
-        assert_eq!(vals[4], vec![Value::Ref(RefValue::Extern(42))], "{}", o.engine);
+        assert_eq!(
+            vals[1],
+            vec![Value::F64(0xfff0_0000_0000_0001)],
+            "{}",
+            o.engine
+        );
+        assert_eq!(
+            vals[2],
+            vec![Value::I64(u64::MAX), Value::I32(u32::MAX)],
+            "{}",
+            o.engine
+        );
+        assert_eq!(
+            vals[3],
+            vec![Value::V128(0x0123_4567_89ab_cdef_0011_2233_4455_6677)],
+            "{}",
+            o.engine
+        );
+        assert_eq!(
+            vals[4],
+            vec![Value::Ref(RefValue::Extern(42))],
+            "{}",
+            o.engine
+        );
     }
 }
 
@@ -100,19 +143,28 @@ fn traps_are_named_as_the_test_suite_names_them() {
     for (k, want) in expected.iter().enumerate() {
         for (engine, got) in outcomes(&obs, k) {
             match got {
-                Outcome::Trap { kind, .. } => assert!(kind.agrees_with(want), "{engine} step {k}: {kind} vs {want}"),
+                Outcome::Trap { kind, .. } => assert!(
+                    kind.agrees_with(want),
+                    "{engine} step {k}: {kind} vs {want}"
+                ),
                 other => panic!("{engine} step {k}: {other:?}"),
             }
         }
     }
     for (engine, got) in outcomes(&obs, 8) {
-        assert!(matches!(got, Outcome::Exhaustion { .. }), "{engine}: {got:?}");
+        assert!(
+            matches!(got, Outcome::Exhaustion { .. }),
+            "{engine}: {got:?}"
+        );
     }
 }
 
 #[test]
 fn an_infinite_loop_runs_out_of_fuel_everywhere() {
-    let obs = run(r#"(module (func (export "spin") (loop (br 0))))"#, &[("spin", vec![])]);
+    let obs = run(
+        r#"(module (func (export "spin") (loop (br 0))))"#,
+        &[("spin", vec![])],
+    );
     for (engine, got) in outcomes(&obs, 0) {
         assert!(matches!(got, Outcome::Timeout { .. }), "{engine}: {got:?}");
     }
@@ -136,18 +188,30 @@ fn host_calls_grows_and_state_are_observed() {
         &[("bump", vec![]), ("bump", vec![]), ("bump", vec![])],
     );
     for o in &obs {
-        let grows: Vec<bool> = o.invocations.iter().flat_map(|s| s.resources.iter().map(|r| r.granted)).collect();
+        let grows: Vec<bool> = o
+            .invocations
+            .iter()
+            .flat_map(|s| s.resources.iter().map(|r| r.granted))
+            .collect();
         // The third grow passes the declared maximum: a failure the spec requires, not a
         // resource event.
         assert_eq!(grows, vec![true, true], "{}", o.engine);
         let call = &o.invocations[0].host_calls[0];
-        assert_eq!((call.func.as_str(), &call.args[..]), ("print_f32", &[Value::F32(0xffa0_0001)][..]), "{}", o.engine);
+        assert_eq!(
+            (call.func.as_str(), &call.args[..]),
+            ("print_f32", &[Value::F32(0xffa0_0001)][..]),
+            "{}",
+            o.engine
+        );
         let fs = o.final_state.as_ref().unwrap();
         assert_eq!(fs.globals[0].value, Value::I32(3 * 666), "{}", o.engine);
         assert_eq!(fs.memories[0].size, 3 * 65536, "{}", o.engine);
         assert_eq!(fs.tables[0].non_null, vec![(1, 2)], "{}", o.engine);
     }
-    let hashes: Vec<&str> = obs.iter().map(|o| o.final_state.as_ref().unwrap().memories[0].sha256.as_str()).collect();
+    let hashes: Vec<&str> = obs
+        .iter()
+        .map(|o| o.final_state.as_ref().unwrap().memories[0].sha256.as_str())
+        .collect();
     assert!(hashes.windows(2).all(|w| w[0] == w[1]), "{hashes:?}");
 }
 
@@ -155,12 +219,21 @@ fn host_calls_grows_and_state_are_observed() {
 fn invalid_and_unlinkable_modules_are_told_apart() {
     let limits = Limits::default();
     let plan = Plan::new(vec![]);
-    let unlinkable = wat::parse_str(r#"(module (import "spectest" "print_i32" (func (param f64))))"#).unwrap();
+    let unlinkable =
+        wat::parse_str(r#"(module (import "spectest" "print_i32" (func (param f64))))"#).unwrap();
     let invalid = b"\0asm\x01\0\0\0\x01\x05".to_vec();
     for e in bundled() {
         let o = observe_in_process(e.as_ref(), &unlinkable, &plan, &limits);
-        assert!(matches!(o.instantiation.outcome, InstanceOutcome::Unlinkable { .. }), "{:?}", o.instantiation);
+        assert!(
+            matches!(o.instantiation.outcome, InstanceOutcome::Unlinkable { .. }),
+            "{:?}",
+            o.instantiation
+        );
         let o = observe_in_process(e.as_ref(), &invalid, &plan, &limits);
-        assert!(matches!(o.instantiation.outcome, InstanceOutcome::Rejected { .. }), "{:?}", o.instantiation);
+        assert!(
+            matches!(o.instantiation.outcome, InstanceOutcome::Rejected { .. }),
+            "{:?}",
+            o.instantiation
+        );
     }
 }
