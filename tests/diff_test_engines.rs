@@ -222,3 +222,41 @@ fn save_writes_a_finding_directory() {
     ]);
     assert_eq!(again.code, 1, "{}", again.stdout);
 }
+
+#[test]
+fn a_wrong_memory_byte_is_located() {
+    let engines = ["wasmi", "wasmtime-cranelift", "test-wrong-memory"];
+    let mut args = vec![
+        "diff".to_string(),
+        example("memory.wat"),
+        "--invoke".into(),
+        "store".into(),
+        "0x01020304".into(),
+    ];
+    args.splice(
+        2..2,
+        engines
+            .iter()
+            .flat_map(|e| ["--engine".to_string(), e.to_string()]),
+    );
+    let run = harness(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("RESULT: DIVERGENCE at step 3 (final state); deviating: test-wrong-memory"),
+        "{}",
+        run.stdout
+    );
+    // i32.store at 100 wrote 04 03 02 01; the faulty engine reports byte 100 flipped.
+    assert!(
+        run.stdout
+            .contains("first differs at byte 100 (0x64): 0x60: 00 00 00 00 04 03 02 01"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("0x60: 00 00 00 00 fb 03 02 01"),
+        "{}",
+        run.stdout
+    );
+}

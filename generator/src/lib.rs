@@ -62,7 +62,7 @@ pub fn edge_value(ty: ValType, rng: &mut SplitMix64) -> Result<Value, String> {
             nullable,
         }) => {
             let host = Value::Ref(RefValue::Extern(rng.next_u64() as u32 % 16));
-            if nullable && rng.next_u64() % 2 == 0 {
+            if nullable && rng.next_u64().is_multiple_of(2) {
                 Value::Ref(RefValue::Null(HeapType::Extern))
             } else {
                 host

@@ -23,9 +23,11 @@ enum Fault {
     Reject,
     /// Grants memory only up to 2 pages (a legal, but different, resource limit).
     SmallMemory,
+    /// Reports byte 100 of the first exported memory with its bits flipped.
+    WrongMemory,
 }
 
-const FAULTS: [(&str, Fault); 7] = [
+const FAULTS: [(&str, Fault); 8] = [
     ("test-wrong-value", Fault::WrongValue),
     ("test-abort", Fault::Abort),
     ("test-segfault", Fault::Segfault),
@@ -33,6 +35,7 @@ const FAULTS: [(&str, Fault); 7] = [
     ("test-hang", Fault::Hang),
     ("test-reject", Fault::Reject),
     ("test-small-memory", Fault::SmallMemory),
+    ("test-wrong-memory", Fault::WrongMemory),
 ];
 
 struct Faulty {
@@ -115,22 +118,29 @@ impl Instance for FaultyInstance {
             _ => {}
         }
         let mut step = self.inner.invoke(export, args);
-        if let (Fault::WrongValue, Outcome::Return { values }) = (self.fault, &mut step.outcome) {
-            if let Some(v) = values
+        if let (Fault::WrongValue, Outcome::Return { values }) = (self.fault, &mut step.outcome)
+            && let Some(v) = values
                 .iter_mut()
                 .find(|v| matches!(v, Value::I32(_) | Value::I64(_)))
-            {
-                *v = match *v {
-                    Value::I32(x) => Value::I32(x ^ 1),
-                    Value::I64(x) => Value::I64(x ^ 1),
-                    other => other,
-                };
-            }
+        {
+            *v = match *v {
+                Value::I32(x) => Value::I32(x ^ 1),
+                Value::I64(x) => Value::I64(x ^ 1),
+                other => other,
+            };
         }
         step
     }
 
     fn final_state(&mut self, observe: &Observe) -> FinalState {
-        self.inner.final_state(observe)
+        let mut state = self.inner.final_state(observe);
+        if let (Fault::WrongMemory, Some(m)) = (self.fault, state.memories.first_mut())
+            && let Some(bytes) = m.contents.as_deref().filter(|b| b.len() > 100)
+        {
+            let mut bytes = bytes.clone();
+            bytes[100] ^= 0xff;
+            *m = crate::memory_state(&m.name, &bytes);
+        }
+        state
     }
 }

@@ -93,7 +93,7 @@ impl Wasmtime {
 
     fn config(&self) -> Result<Config, String> {
         let mut c = Config::new();
-        c.consume_fuel(true).wasm_backtrace(false);
+        c.consume_fuel(true).wasm_backtrace_max_frames(None);
         c.wasm_features(wasmparser::WasmFeatures::all(), false);
         c.wasm_features(self.wasm_features(), true);
         match self.strategy {
