@@ -190,7 +190,6 @@ fn an_infinite_loop_ends_within_its_limit_on_every_engine() {
         assert!(o["message"].as_str().unwrap().contains("fuel"), "{o}");
     }
     // With fuel out of reach, the wall clock stops it, and the worker is killed.
-    let start = std::time::Instant::now();
     let run = harness(&[
         "diff",
         &example("infinite-loop.wat"),
@@ -207,7 +206,6 @@ fn an_infinite_loop_ends_within_its_limit_on_every_engine() {
         assert_eq!(o["outcome"], "timeout", "{engine}: {o}");
         assert!(o["message"].as_str().unwrap().contains("wall-clock"), "{o}");
     }
-    assert!(start.elapsed().as_secs() < 30, "the limit held");
 }
 
 #[test]

@@ -336,43 +336,74 @@ fn resource_split(a: &[ResourceEvent], b: &[ResourceEvent]) -> Option<bool> {
         .map(|(x, _)| !x.granted)
 }
 
-/// An engine taking part in the comparison of a step, with what it did.
-struct Entry<'a, O> {
-    engine: &'a str,
-    step: &'a Step<O>,
+/// An engine taking part in the comparison of a step: its index among the observations,
+/// its name, and what it did.
+type Entry<'a, T> = (usize, &'a str, &'a T);
+
+/// Engines grouped by agreement, with the legal differences and the undecidable ones seen.
+struct Grouping {
+    /// Groups of indices into the entries; the first member represents the group.
+    groups: Vec<Vec<usize>>,
+    /// Legal differences.
+    notes: Vec<String>,
+    /// Differences this comparison cannot judge.
+    unknown: Vec<String>,
 }
 
-/// Groups entries by agreement; returns groups as indices, plus legal notes, plus whether
-/// some difference could not be judged.
-fn group_by<O>(
-    entries: &[Entry<'_, O>],
-    agree: impl Fn(&Step<O>, &Step<O>) -> Agreement,
-) -> (Vec<Vec<usize>>, Vec<String>, Vec<String>) {
-    let mut groups: Vec<Vec<usize>> = Vec::new();
-    let mut notes = Vec::new();
-    let mut unknown = Vec::new();
-    for (i, e) in entries.iter().enumerate() {
-        let mut placed = false;
-        for g in groups.iter_mut() {
-            match agree(entries[g[0]].step, e.step) {
-                Agreement::Same => {}
+fn group_by<T>(entries: &[Entry<'_, T>], agree: impl Fn(&T, &T) -> Agreement) -> Grouping {
+    let mut g = Grouping {
+        groups: Vec::new(),
+        notes: Vec::new(),
+        unknown: Vec::new(),
+    };
+    for (i, (_, engine, item)) in entries.iter().enumerate() {
+        let home = g.groups.iter().position(|members| {
+            let (_, rep_engine, rep) = entries[members[0]];
+            match agree(rep, item) {
+                Agreement::Same => true,
                 Agreement::Legal(n) => {
-                    notes.push(format!("{} vs {}: {n}", entries[g[0]].engine, e.engine))
+                    g.notes.push(format!("{rep_engine} vs {engine}: {n}"));
+                    true
                 }
                 Agreement::Unknown(n) => {
-                    unknown.push(format!("{} vs {}: {n}", entries[g[0]].engine, e.engine));
+                    g.unknown.push(format!("{rep_engine} vs {engine}: {n}"));
+                    true
                 }
-                Agreement::Differ => continue,
+                Agreement::Differ => false,
             }
-            g.push(i);
-            placed = true;
-            break;
-        }
-        if !placed {
-            groups.push(vec![i]);
+        });
+        match home {
+            Some(h) => g.groups[h].push(i),
+            None => g.groups.push(vec![i]),
         }
     }
-    (groups, notes, unknown)
+    g
+}
+
+/// A step's status from its grouping: split groups diverge unless a failed grow or an
+/// undecidable difference explains them; fewer than two engines compare nothing.
+fn status_of(grouping: &Grouping, compared: usize, resource_split: bool) -> StepStatus {
+    if grouping.groups.len() > 1 {
+        if resource_split {
+            StepStatus::Resource
+        } else if !grouping.unknown.is_empty() {
+            StepStatus::Inconclusive
+        } else {
+            StepStatus::Diverge
+        }
+    } else if compared < 2 {
+        StepStatus::Inconclusive
+    } else {
+        StepStatus::Agree
+    }
+}
+
+fn crashed(report: &mut StepReport, standing: &mut Standing, engine: &str, note: &str) {
+    report.crashed.push(EngineNote {
+        engine: engine.to_string(),
+        note: note.to_string(),
+    });
+    *standing = Standing::Out("crashed".into());
 }
 
 /// Per-engine state while walking through the steps.
@@ -394,9 +425,14 @@ pub fn compare(observations: &[Observation], plan: &Plan, ctx: &CompareContext) 
     for (i, o) in observations.iter().enumerate() {
         if let InstanceOutcome::Unsupported { proposals, .. } = &o.instantiation.outcome {
             let p: Vec<_> = proposals.iter().map(|p| p.name()).collect();
+            let note = if p.is_empty() {
+                "lacks part of a proposal".into()
+            } else {
+                format!("lacks {}", p.join(", "))
+            };
             unsupported.push(EngineNote {
                 engine: o.engine.clone(),
-                note: format!("lacks {}", p.join(", ")),
+                note,
             });
             standing[i] = Standing::Out("unsupported".into());
         }
@@ -416,62 +452,32 @@ pub fn compare(observations: &[Observation], plan: &Plan, ctx: &CompareContext) 
                     note_out(&mut report, &mut standing[i], &o.engine, message);
                 }
                 InstanceOutcome::Crash { message } => {
-                    report.crashed.push(EngineNote {
-                        engine: o.engine.clone(),
-                        note: message.clone(),
-                    });
-                    standing[i] = Standing::Out("crashed".into());
+                    crashed(&mut report, &mut standing[i], &o.engine, message)
                 }
-                _ => entries.push((
-                    i,
-                    Entry {
-                        engine: &o.engine,
-                        step,
-                    },
-                )),
+                InstanceOutcome::Rejected { message } | InstanceOutcome::Unlinkable { message } => {
+                    // Each engine's own reason, since a group shows one line for all.
+                    report.notes.push(format!("{}: {message}", o.engine));
+                    entries.push((i, o.engine.as_str(), step));
+                }
+                _ => entries.push((i, o.engine.as_str(), step)),
             }
         }
-        let plain: Vec<Entry<'_, InstanceOutcome>> = entries
-            .iter()
-            .map(|(_, e)| Entry {
-                engine: e.engine,
-                step: e.step,
-            })
-            .collect();
-        let (groups, notes, unknown) = group_by(&plain, |a, b| {
+        let grouping = group_by(&entries, |a, b| {
             instances_agree(&a.outcome, &b.outcome).and(host_calls_agree(
                 &a.host_calls,
                 &b.host_calls,
                 ctx,
             ))
         });
-        report.notes.extend(notes);
-        // Each engine's own reason for a rejection, since a group shows one line for all.
-        for (_, e) in &entries {
-            if let InstanceOutcome::Rejected { message } | InstanceOutcome::Unlinkable { message } =
-                &e.step.outcome
-            {
-                report.notes.push(format!("{}: {message}", e.engine));
-            }
-        }
-        settle(
-            &mut report,
-            &groups,
-            &unknown,
-            &entries,
-            &mut standing,
-            |s| {
-                let mut lines = vec![match &s.outcome {
-                    InstanceOutcome::Rejected { .. } => {
-                        "rejected (invalid or malformed)".to_string()
-                    }
-                    InstanceOutcome::Unlinkable { .. } => "unlinkable".to_string(),
-                    other => render_instance(other),
-                }];
-                render_step_extras(s, &mut lines);
-                lines
-            },
-        );
+        settle(&mut report, grouping, &entries, &mut standing, |s| {
+            let mut lines = vec![match &s.outcome {
+                InstanceOutcome::Rejected { .. } => "rejected (invalid or malformed)".to_string(),
+                InstanceOutcome::Unlinkable { .. } => "unlinkable".to_string(),
+                other => render_instance(other),
+            }];
+            render_step_extras(s, &mut lines);
+            lines
+        });
         // Engines that did not instantiate have nothing more to compare.
         for (i, o) in observations.iter().enumerate() {
             if matches!(standing[i], Standing::Live)
@@ -488,26 +494,17 @@ pub fn compare(observations: &[Observation], plan: &Plan, ctx: &CompareContext) 
         let mut report = new_report(StepId::Invoke(k));
         let mut entries = Vec::new();
         for (i, o) in observations.iter().enumerate() {
-            match &standing[i] {
-                Standing::Out(why) => {
-                    if o.instantiation.outcome == InstanceOutcome::Instantiated
-                        && !why.starts_with("crash")
-                    {
-                        report.inconclusive.push(EngineNote {
-                            engine: o.engine.clone(),
-                            note: why.clone(),
-                        });
-                    }
-                    continue;
-                }
-                Standing::Live => {}
+            if let Standing::Out(why) = &standing[i] {
+                note_excluded(&mut report, o, why);
+                continue;
             }
             let Some(step) = o.invocations.get(k) else {
-                report.crashed.push(EngineNote {
-                    engine: o.engine.clone(),
-                    note: "the engine reported nothing for this step".into(),
-                });
-                standing[i] = Standing::Out("crashed".into());
+                crashed(
+                    &mut report,
+                    &mut standing[i],
+                    &o.engine,
+                    "the engine reported nothing for this step",
+                );
                 continue;
             };
             match &step.outcome {
@@ -528,135 +525,58 @@ pub fn compare(observations: &[Observation], plan: &Plan, ctx: &CompareContext) 
                     );
                 }
                 Outcome::Crash { message } => {
-                    report.crashed.push(EngineNote {
-                        engine: o.engine.clone(),
-                        note: message.clone(),
-                    });
-                    standing[i] = Standing::Out("crashed".into());
+                    crashed(&mut report, &mut standing[i], &o.engine, message)
                 }
-                _ => entries.push((
-                    i,
-                    Entry {
-                        engine: &o.engine,
-                        step,
-                    },
-                )),
+                _ => entries.push((i, o.engine.as_str(), step)),
             }
         }
-        let plain: Vec<Entry<'_, Outcome>> = entries
-            .iter()
-            .map(|(_, e)| Entry {
-                engine: e.engine,
-                step: e.step,
-            })
-            .collect();
-        let (groups, notes, unknown) = group_by(&plain, |a, b| {
+        let grouping = group_by(&entries, |a, b| {
             outcomes_agree(&a.outcome, &b.outcome, ctx).and(host_calls_agree(
                 &a.host_calls,
                 &b.host_calls,
                 ctx,
             ))
         });
-        report.notes.extend(notes);
-        settle(
-            &mut report,
-            &groups,
-            &unknown,
-            &entries,
-            &mut standing,
-            |s| {
-                let mut lines = render_outcome(&s.outcome);
-                render_step_extras(s, &mut lines);
-                lines
-            },
-        );
+        settle(&mut report, grouping, &entries, &mut standing, |s| {
+            let mut lines = render_outcome(&s.outcome);
+            render_step_extras(s, &mut lines);
+            lines
+        });
         steps.push(report);
     }
 
-    // Final state.
+    // Final state, compared by export name.
     {
         let mut report = new_report(StepId::FinalState);
         let sorted: Vec<Option<FinalState>> = observations
             .iter()
             .map(|o| o.final_state.as_ref().map(FinalState::by_name))
             .collect();
-        let mut entries: Vec<(usize, &str, &FinalState)> = Vec::new();
+        let mut entries = Vec::new();
         for (i, o) in observations.iter().enumerate() {
             match (&standing[i], &sorted[i]) {
-                (Standing::Live, Some(fs)) => entries.push((i, &o.engine, fs)),
+                (Standing::Live, Some(fs)) => entries.push((i, o.engine.as_str(), fs)),
                 (Standing::Live, None) => {
                     if o.instantiation.outcome == InstanceOutcome::Instantiated {
-                        report.crashed.push(EngineNote {
-                            engine: o.engine.clone(),
-                            note: "no final state: the worker died while reading it".into(),
-                        });
+                        let note = "no final state: the worker died while reading it";
+                        crashed(&mut report, &mut standing[i], &o.engine, note);
                     }
                 }
-                (Standing::Out(why), _) => {
-                    if o.instantiation.outcome == InstanceOutcome::Instantiated
-                        && !why.starts_with("crash")
-                    {
-                        report.inconclusive.push(EngineNote {
-                            engine: o.engine.clone(),
-                            note: why.clone(),
-                        });
-                    }
-                }
+                (Standing::Out(why), _) => note_excluded(&mut report, o, why),
             }
         }
-        if !entries.is_empty() {
-            let mut groups: Vec<Vec<usize>> = Vec::new();
-            let mut unknown = Vec::new();
-            for (n, (_, engine, fs)) in entries.iter().enumerate() {
-                let mut placed = false;
-                for g in groups.iter_mut() {
-                    let (_, rep_engine, rep) = entries[g[0]];
-                    match states_agree(rep, fs, ctx) {
-                        Agreement::Differ => continue,
-                        Agreement::Legal(note) => report
-                            .notes
-                            .push(format!("{rep_engine} vs {engine}: {note}")),
-                        Agreement::Unknown(note) => {
-                            unknown.push(format!("{rep_engine} vs {engine}: {note}"))
-                        }
-                        Agreement::Same => {}
-                    }
-                    g.push(n);
-                    placed = true;
-                    break;
-                }
-                if !placed {
-                    groups.push(vec![n]);
-                }
+        let grouping = group_by(&entries, |a, b| states_agree(a, b, ctx));
+        if let Some((first, rest)) = grouping.groups.split_first() {
+            for g in rest {
+                report
+                    .notes
+                    .extend(memory_differences(entries[first[0]].2, entries[g[0]].2));
             }
-            if groups.len() > 1 {
-                let (_, _, first) = entries[groups[0][0]];
-                for g in &groups[1..] {
-                    let (_, _, other) = entries[g[0]];
-                    report.notes.extend(memory_differences(first, other));
-                }
-            }
-            report.groups = groups
-                .iter()
-                .map(|g| Group {
-                    engines: g.iter().map(|&n| entries[n].1.to_string()).collect(),
-                    lines: render_state(entries[g[0]].2),
-                })
-                .collect();
-            report.status = if groups.len() > 1 {
-                if unknown.is_empty() {
-                    StepStatus::Diverge
-                } else {
-                    StepStatus::Inconclusive
-                }
-            } else {
-                StepStatus::Agree
-            };
-            report.notes.extend(unknown);
         }
-        if report.groups.len() <= 1 && report.status != StepStatus::Diverge && entries.len() < 2 {
-            report.status = StepStatus::Inconclusive;
-        }
+        report.groups = render_groups(&grouping, &entries, render_state);
+        report.status = status_of(&grouping, entries.len(), false);
+        report.notes.extend(grouping.notes);
+        report.notes.extend(grouping.unknown);
         steps.push(report);
     }
 
@@ -682,26 +602,49 @@ fn note_out(report: &mut StepReport, standing: &mut Standing, engine: &str, why:
     *standing = Standing::Out(format!("after {why} at {}", report.step));
 }
 
-/// Turns groups into the report's status, handling resource differences.
+/// Says why an instantiated engine is left out of a later step (crashes are said once).
+fn note_excluded(report: &mut StepReport, o: &Observation, why: &str) {
+    if o.instantiation.outcome == InstanceOutcome::Instantiated && !why.starts_with("crash") {
+        report.inconclusive.push(EngineNote {
+            engine: o.engine.clone(),
+            note: why.to_string(),
+        });
+    }
+}
+
+fn render_groups<T>(
+    grouping: &Grouping,
+    entries: &[Entry<'_, T>],
+    render: impl Fn(&T) -> Vec<String>,
+) -> Vec<Group> {
+    grouping
+        .groups
+        .iter()
+        .map(|g| Group {
+            engines: g.iter().map(|&n| entries[n].1.to_string()).collect(),
+            lines: render(entries[g[0]].2),
+        })
+        .collect()
+}
+
+/// Turns a step's grouping into its report, handling resource differences: an engine whose
+/// grow failed where another's succeeded is compared no further.
 fn settle<O>(
     report: &mut StepReport,
-    groups: &[Vec<usize>],
-    unknown: &[String],
-    entries: &[(usize, Entry<'_, O>)],
+    grouping: Grouping,
+    entries: &[Entry<'_, Step<O>>],
     standing: &mut [Standing],
     render: impl Fn(&Step<O>) -> Vec<String>,
 ) {
-    // Grow requests answered differently: the engine whose grow failed is out from here on.
     let mut limited = Vec::new();
-    for (a, (ia, ea)) in entries.iter().enumerate() {
-        for (ib, eb) in entries.iter().skip(a + 1) {
-            if let Some(a_failed) = resource_split(&ea.step.resources, &eb.step.resources) {
-                let (loser, winner) = if a_failed {
-                    (*ia, ea.engine)
+    for (a, (ia, ea, sa)) in entries.iter().enumerate() {
+        for (ib, eb, sb) in entries.iter().skip(a + 1) {
+            if let Some(a_failed) = resource_split(&sa.resources, &sb.resources) {
+                let (loser, loser_name, winner) = if a_failed {
+                    (*ia, ea, eb)
                 } else {
-                    (*ib, eb.engine)
+                    (*ib, eb, ea)
                 };
-                let loser_name = if a_failed { ea.engine } else { eb.engine };
                 if !limited.contains(&loser) {
                     limited.push(loser);
                     report.notes.push(format!(
@@ -717,28 +660,10 @@ fn settle<O>(
             report.step
         ));
     }
-    report.groups = groups
-        .iter()
-        .map(|g| Group {
-            engines: g.iter().map(|&n| entries[n].1.engine.to_string()).collect(),
-            lines: render(entries[g[0]].1.step),
-        })
-        .collect();
-    report.notes.extend(unknown.iter().cloned());
-    report.status = if groups.len() > 1 {
-        if !limited.is_empty() {
-            StepStatus::Resource
-        } else if !unknown.is_empty() {
-            // Some pairs could not be judged; a real split among the rest still diverges.
-            StepStatus::Inconclusive
-        } else {
-            StepStatus::Diverge
-        }
-    } else if entries.len() < 2 {
-        StepStatus::Inconclusive
-    } else {
-        StepStatus::Agree
-    };
+    report.groups = render_groups(&grouping, entries, render);
+    report.status = status_of(&grouping, entries.len(), !limited.is_empty());
+    report.notes.extend(grouping.notes);
+    report.notes.extend(grouping.unknown);
 }
 
 fn states_agree(a: &FinalState, b: &FinalState, ctx: &CompareContext) -> Agreement {
