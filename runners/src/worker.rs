@@ -322,7 +322,10 @@ pub fn observe(
     };
     let mut collector = Collector::new(info.name);
     match spawn(cmd, &request) {
-        Ok(child) => drive(child, &mut collector, plan.invocations.len(), limits),
+        Ok(child) => {
+            tracing::debug!(engine = %request.engine, pid = child.id(), "worker started");
+            drive(child, &mut collector, plan.invocations.len(), limits)
+        }
         Err(e) => collector.stop(
             true,
             format!("cannot start the worker: {e}"),
@@ -392,6 +395,10 @@ fn drive(mut child: Child, collector: &mut Collector, plan_len: usize, limits: &
                 break;
             }
             Err(RecvTimeoutError::Timeout) => {
+                tracing::debug!(
+                    pid = child.id(),
+                    "step past its wall-clock limit: killing the worker"
+                );
                 let _ = child.kill();
                 let _ = child.wait();
                 collector.stop(
@@ -406,6 +413,7 @@ fn drive(mut child: Child, collector: &mut Collector, plan_len: usize, limits: &
                 let err = err_reader.join().unwrap_or_default();
                 let stderr = tail(&err);
                 let mut message = describe(status);
+                tracing::debug!(pid = child.id(), %message, "worker ended before its final event");
                 if !stderr.is_empty() {
                     message = format!("{message}: {stderr}");
                 }
