@@ -48,38 +48,21 @@ impl Wasmtime {
 
     fn proposals(&self) -> Vec<Proposal> {
         use Proposal::*;
-        let mut p = Proposal::WASM2.to_vec();
         match self.strategy {
-            WasmtimeStrategy::Cranelift => p.extend([
-                RelaxedSimd,
-                TailCall,
-                MultiMemory,
-                Memory64,
-                ExtendedConst,
-                FunctionReferences,
-                Gc,
-                Exceptions,
-                Threads,
-                CustomPageSizes,
-                WideArithmetic,
-            ]),
-            // Winch: no typed function references, GC, tail calls, exceptions, relaxed SIMD.
-            WasmtimeStrategy::Winch => p.extend([MultiMemory, Memory64, ExtendedConst, Threads]),
+            // Cranelift implements every proposal the harness knows.
+            WasmtimeStrategy::Cranelift => Proposal::ALL.to_vec(),
             // Pulley: no atomics.
-            WasmtimeStrategy::Pulley => p.extend([
-                RelaxedSimd,
-                TailCall,
-                MultiMemory,
-                Memory64,
-                ExtendedConst,
-                FunctionReferences,
-                Gc,
-                Exceptions,
-                CustomPageSizes,
-                WideArithmetic,
-            ]),
+            WasmtimeStrategy::Pulley => Proposal::ALL
+                .into_iter()
+                .filter(|p| *p != Threads)
+                .collect(),
+            // Winch: no typed function references, GC, tail calls, exceptions, relaxed SIMD.
+            WasmtimeStrategy::Winch => {
+                let mut p = Proposal::WASM2.to_vec();
+                p.extend([MultiMemory, Memory64, ExtendedConst, Threads]);
+                p
+            }
         }
-        p
     }
 
     fn wasm_features(&self) -> wasmparser::WasmFeatures {
