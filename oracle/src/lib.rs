@@ -8,7 +8,9 @@
 
 #![deny(missing_docs)]
 
+pub mod coverage;
 pub mod judge;
+pub mod numerics;
 pub mod observation;
 pub mod plan;
 pub mod proposal;

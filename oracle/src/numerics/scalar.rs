@@ -1,0 +1,1 @@
+//! Scalar numerics (3.1-numerics.scalar.spectec).

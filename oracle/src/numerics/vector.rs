@@ -1,0 +1,1 @@
+//! Vector numerics (3.2-numerics.vector.spectec).
