@@ -8,6 +8,7 @@
 
 #![deny(missing_docs)]
 
+pub mod ast;
 pub mod coverage;
 pub mod judge;
 pub mod numerics;
