@@ -5,6 +5,7 @@ mod bench;
 mod diff;
 mod engines;
 mod input;
+mod wast;
 mod worker;
 
 use std::process::ExitCode;
@@ -31,6 +32,8 @@ enum Command {
     Diff(diff::Args),
     /// List the engines, their versions, configurations and proposals.
     Engines(engines::Args),
+    /// Run .wast scripts on engines and tabulate conformance.
+    Wast(wast::Args),
     /// Measure the harness (see BENCHMARKS.md).
     Bench(bench::Args),
     /// Serve one engine run in an isolated process (used by the harness itself).
@@ -47,6 +50,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Diff(args) => diff::run(args),
         Command::Engines(args) => engines::run(args),
+        Command::Wast(args) => wast::run(args),
         Command::Bench(args) => bench::run(args),
         Command::Worker => worker::run(),
     };

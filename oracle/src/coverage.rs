@@ -4,14 +4,14 @@
 //! A point is named as in `../shared/spec`: a rule (`Step_read/load-num-trap`,
 //! `Instr_ok/binop`) or one clause of a numeric `def`, as the def's name and the clause's
 //! 1-based position among that def's clauses in the spec file (`$idiv_#3`). Code that
-//! implements a point marks it with [`hit!`]: each call site owns a static atomic counter,
+//! implements a point marks it with [`hit!`](crate::hit): each call site owns a static atomic counter,
 //! registered in a global list the first time it fires, so counting costs one relaxed
 //! atomic add and stays on during campaigns.
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
-/// One coverage point's counter (one per [`hit!`] call site).
+/// One coverage point's counter (one per [`hit!`](crate::hit) call site).
 pub struct Counter {
     name: &'static str,
     detail: &'static str,
@@ -43,10 +43,10 @@ impl Counter {
 
     #[cold]
     fn register(&'static self) {
-        if !self.registered.swap(true, Ordering::AcqRel) {
-            if let Ok(mut r) = REGISTRY.lock() {
-                r.push(self);
-            }
+        if !self.registered.swap(true, Ordering::AcqRel)
+            && let Ok(mut r) = REGISTRY.lock()
+        {
+            r.push(self);
         }
     }
 }

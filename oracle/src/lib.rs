@@ -15,6 +15,7 @@ pub mod numerics;
 pub mod observation;
 pub mod plan;
 pub mod proposal;
+pub mod script;
 pub mod trap;
 pub mod value;
 

@@ -96,14 +96,17 @@ impl TrapKind {
         }
     }
 
-    /// Reads a test-suite message back (anything unknown is `Other`).
+    /// Reads a test-suite message back, by prefix as the reference interpreter matches
+    /// them ("uninitialized element 2" is `UninitializedElement`); anything unknown is
+    /// `Other`.
     pub fn from_message(m: &str) -> TrapKind {
         if let Some(host) = m.strip_prefix("host: ") {
             return TrapKind::Host(host.to_string());
         }
         Self::NAMED
             .iter()
-            .find(|k| k.message() == m)
+            .filter(|k| m.starts_with(k.message()))
+            .max_by_key(|k| k.message().len())
             .cloned()
             .unwrap_or_else(|| TrapKind::Other(m.to_string()))
     }
@@ -162,6 +165,26 @@ mod tests {
             let json = serde_json::to_string(&k).unwrap();
             assert_eq!(serde_json::from_str::<TrapKind>(&json).unwrap(), k);
         }
+    }
+
+    #[test]
+    fn suite_messages_are_read_by_prefix() {
+        assert_eq!(
+            TrapKind::from_message("uninitialized element 2"),
+            TrapKind::UninitializedElement
+        );
+        assert_eq!(
+            TrapKind::from_message("undefined element"),
+            TrapKind::UndefinedElement
+        );
+        assert_eq!(
+            TrapKind::from_message("integer overflow"),
+            TrapKind::IntegerOverflow
+        );
+        assert_eq!(
+            TrapKind::from_message("something else"),
+            TrapKind::Other("something else".into())
+        );
     }
 
     #[test]

@@ -13,6 +13,7 @@ mod registry;
 pub mod test_engines;
 mod wasmi_engine;
 mod wasmtime_engine;
+pub mod wast;
 pub mod worker;
 
 use std::sync::Arc;
@@ -78,8 +79,30 @@ pub trait Engine: Send + Sync {
         inspect::features_of(&self.info().proposals)
     }
 
+    /// The feature set the engine validates with when only `profile` is enabled.
+    fn profile_features(&self, profile: &[Proposal]) -> wasmparser::WasmFeatures {
+        let own: Vec<Proposal> = self
+            .info()
+            .proposals
+            .into_iter()
+            .filter(|p| profile.contains(p))
+            .collect();
+        inspect::features_of(&own)
+    }
+
     /// Compiles and instantiates the module against the standard host.
     fn instantiate(&self, module: &[u8], limits: &Limits) -> Instantiation;
+
+    /// A stateful session for `.wast` scripts (several modules, `register`, linking),
+    /// with only the proposals of `profile` enabled (all of the engine's when `None`).
+    fn session(
+        &self,
+        limits: &Limits,
+        profile: Option<&[Proposal]>,
+    ) -> Result<Box<dyn wast::Session>, String> {
+        let _ = (limits, profile);
+        Err(format!("{} cannot run .wast scripts", self.info().name))
+    }
 }
 
 /// The result of [`Engine::instantiate`].

@@ -68,6 +68,15 @@ impl Engine for Faulty {
         }
     }
 
+    fn session(
+        &self,
+        limits: &Limits,
+        profile: Option<&[oracle::Proposal]>,
+    ) -> Result<Box<dyn crate::wast::Session>, String> {
+        // The faults are for `diff`; in scripts the test engines behave as wasmi.
+        self.inner.session(limits, profile)
+    }
+
     fn instantiate(&self, module: &[u8], limits: &Limits) -> Instantiation {
         if let Fault::Reject = self.fault {
             return Instantiation {

@@ -16,6 +16,7 @@ use wasmi::{F32, F64, TrapCode, V128};
 use wasmi_core::LimiterError;
 
 use crate::host::{self, HostLog};
+use crate::wast::{Names, Session};
 use crate::{Engine, EngineInfo, Instance, Instantiation, Limits, micros};
 
 const VERSION: &str = "2.0.0";
@@ -44,24 +45,27 @@ impl Wasmi {
         p
     }
 
-    fn config() -> Config {
+    /// The configuration for a profile (limited to what wasmi implements).
+    fn config(profile: &[Proposal]) -> Config {
+        use Proposal::*;
+        let on = |p: Proposal| profile.contains(&p) && Self::proposals().contains(&p);
         let mut c = Config::default();
         c.consume_fuel(true)
             .compilation_mode(CompilationMode::Eager);
-        c.wasm_mutable_global(true)
-            .wasm_sign_extension(true)
-            .wasm_saturating_float_to_int(true)
-            .wasm_multi_value(true)
-            .wasm_bulk_memory(true)
-            .wasm_reference_types(true)
-            .wasm_simd(true)
-            .wasm_relaxed_simd(true)
-            .wasm_tail_call(true)
-            .wasm_multi_memory(true)
-            .wasm_memory64(true)
-            .wasm_extended_const(true)
-            .wasm_custom_page_sizes(true)
-            .wasm_wide_arithmetic(true);
+        c.wasm_mutable_global(on(MutableGlobal))
+            .wasm_sign_extension(on(SignExtension))
+            .wasm_saturating_float_to_int(on(SaturatingFloatToInt))
+            .wasm_multi_value(on(MultiValue))
+            .wasm_bulk_memory(on(BulkMemory))
+            .wasm_reference_types(on(ReferenceTypes))
+            .wasm_simd(on(Simd))
+            .wasm_relaxed_simd(on(RelaxedSimd))
+            .wasm_tail_call(on(TailCall))
+            .wasm_multi_memory(on(MultiMemory))
+            .wasm_memory64(on(Memory64))
+            .wasm_extended_const(on(ExtendedConst))
+            .wasm_custom_page_sizes(on(CustomPageSizes))
+            .wasm_wide_arithmetic(on(WideArithmetic));
         c
     }
 }
@@ -76,8 +80,34 @@ impl Engine for Wasmi {
         }
     }
 
+    fn session(
+        &self,
+        limits: &Limits,
+        profile: Option<&[Proposal]>,
+    ) -> Result<Box<dyn Session>, String> {
+        let engine = wasmi::Engine::new(&Self::config(profile.unwrap_or(&Proposal::ALL)));
+        let max_memory = self
+            .memory_cap
+            .map_or(limits.max_memory, |c| c.min(limits.max_memory));
+        let mut store = Store::new(
+            &engine,
+            State {
+                log: HostLog::new(max_memory, limits.max_table),
+            },
+        );
+        store.limiter(|s| s as &mut dyn ResourceLimiter);
+        let mut linker = spectest(&mut store).map_err(|e| e.to_string())?;
+        linker.allow_shadowing(true);
+        Ok(Box::new(WastSession {
+            store,
+            linker,
+            names: Names::default(),
+            fuel: limits.fuel,
+        }))
+    }
+
     fn instantiate(&self, module: &[u8], limits: &Limits) -> Instantiation {
-        let engine = wasmi::Engine::new(&Self::config());
+        let engine = wasmi::Engine::new(&Self::config(&Proposal::ALL));
         let t = Instant::now();
         let compiled = Module::new(&engine, module);
         let compile_us = micros(t);
@@ -255,6 +285,17 @@ fn call_error(e: &wasmi::Error, fuel: u64) -> Outcome {
 }
 
 fn instance_error(e: &wasmi::Error, fuel: u64) -> InstanceOutcome {
+    // wasmi reports an element segment past its table as an instantiation error; the spec
+    // makes it a trap ("out of bounds table access") during instantiation.
+    if let wasmi::errors::ErrorKind::Instantiation(
+        wasmi::errors::InstantiationError::ElementSegmentDoesNotFit { .. },
+    ) = e.kind()
+    {
+        return InstanceOutcome::Trap {
+            kind: TrapKind::OutOfBoundsTableAccess,
+            message: e.to_string(),
+        };
+    }
     match call_error(e, fuel) {
         Outcome::Trap { kind, message } => InstanceOutcome::Trap { kind, message },
         Outcome::Exhaustion { message } => InstanceOutcome::Exhaustion { message },
@@ -306,40 +347,42 @@ struct Live {
     fuel: u64,
 }
 
+/// Calls a function with the harness's values, under the fuel limit.
+fn call(store: &mut Store<State>, func: Func, args: &[Value], fuel: u64) -> Outcome {
+    let ty = func.ty(&*store);
+    if ty.params().len() != args.len() {
+        return Outcome::Error {
+            message: format!(
+                "expected {} arguments, got {}",
+                ty.params().len(),
+                args.len()
+            ),
+        };
+    }
+    let mut vals = Vec::with_capacity(args.len());
+    for (a, t) in args.iter().zip(ty.params()) {
+        match to_val(store, a, t) {
+            Ok(v) => vals.push(v),
+            Err(message) => return Outcome::Error { message },
+        }
+    }
+    let mut results: Vec<Val> = ty
+        .results()
+        .iter()
+        .map(|t| Val::default_for_ty(*t))
+        .collect();
+    let _ = store.set_fuel(fuel);
+    match func.call(&mut *store, &vals, &mut results) {
+        Ok(()) => Outcome::Return {
+            values: results.iter().map(|v| from_val(&*store, v)).collect(),
+        },
+        Err(e) => call_error(&e, fuel),
+    }
+}
+
 impl Live {
     fn call(&mut self, func: Func, args: &[Value]) -> Outcome {
-        let ty = func.ty(&self.store);
-        if ty.params().len() != args.len() {
-            return Outcome::Error {
-                message: format!(
-                    "expected {} arguments, got {}",
-                    ty.params().len(),
-                    args.len()
-                ),
-            };
-        }
-        let mut vals = Vec::with_capacity(args.len());
-        for (a, t) in args.iter().zip(ty.params()) {
-            match to_val(&mut self.store, a, t) {
-                Ok(v) => vals.push(v),
-                Err(message) => return Outcome::Error { message },
-            }
-        }
-        let mut results: Vec<Val> = ty
-            .results()
-            .iter()
-            .map(|t| Val::default_for_ty(*t))
-            .collect();
-        let _ = self.store.set_fuel(self.fuel);
-        match func.call(&mut self.store, &vals, &mut results) {
-            Ok(()) => Outcome::Return {
-                values: results
-                    .iter()
-                    .map(|v| from_val(&mut self.store, v))
-                    .collect(),
-            },
-            Err(e) => call_error(&e, self.fuel),
-        }
+        call(&mut self.store, func, args, self.fuel)
     }
 }
 
@@ -393,5 +436,75 @@ impl Instance for Live {
             }
         }
         state
+    }
+}
+
+/// A `.wast` session: one store, a linker that grows with each `register`.
+struct WastSession {
+    store: Store<State>,
+    linker: Linker<State>,
+    names: Names<wasmi::Instance>,
+    fuel: u64,
+}
+
+impl Session for WastSession {
+    fn instantiate(&mut self, name: Option<&str>, bytes: &[u8]) -> InstanceOutcome {
+        let module = match Module::new(self.store.engine(), bytes) {
+            Ok(m) => m,
+            Err(e) => {
+                return InstanceOutcome::Rejected {
+                    message: e.to_string(),
+                };
+            }
+        };
+        let _ = self.store.set_fuel(self.fuel);
+        let outcome = match self.linker.instantiate_and_start(&mut self.store, &module) {
+            Ok(instance) => {
+                self.names.add(name, instance);
+                InstanceOutcome::Instantiated
+            }
+            Err(e) => instance_error(&e, self.fuel),
+        };
+        self.store.data_mut().log.take();
+        outcome
+    }
+
+    fn register(&mut self, as_name: &str, module: Option<&str>) -> Result<(), String> {
+        let instance = self.names.get(module)?;
+        self.linker
+            .instance(&mut self.store, as_name, instance)
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    }
+
+    fn invoke(&mut self, module: Option<&str>, export: &str, args: &[Value]) -> Outcome {
+        let outcome = match self.names.get(module) {
+            Ok(instance) => match instance.get_func(&self.store, export) {
+                Some(f) => call(&mut self.store, f, args, self.fuel),
+                None => Outcome::Error {
+                    message: format!("no exported function `{export}`"),
+                },
+            },
+            Err(message) => Outcome::Error { message },
+        };
+        self.store.data_mut().log.take();
+        outcome
+    }
+
+    fn get(&mut self, module: Option<&str>, export: &str) -> Outcome {
+        match self.names.get(module) {
+            Ok(instance) => match instance.get_global(&self.store, export) {
+                Some(g) => {
+                    let v = g.get(&self.store);
+                    Outcome::Return {
+                        values: vec![from_val(&self.store, &v)],
+                    }
+                }
+                None => Outcome::Error {
+                    message: format!("no exported global `{export}`"),
+                },
+            },
+            Err(message) => Outcome::Error { message },
+        }
     }
 }

@@ -16,6 +16,7 @@ use wasmtime::{
 
 use crate::host::{self, HostLog};
 use crate::inspect::features_of;
+use crate::wast::{Names, Session};
 use crate::{Engine, EngineInfo, Instance, Instantiation, Limits, micros};
 
 /// Which of Wasmtime's compilers runs the code.
@@ -66,7 +67,18 @@ impl Wasmtime {
     }
 
     fn wasm_features(&self) -> wasmparser::WasmFeatures {
-        let mut features = features_of(&self.proposals());
+        self.features_for(&self.proposals())
+    }
+
+    /// The feature set for a profile (limited to what this strategy implements).
+    fn features_for(&self, profile: &[Proposal]) -> wasmparser::WasmFeatures {
+        let own = self.proposals();
+        let chosen: Vec<Proposal> = profile
+            .iter()
+            .copied()
+            .filter(|p| own.contains(p))
+            .collect();
+        let mut features = features_of(&chosen);
         if self.strategy == WasmtimeStrategy::Winch {
             // Winch compiles no GC types at all, not even `externref`.
             features.remove(wasmparser::WasmFeatures::GC_TYPES);
@@ -74,11 +86,11 @@ impl Wasmtime {
         features
     }
 
-    fn config(&self) -> Result<Config, String> {
+    fn config(&self, features: wasmparser::WasmFeatures) -> Result<Config, String> {
         let mut c = Config::new();
         c.consume_fuel(true).wasm_backtrace_max_frames(None);
         c.wasm_features(wasmparser::WasmFeatures::all(), false);
-        c.wasm_features(self.wasm_features(), true);
+        c.wasm_features(features, true);
         match self.strategy {
             WasmtimeStrategy::Cranelift => {
                 c.strategy(Strategy::Cranelift)
@@ -99,7 +111,7 @@ impl Wasmtime {
     fn engine(&self) -> Result<&wasmtime::Engine, String> {
         self.engine
             .get_or_init(|| {
-                let c = self.config()?;
+                let c = self.config(self.wasm_features())?;
                 wasmtime::Engine::new(&c).map_err(|e| format!("{e:#}"))
             })
             .as_ref()
@@ -129,6 +141,41 @@ impl Engine for Wasmtime {
 
     fn features(&self) -> wasmparser::WasmFeatures {
         self.wasm_features()
+    }
+
+    fn profile_features(&self, profile: &[Proposal]) -> wasmparser::WasmFeatures {
+        self.features_for(profile)
+    }
+
+    fn session(
+        &self,
+        limits: &Limits,
+        profile: Option<&[Proposal]>,
+    ) -> Result<Box<dyn Session>, String> {
+        let custom;
+        let engine = match profile {
+            None => self.engine()?,
+            Some(p) => {
+                custom = wasmtime::Engine::new(&self.config(self.features_for(p))?)
+                    .map_err(|e| format!("{e:#}"))?;
+                &custom
+            }
+        };
+        let mut store = Store::new(
+            engine,
+            State {
+                log: HostLog::new(limits.max_memory, limits.max_table),
+            },
+        );
+        store.limiter(|s| s as &mut dyn ResourceLimiter);
+        let mut linker = spectest(&mut store).map_err(|e| format!("{e:#}"))?;
+        linker.allow_shadowing(true);
+        Ok(Box::new(WastSession {
+            store,
+            linker,
+            names: Names::default(),
+            fuel: limits.fuel,
+        }))
     }
 
     fn instantiate(&self, module: &[u8], limits: &Limits) -> Instantiation {
@@ -408,33 +455,35 @@ struct Live {
     fuel: u64,
 }
 
+/// Calls a function with the harness's values, under the fuel limit.
+fn call(store: &mut Store<State>, func: Func, args: &[Value], fuel: u64) -> Outcome {
+    let ty = func.ty(&*store);
+    let params: Vec<ValType> = ty.params().collect();
+    if params.len() != args.len() {
+        return Outcome::Error {
+            message: format!("expected {} arguments, got {}", params.len(), args.len()),
+        };
+    }
+    let mut vals = Vec::with_capacity(args.len());
+    for (a, t) in args.iter().zip(&params) {
+        match to_val(store, a, t) {
+            Ok(v) => vals.push(v),
+            Err(message) => return Outcome::Error { message },
+        }
+    }
+    let mut results = vec![Val::I32(0); ty.results().len()];
+    let _ = store.set_fuel(fuel);
+    match func.call(&mut *store, &vals, &mut results) {
+        Ok(()) => Outcome::Return {
+            values: results.iter().map(|v| from_val(&mut *store, v)).collect(),
+        },
+        Err(e) => call_error(&e, fuel),
+    }
+}
+
 impl Live {
     fn call(&mut self, func: Func, args: &[Value]) -> Outcome {
-        let ty = func.ty(&self.store);
-        let params: Vec<ValType> = ty.params().collect();
-        if params.len() != args.len() {
-            return Outcome::Error {
-                message: format!("expected {} arguments, got {}", params.len(), args.len()),
-            };
-        }
-        let mut vals = Vec::with_capacity(args.len());
-        for (a, t) in args.iter().zip(&params) {
-            match to_val(&mut self.store, a, t) {
-                Ok(v) => vals.push(v),
-                Err(message) => return Outcome::Error { message },
-            }
-        }
-        let mut results = vec![Val::I32(0); ty.results().len()];
-        let _ = self.store.set_fuel(self.fuel);
-        match func.call(&mut self.store, &vals, &mut results) {
-            Ok(()) => Outcome::Return {
-                values: results
-                    .iter()
-                    .map(|v| from_val(&mut self.store, v))
-                    .collect(),
-            },
-            Err(e) => call_error(&e, self.fuel),
-        }
+        call(&mut self.store, func, args, self.fuel)
     }
 }
 
@@ -490,5 +539,75 @@ impl Instance for Live {
         }
         let _ = self.store.as_context();
         state
+    }
+}
+
+/// A `.wast` session: one store, a linker that grows with each `register`.
+struct WastSession {
+    store: Store<State>,
+    linker: Linker<State>,
+    names: Names<wasmtime::Instance>,
+    fuel: u64,
+}
+
+impl Session for WastSession {
+    fn instantiate(&mut self, name: Option<&str>, bytes: &[u8]) -> InstanceOutcome {
+        let module = match Module::new(self.store.engine(), bytes) {
+            Ok(m) => m,
+            Err(e) => {
+                return InstanceOutcome::Rejected {
+                    message: format!("{e:#}"),
+                };
+            }
+        };
+        let _ = self.store.set_fuel(self.fuel);
+        let outcome = match self.linker.instantiate(&mut self.store, &module) {
+            Ok(instance) => {
+                self.names.add(name, instance);
+                InstanceOutcome::Instantiated
+            }
+            Err(e) => instance_error(&e, self.fuel),
+        };
+        self.store.data_mut().log.take();
+        outcome
+    }
+
+    fn register(&mut self, as_name: &str, module: Option<&str>) -> Result<(), String> {
+        let instance = self.names.get(module)?;
+        self.linker
+            .instance(&mut self.store, as_name, instance)
+            .map(|_| ())
+            .map_err(|e| format!("{e:#}"))
+    }
+
+    fn invoke(&mut self, module: Option<&str>, export: &str, args: &[Value]) -> Outcome {
+        let outcome = match self.names.get(module) {
+            Ok(instance) => match instance.get_func(&mut self.store, export) {
+                Some(f) => call(&mut self.store, f, args, self.fuel),
+                None => Outcome::Error {
+                    message: format!("no exported function `{export}`"),
+                },
+            },
+            Err(message) => Outcome::Error { message },
+        };
+        self.store.data_mut().log.take();
+        outcome
+    }
+
+    fn get(&mut self, module: Option<&str>, export: &str) -> Outcome {
+        match self.names.get(module) {
+            Ok(instance) => match instance.get_global(&mut self.store, export) {
+                Some(g) => {
+                    let v = g.get(&mut self.store);
+                    Outcome::Return {
+                        values: vec![from_val(&mut self.store, &v)],
+                    }
+                }
+                None => Outcome::Error {
+                    message: format!("no exported global `{export}`"),
+                },
+            },
+            Err(message) => Outcome::Error { message },
+        }
     }
 }

@@ -9,11 +9,12 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{Child, Command as Command_, ExitStatus, Stdio};
 use std::sync::Arc;
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
+use oracle::script::{Command, CommandOutcome, Located};
 use oracle::{FinalState, InstanceOutcome, Observation, Outcome, Plan, Step, Timings};
 use serde::{Deserialize, Serialize};
 
@@ -33,6 +34,39 @@ pub struct Request {
     pub limits: Limits,
     /// Where to write the contents of exported memories, if anywhere.
     pub dump_dir: Option<PathBuf>,
+}
+
+/// A `.wast` script for a worker: run every command in order on one session.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ScriptRequest {
+    /// The engine's name.
+    pub engine: String,
+    /// The script's path.
+    pub script: PathBuf,
+    /// The limits (per command).
+    pub limits: Limits,
+    /// The proposals to enable (the engine's own when absent).
+    #[serde(default)]
+    pub profile: Option<Vec<oracle::Proposal>>,
+}
+
+/// What a worker is asked to do.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(tag = "job", rename_all = "kebab-case")]
+pub enum Job {
+    /// Run a module and plan.
+    Plan(Request),
+    /// Run a `.wast` script.
+    Script(ScriptRequest),
+}
+
+/// One command's outcome, as a script worker sends it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ScriptEvent {
+    /// The command's index in the script.
+    pub index: usize,
+    /// What happened.
+    pub outcome: CommandOutcome,
 }
 
 /// The final event as the worker sends it: memory contents go to files.
@@ -86,10 +120,40 @@ fn limit_self(bytes: u64) {
     }
 }
 
-/// The worker's side: reads a request from `input`, runs it, writes events to `output`.
-pub fn serve(input: impl Read, mut output: impl Write) -> Result<(), WorkerError> {
-    let req: Request =
-        serde_json::from_reader(input).map_err(|e| WorkerError::Request(e.to_string()))?;
+/// The worker's side: reads a job from `input`, runs it, writes events to `output`.
+pub fn serve(input: impl Read, output: impl Write) -> Result<(), WorkerError> {
+    match serde_json::from_reader(input).map_err(|e| WorkerError::Request(e.to_string()))? {
+        Job::Plan(req) => serve_plan(req, output),
+        Job::Script(req) => serve_script(req, output),
+    }
+}
+
+fn serve_script(req: ScriptRequest, mut output: impl Write) -> Result<(), WorkerError> {
+    let engine =
+        crate::by_name(&req.engine).ok_or_else(|| WorkerError::Engine(req.engine.clone()))?;
+    let text = std::fs::read_to_string(&req.script)
+        .map_err(|e| WorkerError::Module(req.script.clone(), e))?;
+    let commands = crate::wast::parse_script(&text, &req.script.display().to_string())
+        .map_err(|e| WorkerError::Request(e.to_string()))?;
+    limit_self(req.limits.worker_memory);
+    let mut session = engine
+        .session(&req.limits, req.profile.as_deref())
+        .map_err(WorkerError::Request)?;
+    let gate = crate::wast::Gate::new(engine.as_ref(), req.profile.as_deref());
+    let mut runner = crate::wast::ScriptRunner::new(session.as_mut(), gate);
+    for (index, c) in commands.iter().enumerate() {
+        let outcome = runner.run(&c.command);
+        let mut line = serde_json::to_string(&ScriptEvent { index, outcome }).unwrap_or_default();
+        line.push('\n');
+        output
+            .write_all(line.as_bytes())
+            .and_then(|_| output.flush())
+            .map_err(WorkerError::Write)?;
+    }
+    Ok(())
+}
+
+fn serve_plan(req: Request, mut output: impl Write) -> Result<(), WorkerError> {
     let engine =
         crate::by_name(&req.engine).ok_or_else(|| WorkerError::Engine(req.engine.clone()))?;
     let module =
@@ -336,14 +400,14 @@ pub fn observe(
 }
 
 fn spawn(cmd: &WorkerCommand, request: &Request) -> std::io::Result<Child> {
-    let mut child = Command::new(&cmd.program)
+    let mut child = Command_::new(&cmd.program)
         .args(&cmd.args)
         .env("RUST_BACKTRACE", "0")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()?;
-    let body = serde_json::to_vec(request).map_err(std::io::Error::other)?;
+    let body = serde_json::to_vec(&Job::Plan(request.clone())).map_err(std::io::Error::other)?;
     if let Some(mut stdin) = child.stdin.take() {
         // A worker that dies at once closes the pipe: that shows up as a crash below.
         let _ = stdin.write_all(&body);
@@ -487,4 +551,143 @@ pub fn observe_all(
             })
             .collect()
     })
+}
+
+/// What a dead or stuck worker means for the command it was running.
+fn stopped(command: &Command, message: String, crash: bool) -> CommandOutcome {
+    let instance = matches!(
+        command,
+        Command::Module { .. }
+            | Command::AssertInvalid { .. }
+            | Command::AssertMalformed { .. }
+            | Command::AssertUnlinkable { .. }
+            | Command::AssertUninstantiable { .. }
+    );
+    match (instance, crash) {
+        (true, true) => CommandOutcome::Instance {
+            outcome: InstanceOutcome::Crash { message },
+        },
+        (true, false) => CommandOutcome::Instance {
+            outcome: InstanceOutcome::Timeout { message },
+        },
+        (false, true) => CommandOutcome::Action {
+            outcome: Outcome::Crash { message },
+        },
+        (false, false) => CommandOutcome::Action {
+            outcome: Outcome::Timeout { message },
+        },
+    }
+}
+
+/// Runs a script's commands (already read by the caller from the same file) on one engine
+/// in a worker process. Every command gets an outcome: when the worker dies or a command
+/// passes its wall-clock limit, that command gets `crash`/`timeout` and the rest `not run`.
+pub fn observe_script(
+    cmd: &WorkerCommand,
+    engine: &dyn Engine,
+    script: &Path,
+    commands: &[Located],
+    limits: &Limits,
+    profile: Option<&[oracle::Proposal]>,
+) -> Vec<CommandOutcome> {
+    let name = engine.info().name;
+    let request = Job::Script(ScriptRequest {
+        engine: name,
+        script: script.to_path_buf(),
+        limits: limits.clone(),
+        profile: profile.map(<[oracle::Proposal]>::to_vec),
+    });
+    let mut outcomes: Vec<CommandOutcome> = Vec::with_capacity(commands.len());
+    let fill_rest = |outcomes: &mut Vec<CommandOutcome>, why: String| {
+        if let Some(c) = commands.get(outcomes.len()) {
+            let crash = !why.starts_with("wall-clock");
+            outcomes.push(stopped(&c.command, why.clone(), crash));
+        }
+        while outcomes.len() < commands.len() {
+            outcomes.push(CommandOutcome::NotRun {
+                reason: format!("the engine stopped earlier: {why}"),
+            });
+        }
+    };
+    let mut child = match Command_::new(&cmd.program)
+        .args(&cmd.args)
+        .env("RUST_BACKTRACE", "0")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+    {
+        Ok(c) => c,
+        Err(e) => {
+            fill_rest(&mut outcomes, format!("cannot start the worker: {e}"));
+            return outcomes;
+        }
+    };
+    if let (Some(mut stdin), Ok(body)) = (child.stdin.take(), serde_json::to_vec(&request)) {
+        let _ = stdin.write_all(&body);
+    }
+    let (tx, rx) = mpsc::channel::<Result<ScriptEvent, String>>();
+    let stdout = child.stdout.take();
+    let reader = std::thread::spawn(move || {
+        let Some(stdout) = stdout else { return };
+        for line in BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            let event = serde_json::from_str::<ScriptEvent>(&line).map_err(|e| format!("{e}"));
+            if tx.send(event).is_err() {
+                break;
+            }
+        }
+    });
+    let stderr = child.stderr.take();
+    let err_reader = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        if let Some(mut s) = stderr {
+            let _ = s.read_to_end(&mut buf);
+        }
+        buf
+    });
+    let step_limit = Duration::from_millis(limits.step_timeout_ms);
+    while outcomes.len() < commands.len() {
+        match rx.recv_timeout(step_limit) {
+            Ok(Ok(ev)) if ev.index == outcomes.len() => outcomes.push(ev.outcome),
+            Ok(Ok(ev)) => {
+                let _ = child.kill();
+                fill_rest(
+                    &mut outcomes,
+                    format!("worker sent command {} out of order", ev.index),
+                );
+            }
+            Ok(Err(bad)) => {
+                let _ = child.kill();
+                fill_rest(
+                    &mut outcomes,
+                    format!("worker sent an unreadable event: {bad}"),
+                );
+            }
+            Err(RecvTimeoutError::Timeout) => {
+                let _ = child.kill();
+                fill_rest(
+                    &mut outcomes,
+                    format!("wall-clock limit of {} ms exceeded", limits.step_timeout_ms),
+                );
+            }
+            Err(RecvTimeoutError::Disconnected) => {
+                let status = child.wait().ok();
+                let err = err_reader.join().unwrap_or_default();
+                let mut message = describe(status);
+                let t = tail(&err);
+                if !t.is_empty() {
+                    message = format!("{message}: {t}");
+                }
+                fill_rest(&mut outcomes, message);
+                let _ = reader.join();
+                return outcomes;
+            }
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let _ = reader.join();
+    let _ = err_reader.join();
+    outcomes
 }
