@@ -16,6 +16,7 @@ pub mod observation;
 pub mod plan;
 pub mod proposal;
 pub mod trap;
+pub mod valid;
 pub mod value;
 
 pub use judge::{CompareContext, Comparison, StepId, Verdict, compare};
