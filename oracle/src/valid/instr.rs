@@ -362,7 +362,7 @@ impl<'c, 'm> Checker<'c, 'm> {
         if self.vals.len() != height {
             return Err(self.err(format!(
                 "type mismatch: {} values left on the stack at the end of a block",
-                self.vals.len() - height
+                self.vals.len().saturating_sub(height)
             )));
         }
         self.ctrls.pop();

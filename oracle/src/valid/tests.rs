@@ -1165,3 +1165,85 @@ fn coverage_names_rule_and_opcode() {
     );
     assert!(snap.iter().any(|h| h.name == "Module_ok"));
 }
+
+#[test]
+fn error_positions_and_branches() {
+    // the else branch is checked against the block type too; the error names the
+    // pre-order index of the faulty instruction (if = 1, then = 2, else = 3, 4)
+    let e = invalid(
+        &func(
+            &[],
+            &[V::I32],
+            vec![
+                i32c(0),
+                I::If(
+                    BlockType::Result(Some(V::I32)),
+                    vec![i32c(1)],
+                    vec![f32c(), I::Unop(I32, UnOp::Ctz)],
+                ),
+            ],
+        ),
+        "type mismatch",
+    );
+    assert_eq!((e.func, e.instr), (Some(0), Some(4)));
+    // an imported function shifts the function index
+    let mut m = func(
+        &[],
+        &[],
+        vec![I::Nop, block(&[], vec![I::Nop, I::LocalGet(0)])],
+    );
+    m.imports.push(Import {
+        module: "m".into(),
+        name: "f".into(),
+        desc: ImportDesc::Func(0),
+    });
+    let e = invalid(&m, "unknown local 0");
+    assert_eq!((e.func, e.instr), (Some(1), Some(3)));
+}
+
+#[test]
+fn segment_and_table_type_mismatches() {
+    let mut m = table(func(
+        &[],
+        &[],
+        vec![i32c(0), i32c(0), i32c(0), I::TableInit(0, 0)],
+    ));
+    m.elems.push(Elem {
+        ty: externref(),
+        init: vec![],
+        mode: ElemMode::Passive,
+    });
+    invalid(&m, "type mismatch");
+    let mut m = table(func(
+        &[],
+        &[],
+        vec![i32c(0), i32c(0), i32c(0), I::TableCopy(0, 1)],
+    ));
+    m.tables.push(TableType {
+        limits: limits(0, None),
+        elem: externref(),
+    });
+    invalid(&m, "type mismatch");
+    // an active segment must match its table's type
+    let mut m = table(Module::default());
+    m.elems.push(Elem {
+        ty: externref(),
+        init: vec![],
+        mode: ElemMode::Active(0, vec![i32c(0)]),
+    });
+    invalid(&m, "type mismatch");
+    // its elements must have its type
+    let mut m = Module::default();
+    m.elems.push(Elem {
+        ty: externref(),
+        init: vec![vec![I::RefNull(HeapType::Func)]],
+        mode: ElemMode::Passive,
+    });
+    invalid(&m, "type mismatch");
+    // the data count must match the data segments
+    let m = Module {
+        data_count: Some(1),
+        ..Module::default()
+    };
+    invalid(&m, "data count and data section have inconsistent lengths");
+}
