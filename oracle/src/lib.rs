@@ -17,6 +17,7 @@ pub mod plan;
 pub mod proposal;
 pub mod script;
 pub mod trap;
+pub mod valid;
 pub mod value;
 
 pub use judge::{CompareContext, Comparison, StepId, Verdict, compare};
