@@ -1,0 +1,22 @@
+;; A script whose assertions the bundled engines must pass, but three wrong on purpose
+;; (lines 12, 13 and 22), so that failures are reported with file and line.
+(module $m
+  (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))
+  (func (export "div") (param i32 i32) (result i32) (i32.div_s (local.get 0) (local.get 1)))
+  (func (export "nan") (result f32) (f32.div (f32.const 0) (f32.const 0)))
+  (global (export "g") i32 (i32.const 7)))
+(register "m" $m)
+(assert_return (invoke "add" (i32.const 1) (i32.const 2)) (i32.const 3))
+(assert_return (invoke "nan") (f32.const nan:canonical))
+(assert_return (get "g") (i32.const 7))
+(assert_return (invoke "add" (i32.const 1) (i32.const 2)) (i32.const 4))
+(assert_trap (invoke "div" (i32.const 1) (i32.const 0)) "integer overflow")
+(assert_trap (invoke "div" (i32.const 1) (i32.const 0)) "integer divide by zero")
+(module (import "m" "add" (func (param i32 i32) (result i32))) (func (export "f") (result i32) (call 0 (i32.const 2) (i32.const 2))))
+(assert_return (invoke "f") (i32.const 4))
+(assert_invalid (module (func (result i32) (i64.const 0))) "type mismatch")
+(assert_malformed (module binary "\00asm\02\00\00\00") "unknown binary version")
+(assert_malformed (module quote "(func (i32.const 0x))") "unknown operator")
+(assert_unlinkable (module (import "m" "nope" (func))) "unknown import")
+(assert_trap (module (memory 1) (data (i32.const 70000) "x")) "out of bounds memory access")
+(assert_exhaustion (invoke $m "add" (i32.const 0) (i32.const 0)) "call stack exhausted")
