@@ -9,8 +9,8 @@
 use super::reader::{Reader, Result};
 use super::types::{ref_type, val_type};
 use crate::ast::{
-    BinOp, BlockType, CvtOp, Expr, Half, Instr, MemArg, NumType, RelOp, Shape, Sx, UnOp,
-    VBinOp, VCvtOp, VLoadOp, VShiftOp, VUnOp, VvOp,
+    BinOp, BlockType, CvtOp, Expr, Half, Instr, MemArg, NumType, RelOp, Shape, Sx, UnOp, VBinOp,
+    VCvtOp, VLoadOp, VShiftOp, VUnOp, VvOp,
 };
 
 /// The deepest nesting of `block`, `loop` and `if` the decoder accepts (an implementation
@@ -160,7 +160,7 @@ const F64: NumType = NumType::F64;
 /// `RELOP` of an integer type, by its position in `eq ne lt_s lt_u gt_s gt_u le_s le_u
 /// ge_s ge_u`.
 fn int_relop(k: u32) -> RelOp {
-    let sx = if k % 2 == 0 { Sx::S } else { Sx::U };
+    let sx = if k.is_multiple_of(2) { Sx::S } else { Sx::U };
     match k {
         0 => RelOp::Eq,
         1 => RelOp::Ne,
@@ -416,12 +416,16 @@ const F32X4: Shape = Shape::F32X4;
 const F64X2: Shape = Shape::F64X2;
 
 fn sx_of(k: u32) -> Sx {
-    if k % 2 == 0 { Sx::S } else { Sx::U }
+    if k.is_multiple_of(2) { Sx::S } else { Sx::U }
 }
 
 /// `half sx` in the order `low_s high_s low_u high_u`.
 fn half_sx(k: u32) -> (Half, Sx) {
-    let half = if k % 2 == 0 { Half::Low } else { Half::High };
+    let half = if k.is_multiple_of(2) {
+        Half::Low
+    } else {
+        Half::High
+    };
     let sx = if k < 2 { Sx::S } else { Sx::U };
     (half, sx)
 }

@@ -176,19 +176,13 @@ fn module(r: &mut Reader) -> Result<Module> {
     }
     let at = r.pos();
     if func_types.len() != codes.len() {
-        return Err(r.err_at(
-            at,
-            "function and code section have inconsistent lengths",
-        ));
+        return Err(r.err_at(at, "function and code section have inconsistent lengths"));
     }
     // (if n = |data*|)?
-    if let Some(n) = m.data_count {
-        if usize::try_from(n).ok() != Some(m.datas.len()) {
-            return Err(r.err_at(
-                at,
-                "data count and data section have inconsistent lengths",
-            ));
-        }
+    if let Some(n) = m.data_count
+        && usize::try_from(n).ok() != Some(m.datas.len())
+    {
+        return Err(r.err_at(at, "data count and data section have inconsistent lengths"));
     }
     // if n? =/= eps \/ $dataidx_funcs(func*) = eps
     if m.data_count.is_none() && uses_data {
