@@ -9,6 +9,7 @@
 #![deny(missing_docs)]
 
 pub mod ast;
+pub mod binary;
 pub mod coverage;
 pub mod judge;
 pub mod numerics;
