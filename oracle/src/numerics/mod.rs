@@ -24,3 +24,100 @@ pub enum FloatSet {
     /// `$nans_` with a non-canonical operand NaN: any arithmetic NaN, either sign.
     ArithmeticNan,
 }
+
+/// The spec's `sx`: how an integer's bits are read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Sx {
+    /// Unsigned.
+    U,
+    /// Signed (two's complement).
+    S,
+}
+
+/// The layout of a float of width `n` (32, anything else is read as 64).
+#[derive(Clone, Copy)]
+pub(crate) struct Layout {
+    pub(crate) sign: u64,
+    pub(crate) exp: u64,
+    pub(crate) frac: u64,
+    pub(crate) quiet: u64,
+}
+
+pub(crate) const fn layout(n: u32) -> Layout {
+    if n == 32 {
+        Layout {
+            sign: 1 << 31,
+            exp: 0x7f80_0000,
+            frac: 0x007f_ffff,
+            quiet: 1 << 22,
+        }
+    } else {
+        Layout {
+            sign: 1 << 63,
+            exp: 0x7ff0_0000_0000_0000,
+            frac: 0x000f_ffff_ffff_ffff,
+            quiet: 1 << 51,
+        }
+    }
+}
+
+/// Whether `bits` is a NaN of width `n`.
+pub fn is_nan(n: u32, bits: u64) -> bool {
+    let l = layout(n);
+    bits & l.exp == l.exp && bits & l.frac != 0
+}
+
+/// Whether `bits` is a canonical NaN of width `n` (`$canon_(N)` payload, either sign).
+pub fn is_canonical_nan(n: u32, bits: u64) -> bool {
+    let l = layout(n);
+    bits & !l.sign == l.exp | l.quiet
+}
+
+/// Whether `bits` is an arithmetic NaN of width `n` (payload's top bit set, either sign).
+pub fn is_arithmetic_nan(n: u32, bits: u64) -> bool {
+    is_nan(n, bits) && bits & layout(n).quiet != 0
+}
+
+/// The positive canonical NaN of width `n`.
+pub fn canonical_nan(n: u32) -> u64 {
+    let l = layout(n);
+    l.exp | l.quiet
+}
+
+impl FloatSet {
+    /// `$nans_`: the NaNs a result may be, given the operands (only NaN operands count):
+    /// canonical when every NaN operand is canonical, arithmetic otherwise.
+    pub fn nans(n: u32, operands: &[u64]) -> FloatSet {
+        if operands
+            .iter()
+            .all(|&z| !is_nan(n, z) || is_canonical_nan(n, z))
+        {
+            FloatSet::CanonicalNan
+        } else {
+            FloatSet::ArithmeticNan
+        }
+    }
+
+    /// One member of the set, of width `n`: the exact bits, the positive canonical NaN,
+    /// or for an arithmetic NaN the first NaN among `operands` (same width) quieted,
+    /// else the positive canonical NaN.
+    pub fn choose(self, n: u32, operands: &[u64]) -> u64 {
+        match self {
+            FloatSet::Exact(b) => b,
+            FloatSet::CanonicalNan => canonical_nan(n),
+            FloatSet::ArithmeticNan => operands
+                .iter()
+                .find(|&&z| is_nan(n, z))
+                .map_or(canonical_nan(n), |&z| z | layout(n).quiet),
+        }
+    }
+
+    /// Whether the float `bits` of width `n` is a member of the set.
+    pub fn contains(self, n: u32, bits: u64) -> bool {
+        match self {
+            FloatSet::Exact(b) => bits == b,
+            FloatSet::CanonicalNan => is_canonical_nan(n, bits),
+            FloatSet::ArithmeticNan => is_arithmetic_nan(n, bits),
+        }
+    }
+}
