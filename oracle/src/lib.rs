@@ -10,6 +10,7 @@
 
 pub mod ast;
 pub mod coverage;
+pub mod exec;
 pub mod judge;
 pub mod numerics;
 pub mod observation;
