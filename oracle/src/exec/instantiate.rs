@@ -33,7 +33,8 @@ struct ConstCtx<'a> {
 /// `ref.func`, `global.get`) to its value.
 fn eval_const(expr: &[Instr], ctx: &ConstCtx<'_>) -> Result<Slot, InstantiateError> {
     crate::hit!("Eval_expr");
-    let bad = |m: &str| InstantiateError::Unlinkable(format!("unsupported constant expression: {m}"));
+    let bad =
+        |m: &str| InstantiateError::Unlinkable(format!("unsupported constant expression: {m}"));
     let mut stack: Vec<Slot> = Vec::with_capacity(1);
     for i in expr {
         let s = match i {
@@ -41,7 +42,10 @@ fn eval_const(expr: &[Instr], ctx: &ConstCtx<'_>) -> Result<Slot, InstantiateErr
             Instr::VConst(bits) => Slot::exact(*bits),
             Instr::RefNull(_) => Slot::ZERO,
             Instr::RefFunc(x) => {
-                let a = ctx.funcs.get(*x as usize).ok_or_else(|| bad("ref.func index"))?;
+                let a = ctx
+                    .funcs
+                    .get(*x as usize)
+                    .ok_or_else(|| bad("ref.func index"))?;
                 Slot::exact(1 + *a as u128)
             }
             Instr::GlobalGet(x) => *ctx
@@ -244,7 +248,8 @@ impl Store {
             exports.push((e.name.clone(), ev));
         }
         let inst = ModuleInst {
-            module: module.clone(),
+            types: module.types.clone(),
+            code: super::code::Code::of(&module.funcs),
             funcs,
             tables,
             mems,
@@ -253,7 +258,9 @@ impl Store {
             datas,
             local_counts,
         };
-        let start = module.start.and_then(|x| inst.funcs.get(x as usize).copied());
+        let start = module
+            .start
+            .and_then(|x| inst.funcs.get(x as usize).copied());
         self.instances.push(Rc::new(inst));
 
         // instr_E*: $runelem

@@ -8,10 +8,10 @@
 
 use std::rc::Rc;
 
-use super::store::{FuncInst, MemInst, ModuleInst, PAGE, Slot, Store, Tag, TableInst};
+use super::store::{FuncInst, MemInst, ModuleInst, PAGE, Slot, Store, TableInst, Tag};
 use super::{ExecError, FuncAddr, hit_op, num, simd, taint};
 use crate::TrapKind;
-use crate::ast::{BlockType, Instr, MemArg, NumType, Sx, VLoadOp};
+use crate::ast::{BlockType, Instr, MemArg, Sx, VLoadOp};
 use crate::value::Value;
 
 /// A label: the instructions of a block, loop or function body being executed.
@@ -77,7 +77,6 @@ fn block_arity(inst: &ModuleInst, bt: BlockType) -> (usize, usize) {
         BlockType::Result(None) => (0, 0),
         BlockType::Result(Some(_)) => (0, 1),
         BlockType::Type(i) => inst
-            .module
             .types
             .get(i as usize)
             .map(|t| (t.params.len(), t.results.len()))
@@ -150,7 +149,9 @@ impl Store {
 
     fn mem_mut(&mut self, inst: &ModuleInst, x: u32) -> Result<&mut MemInst, ExecError> {
         let a = Self::mem_idx(inst, x)?;
-        self.mems.get_mut(a).ok_or_else(|| malformed("memory address"))
+        self.mems
+            .get_mut(a)
+            .ok_or_else(|| malformed("memory address"))
     }
 
     fn table_mut(&mut self, inst: &ModuleInst, x: u32) -> Result<&mut TableInst, ExecError> {
@@ -159,7 +160,9 @@ impl Store {
             .get(x as usize)
             .copied()
             .ok_or_else(|| malformed("table index"))?;
-        self.tables.get_mut(a).ok_or_else(|| malformed("table address"))
+        self.tables
+            .get_mut(a)
+            .ok_or_else(|| malformed("table address"))
     }
 
     fn grow_limit(&self, max: Option<u64>, host: u64, absolute: u64) -> u64 {
@@ -226,7 +229,7 @@ impl Store {
             return Err(ExecError::Exhaustion);
         }
         let mi: &'a ModuleInst = mods.get(inst).ok_or_else(|| malformed("instance"))?;
-        let f = mi.module.funcs.get(idx).ok_or_else(|| malformed("function"))?;
+        let f = mi.code.0.get(idx).ok_or_else(|| malformed("function"))?;
         let nlocals = mi.local_counts.get(idx).copied().unwrap_or(0);
         if m.stack.len() < nparams {
             return Err(malformed("operand stack underflow"));
@@ -478,7 +481,6 @@ impl Store {
                     }
                     let a = (r - 1) as usize;
                     let want = inst
-                        .module
                         .types
                         .get(*y as usize)
                         .ok_or_else(|| malformed("type index"))?;
@@ -541,7 +543,10 @@ impl Store {
                         .globals
                         .get(*x as usize)
                         .ok_or_else(|| malformed("global index"))?;
-                    self.globals.get_mut(a).ok_or_else(|| malformed("global"))?.val = s;
+                    self.globals
+                        .get_mut(a)
+                        .ok_or_else(|| malformed("global"))?
+                        .val = s;
                 }
                 Instr::TableGet(x) => {
                     let i = pop_i32(m);
@@ -1046,10 +1051,4 @@ impl Store {
             }
         }
     }
-}
-
-/// The width in bits of a number type, as the numerics want it.
-#[allow(dead_code)]
-pub(crate) fn bits(nt: NumType) -> u32 {
-    nt.size()
 }

@@ -8,6 +8,7 @@
 //! class, a grown memory that may fail), execution goes on with one representative and
 //! tags the value with what else it could have been ([`Nondet`]).
 
+mod code;
 mod instantiate;
 mod interp;
 pub mod names;

@@ -1,7 +1,10 @@
 //! Text names of instructions (generated table): one index per instruction of the 2.0
 //! subset, so that a coverage point can count per opcode without allocating.
 
-use crate::ast::{BinOp, CvtOp, Half, Instr, LaneType, NumType, RelOp, Shape, Sx, UnOp, VBinOp, VCvtOp, VLoadOp, VShiftOp, VUnOp, VvOp};
+use crate::ast::{
+    BinOp, CvtOp, Half, Instr, LaneType, NumType, RelOp, Shape, Sx, UnOp, VBinOp, VCvtOp, VLoadOp,
+    VShiftOp, VUnOp, VvOp,
+};
 
 /// How many instruction names there are (the last one, `438`, names a malformed instruction).
 pub const OP_COUNT: usize = 439;
@@ -519,12 +522,54 @@ pub fn op_id(i: &Instr) -> usize {
         Instr::Load(NumType::I64, Some((32, Sx::U)), ..) => 64,
         Instr::Store(NumType::I64, Some(32), ..) => 65,
         Instr::VLoad(None, ..) => 66,
-        Instr::VLoad(Some(VLoadOp::Shape { sz: 8, m: 8, sx: Sx::S }), ..) => 67,
-        Instr::VLoad(Some(VLoadOp::Shape { sz: 8, m: 8, sx: Sx::U }), ..) => 68,
-        Instr::VLoad(Some(VLoadOp::Shape { sz: 16, m: 4, sx: Sx::S }), ..) => 69,
-        Instr::VLoad(Some(VLoadOp::Shape { sz: 16, m: 4, sx: Sx::U }), ..) => 70,
-        Instr::VLoad(Some(VLoadOp::Shape { sz: 32, m: 2, sx: Sx::S }), ..) => 71,
-        Instr::VLoad(Some(VLoadOp::Shape { sz: 32, m: 2, sx: Sx::U }), ..) => 72,
+        Instr::VLoad(
+            Some(VLoadOp::Shape {
+                sz: 8,
+                m: 8,
+                sx: Sx::S,
+            }),
+            ..,
+        ) => 67,
+        Instr::VLoad(
+            Some(VLoadOp::Shape {
+                sz: 8,
+                m: 8,
+                sx: Sx::U,
+            }),
+            ..,
+        ) => 68,
+        Instr::VLoad(
+            Some(VLoadOp::Shape {
+                sz: 16,
+                m: 4,
+                sx: Sx::S,
+            }),
+            ..,
+        ) => 69,
+        Instr::VLoad(
+            Some(VLoadOp::Shape {
+                sz: 16,
+                m: 4,
+                sx: Sx::U,
+            }),
+            ..,
+        ) => 70,
+        Instr::VLoad(
+            Some(VLoadOp::Shape {
+                sz: 32,
+                m: 2,
+                sx: Sx::S,
+            }),
+            ..,
+        ) => 71,
+        Instr::VLoad(
+            Some(VLoadOp::Shape {
+                sz: 32,
+                m: 2,
+                sx: Sx::U,
+            }),
+            ..,
+        ) => 72,
         Instr::VLoad(Some(VLoadOp::Splat(8)), ..) => 73,
         Instr::VLoadLane(8, ..) => 74,
         Instr::VStoreLane(8, ..) => 75,
@@ -683,213 +728,1452 @@ pub fn op_id(i: &Instr) -> usize {
         Instr::Vvop(VvOp::Xor) => 228,
         Instr::Vvop(VvOp::Bitselect) => 229,
         Instr::Vvop(VvOp::AnyTrue) => 230,
-        Instr::VUnop(Shape { lane: LaneType::I8, .. }, VUnOp::Abs) => 231,
-        Instr::VUnop(Shape { lane: LaneType::I8, .. }, VUnOp::Neg) => 232,
-        Instr::VUnop(Shape { lane: LaneType::I8, .. }, VUnOp::Popcnt) => 233,
-        Instr::VBinop(Shape { lane: LaneType::I8, .. }, VBinOp::Add) => 234,
-        Instr::VBinop(Shape { lane: LaneType::I8, .. }, VBinOp::Sub) => 235,
-        Instr::VBinop(Shape { lane: LaneType::I8, .. }, VBinOp::AddSat(Sx::S)) => 236,
-        Instr::VBinop(Shape { lane: LaneType::I8, .. }, VBinOp::AddSat(Sx::U)) => 237,
-        Instr::VBinop(Shape { lane: LaneType::I8, .. }, VBinOp::SubSat(Sx::S)) => 238,
-        Instr::VBinop(Shape { lane: LaneType::I8, .. }, VBinOp::SubSat(Sx::U)) => 239,
-        Instr::VBinop(Shape { lane: LaneType::I8, .. }, VBinOp::AvgrU) => 240,
-        Instr::VBinop(Shape { lane: LaneType::I8, .. }, VBinOp::Min(Some(Sx::S))) => 241,
-        Instr::VBinop(Shape { lane: LaneType::I8, .. }, VBinOp::Min(Some(Sx::U))) => 242,
-        Instr::VBinop(Shape { lane: LaneType::I8, .. }, VBinOp::Max(Some(Sx::S))) => 243,
-        Instr::VBinop(Shape { lane: LaneType::I8, .. }, VBinOp::Max(Some(Sx::U))) => 244,
-        Instr::VAllTrue(Shape { lane: LaneType::I8, .. }) => 245,
-        Instr::VBitmask(Shape { lane: LaneType::I8, .. }) => 246,
-        Instr::VRelop(Shape { lane: LaneType::I8, .. }, RelOp::Eq) => 247,
-        Instr::VRelop(Shape { lane: LaneType::I8, .. }, RelOp::Ne) => 248,
-        Instr::VRelop(Shape { lane: LaneType::I8, .. }, RelOp::Lt(Some(Sx::S))) => 249,
-        Instr::VRelop(Shape { lane: LaneType::I8, .. }, RelOp::Lt(Some(Sx::U))) => 250,
-        Instr::VRelop(Shape { lane: LaneType::I8, .. }, RelOp::Gt(Some(Sx::S))) => 251,
-        Instr::VRelop(Shape { lane: LaneType::I8, .. }, RelOp::Gt(Some(Sx::U))) => 252,
-        Instr::VRelop(Shape { lane: LaneType::I8, .. }, RelOp::Le(Some(Sx::S))) => 253,
-        Instr::VRelop(Shape { lane: LaneType::I8, .. }, RelOp::Le(Some(Sx::U))) => 254,
-        Instr::VRelop(Shape { lane: LaneType::I8, .. }, RelOp::Ge(Some(Sx::S))) => 255,
-        Instr::VRelop(Shape { lane: LaneType::I8, .. }, RelOp::Ge(Some(Sx::U))) => 256,
-        Instr::VShiftop(Shape { lane: LaneType::I8, .. }, VShiftOp::Shl) => 257,
-        Instr::VShiftop(Shape { lane: LaneType::I8, .. }, VShiftOp::Shr(Sx::S)) => 258,
-        Instr::VShiftop(Shape { lane: LaneType::I8, .. }, VShiftOp::Shr(Sx::U)) => 259,
-        Instr::VUnop(Shape { lane: LaneType::I16, .. }, VUnOp::Abs) => 260,
-        Instr::VUnop(Shape { lane: LaneType::I16, .. }, VUnOp::Neg) => 261,
-        Instr::VBinop(Shape { lane: LaneType::I16, .. }, VBinOp::Add) => 262,
-        Instr::VBinop(Shape { lane: LaneType::I16, .. }, VBinOp::Sub) => 263,
-        Instr::VBinop(Shape { lane: LaneType::I16, .. }, VBinOp::AddSat(Sx::S)) => 264,
-        Instr::VBinop(Shape { lane: LaneType::I16, .. }, VBinOp::AddSat(Sx::U)) => 265,
-        Instr::VBinop(Shape { lane: LaneType::I16, .. }, VBinOp::SubSat(Sx::S)) => 266,
-        Instr::VBinop(Shape { lane: LaneType::I16, .. }, VBinOp::SubSat(Sx::U)) => 267,
-        Instr::VBinop(Shape { lane: LaneType::I16, .. }, VBinOp::AvgrU) => 268,
-        Instr::VBinop(Shape { lane: LaneType::I16, .. }, VBinOp::Mul) => 269,
-        Instr::VBinop(Shape { lane: LaneType::I16, .. }, VBinOp::Q15MulrSatS) => 270,
-        Instr::VBinop(Shape { lane: LaneType::I16, .. }, VBinOp::Min(Some(Sx::S))) => 271,
-        Instr::VBinop(Shape { lane: LaneType::I16, .. }, VBinOp::Min(Some(Sx::U))) => 272,
-        Instr::VBinop(Shape { lane: LaneType::I16, .. }, VBinOp::Max(Some(Sx::S))) => 273,
-        Instr::VBinop(Shape { lane: LaneType::I16, .. }, VBinOp::Max(Some(Sx::U))) => 274,
-        Instr::VAllTrue(Shape { lane: LaneType::I16, .. }) => 275,
-        Instr::VBitmask(Shape { lane: LaneType::I16, .. }) => 276,
-        Instr::VRelop(Shape { lane: LaneType::I16, .. }, RelOp::Eq) => 277,
-        Instr::VRelop(Shape { lane: LaneType::I16, .. }, RelOp::Ne) => 278,
-        Instr::VRelop(Shape { lane: LaneType::I16, .. }, RelOp::Lt(Some(Sx::S))) => 279,
-        Instr::VRelop(Shape { lane: LaneType::I16, .. }, RelOp::Lt(Some(Sx::U))) => 280,
-        Instr::VRelop(Shape { lane: LaneType::I16, .. }, RelOp::Gt(Some(Sx::S))) => 281,
-        Instr::VRelop(Shape { lane: LaneType::I16, .. }, RelOp::Gt(Some(Sx::U))) => 282,
-        Instr::VRelop(Shape { lane: LaneType::I16, .. }, RelOp::Le(Some(Sx::S))) => 283,
-        Instr::VRelop(Shape { lane: LaneType::I16, .. }, RelOp::Le(Some(Sx::U))) => 284,
-        Instr::VRelop(Shape { lane: LaneType::I16, .. }, RelOp::Ge(Some(Sx::S))) => 285,
-        Instr::VRelop(Shape { lane: LaneType::I16, .. }, RelOp::Ge(Some(Sx::U))) => 286,
-        Instr::VShiftop(Shape { lane: LaneType::I16, .. }, VShiftOp::Shl) => 287,
-        Instr::VShiftop(Shape { lane: LaneType::I16, .. }, VShiftOp::Shr(Sx::S)) => 288,
-        Instr::VShiftop(Shape { lane: LaneType::I16, .. }, VShiftOp::Shr(Sx::U)) => 289,
-        Instr::VUnop(Shape { lane: LaneType::I32, .. }, VUnOp::Abs) => 290,
-        Instr::VUnop(Shape { lane: LaneType::I32, .. }, VUnOp::Neg) => 291,
-        Instr::VBinop(Shape { lane: LaneType::I32, .. }, VBinOp::Add) => 292,
-        Instr::VBinop(Shape { lane: LaneType::I32, .. }, VBinOp::Sub) => 293,
-        Instr::VBinop(Shape { lane: LaneType::I32, .. }, VBinOp::Mul) => 294,
-        Instr::VBinop(Shape { lane: LaneType::I32, .. }, VBinOp::Min(Some(Sx::S))) => 295,
-        Instr::VBinop(Shape { lane: LaneType::I32, .. }, VBinOp::Min(Some(Sx::U))) => 296,
-        Instr::VBinop(Shape { lane: LaneType::I32, .. }, VBinOp::Max(Some(Sx::S))) => 297,
-        Instr::VBinop(Shape { lane: LaneType::I32, .. }, VBinOp::Max(Some(Sx::U))) => 298,
-        Instr::VAllTrue(Shape { lane: LaneType::I32, .. }) => 299,
-        Instr::VBitmask(Shape { lane: LaneType::I32, .. }) => 300,
-        Instr::VRelop(Shape { lane: LaneType::I32, .. }, RelOp::Eq) => 301,
-        Instr::VRelop(Shape { lane: LaneType::I32, .. }, RelOp::Ne) => 302,
-        Instr::VRelop(Shape { lane: LaneType::I32, .. }, RelOp::Lt(Some(Sx::S))) => 303,
-        Instr::VRelop(Shape { lane: LaneType::I32, .. }, RelOp::Lt(Some(Sx::U))) => 304,
-        Instr::VRelop(Shape { lane: LaneType::I32, .. }, RelOp::Gt(Some(Sx::S))) => 305,
-        Instr::VRelop(Shape { lane: LaneType::I32, .. }, RelOp::Gt(Some(Sx::U))) => 306,
-        Instr::VRelop(Shape { lane: LaneType::I32, .. }, RelOp::Le(Some(Sx::S))) => 307,
-        Instr::VRelop(Shape { lane: LaneType::I32, .. }, RelOp::Le(Some(Sx::U))) => 308,
-        Instr::VRelop(Shape { lane: LaneType::I32, .. }, RelOp::Ge(Some(Sx::S))) => 309,
-        Instr::VRelop(Shape { lane: LaneType::I32, .. }, RelOp::Ge(Some(Sx::U))) => 310,
-        Instr::VShiftop(Shape { lane: LaneType::I32, .. }, VShiftOp::Shl) => 311,
-        Instr::VShiftop(Shape { lane: LaneType::I32, .. }, VShiftOp::Shr(Sx::S)) => 312,
-        Instr::VShiftop(Shape { lane: LaneType::I32, .. }, VShiftOp::Shr(Sx::U)) => 313,
-        Instr::VUnop(Shape { lane: LaneType::I64, .. }, VUnOp::Abs) => 314,
-        Instr::VUnop(Shape { lane: LaneType::I64, .. }, VUnOp::Neg) => 315,
-        Instr::VBinop(Shape { lane: LaneType::I64, .. }, VBinOp::Add) => 316,
-        Instr::VBinop(Shape { lane: LaneType::I64, .. }, VBinOp::Sub) => 317,
-        Instr::VBinop(Shape { lane: LaneType::I64, .. }, VBinOp::Mul) => 318,
-        Instr::VAllTrue(Shape { lane: LaneType::I64, .. }) => 319,
-        Instr::VBitmask(Shape { lane: LaneType::I64, .. }) => 320,
-        Instr::VRelop(Shape { lane: LaneType::I64, .. }, RelOp::Eq) => 321,
-        Instr::VRelop(Shape { lane: LaneType::I64, .. }, RelOp::Ne) => 322,
-        Instr::VRelop(Shape { lane: LaneType::I64, .. }, RelOp::Lt(Some(Sx::S))) => 323,
-        Instr::VRelop(Shape { lane: LaneType::I64, .. }, RelOp::Lt(Some(Sx::U))) => 324,
-        Instr::VRelop(Shape { lane: LaneType::I64, .. }, RelOp::Gt(Some(Sx::S))) => 325,
-        Instr::VRelop(Shape { lane: LaneType::I64, .. }, RelOp::Gt(Some(Sx::U))) => 326,
-        Instr::VRelop(Shape { lane: LaneType::I64, .. }, RelOp::Le(Some(Sx::S))) => 327,
-        Instr::VRelop(Shape { lane: LaneType::I64, .. }, RelOp::Le(Some(Sx::U))) => 328,
-        Instr::VRelop(Shape { lane: LaneType::I64, .. }, RelOp::Ge(Some(Sx::S))) => 329,
-        Instr::VRelop(Shape { lane: LaneType::I64, .. }, RelOp::Ge(Some(Sx::U))) => 330,
-        Instr::VShiftop(Shape { lane: LaneType::I64, .. }, VShiftOp::Shl) => 331,
-        Instr::VShiftop(Shape { lane: LaneType::I64, .. }, VShiftOp::Shr(Sx::S)) => 332,
-        Instr::VShiftop(Shape { lane: LaneType::I64, .. }, VShiftOp::Shr(Sx::U)) => 333,
-        Instr::VUnop(Shape { lane: LaneType::F32, .. }, VUnOp::Abs) => 334,
-        Instr::VUnop(Shape { lane: LaneType::F32, .. }, VUnOp::Neg) => 335,
-        Instr::VUnop(Shape { lane: LaneType::F32, .. }, VUnOp::Sqrt) => 336,
-        Instr::VUnop(Shape { lane: LaneType::F32, .. }, VUnOp::Ceil) => 337,
-        Instr::VUnop(Shape { lane: LaneType::F32, .. }, VUnOp::Floor) => 338,
-        Instr::VUnop(Shape { lane: LaneType::F32, .. }, VUnOp::Trunc) => 339,
-        Instr::VUnop(Shape { lane: LaneType::F32, .. }, VUnOp::Nearest) => 340,
-        Instr::VBinop(Shape { lane: LaneType::F32, .. }, VBinOp::Add) => 341,
-        Instr::VBinop(Shape { lane: LaneType::F32, .. }, VBinOp::Sub) => 342,
-        Instr::VBinop(Shape { lane: LaneType::F32, .. }, VBinOp::Mul) => 343,
-        Instr::VBinop(Shape { lane: LaneType::F32, .. }, VBinOp::Div) => 344,
-        Instr::VBinop(Shape { lane: LaneType::F32, .. }, VBinOp::Min(None)) => 345,
-        Instr::VBinop(Shape { lane: LaneType::F32, .. }, VBinOp::Max(None)) => 346,
-        Instr::VBinop(Shape { lane: LaneType::F32, .. }, VBinOp::Pmin) => 347,
-        Instr::VBinop(Shape { lane: LaneType::F32, .. }, VBinOp::Pmax) => 348,
-        Instr::VRelop(Shape { lane: LaneType::F32, .. }, RelOp::Eq) => 349,
-        Instr::VRelop(Shape { lane: LaneType::F32, .. }, RelOp::Ne) => 350,
-        Instr::VRelop(Shape { lane: LaneType::F32, .. }, RelOp::Lt(None)) => 351,
-        Instr::VRelop(Shape { lane: LaneType::F32, .. }, RelOp::Gt(None)) => 352,
-        Instr::VRelop(Shape { lane: LaneType::F32, .. }, RelOp::Le(None)) => 353,
-        Instr::VRelop(Shape { lane: LaneType::F32, .. }, RelOp::Ge(None)) => 354,
-        Instr::VUnop(Shape { lane: LaneType::F64, .. }, VUnOp::Abs) => 355,
-        Instr::VUnop(Shape { lane: LaneType::F64, .. }, VUnOp::Neg) => 356,
-        Instr::VUnop(Shape { lane: LaneType::F64, .. }, VUnOp::Sqrt) => 357,
-        Instr::VUnop(Shape { lane: LaneType::F64, .. }, VUnOp::Ceil) => 358,
-        Instr::VUnop(Shape { lane: LaneType::F64, .. }, VUnOp::Floor) => 359,
-        Instr::VUnop(Shape { lane: LaneType::F64, .. }, VUnOp::Trunc) => 360,
-        Instr::VUnop(Shape { lane: LaneType::F64, .. }, VUnOp::Nearest) => 361,
-        Instr::VBinop(Shape { lane: LaneType::F64, .. }, VBinOp::Add) => 362,
-        Instr::VBinop(Shape { lane: LaneType::F64, .. }, VBinOp::Sub) => 363,
-        Instr::VBinop(Shape { lane: LaneType::F64, .. }, VBinOp::Mul) => 364,
-        Instr::VBinop(Shape { lane: LaneType::F64, .. }, VBinOp::Div) => 365,
-        Instr::VBinop(Shape { lane: LaneType::F64, .. }, VBinOp::Min(None)) => 366,
-        Instr::VBinop(Shape { lane: LaneType::F64, .. }, VBinOp::Max(None)) => 367,
-        Instr::VBinop(Shape { lane: LaneType::F64, .. }, VBinOp::Pmin) => 368,
-        Instr::VBinop(Shape { lane: LaneType::F64, .. }, VBinOp::Pmax) => 369,
-        Instr::VRelop(Shape { lane: LaneType::F64, .. }, RelOp::Eq) => 370,
-        Instr::VRelop(Shape { lane: LaneType::F64, .. }, RelOp::Ne) => 371,
-        Instr::VRelop(Shape { lane: LaneType::F64, .. }, RelOp::Lt(None)) => 372,
-        Instr::VRelop(Shape { lane: LaneType::F64, .. }, RelOp::Gt(None)) => 373,
-        Instr::VRelop(Shape { lane: LaneType::F64, .. }, RelOp::Le(None)) => 374,
-        Instr::VRelop(Shape { lane: LaneType::F64, .. }, RelOp::Ge(None)) => 375,
-        Instr::VSplat(Shape { lane: LaneType::I8, .. }) => 376,
-        Instr::VReplaceLane(Shape { lane: LaneType::I8, .. }, _) => 377,
-        Instr::VExtractLane(Shape { lane: LaneType::I8, .. }, Some(Sx::S), _) => 378,
-        Instr::VExtractLane(Shape { lane: LaneType::I8, .. }, Some(Sx::U), _) => 379,
-        Instr::VSplat(Shape { lane: LaneType::I16, .. }) => 380,
-        Instr::VReplaceLane(Shape { lane: LaneType::I16, .. }, _) => 381,
-        Instr::VExtractLane(Shape { lane: LaneType::I16, .. }, Some(Sx::S), _) => 382,
-        Instr::VExtractLane(Shape { lane: LaneType::I16, .. }, Some(Sx::U), _) => 383,
-        Instr::VSplat(Shape { lane: LaneType::I32, .. }) => 384,
-        Instr::VReplaceLane(Shape { lane: LaneType::I32, .. }, _) => 385,
-        Instr::VExtractLane(Shape { lane: LaneType::I32, .. }, None, _) => 386,
-        Instr::VSplat(Shape { lane: LaneType::I64, .. }) => 387,
-        Instr::VReplaceLane(Shape { lane: LaneType::I64, .. }, _) => 388,
-        Instr::VExtractLane(Shape { lane: LaneType::I64, .. }, None, _) => 389,
-        Instr::VSplat(Shape { lane: LaneType::F32, .. }) => 390,
-        Instr::VReplaceLane(Shape { lane: LaneType::F32, .. }, _) => 391,
-        Instr::VExtractLane(Shape { lane: LaneType::F32, .. }, None, _) => 392,
-        Instr::VSplat(Shape { lane: LaneType::F64, .. }) => 393,
-        Instr::VReplaceLane(Shape { lane: LaneType::F64, .. }, _) => 394,
-        Instr::VExtractLane(Shape { lane: LaneType::F64, .. }, None, _) => 395,
-        Instr::VExtaddPairwise(Shape { lane: LaneType::I16, .. }, _, Sx::S) => 396,
-        Instr::VExtaddPairwise(Shape { lane: LaneType::I16, .. }, _, Sx::U) => 397,
-        Instr::VExtaddPairwise(Shape { lane: LaneType::I32, .. }, _, Sx::S) => 398,
-        Instr::VExtaddPairwise(Shape { lane: LaneType::I32, .. }, _, Sx::U) => 399,
-        Instr::VExtmul(Shape { lane: LaneType::I16, .. }, _, Half::Low, Sx::S) => 400,
-        Instr::VCvtop(Shape { lane: LaneType::I16, .. }, _, VCvtOp::Extend(Half::Low, Sx::S)) => 401,
-        Instr::VExtmul(Shape { lane: LaneType::I16, .. }, _, Half::Low, Sx::U) => 402,
-        Instr::VCvtop(Shape { lane: LaneType::I16, .. }, _, VCvtOp::Extend(Half::Low, Sx::U)) => 403,
-        Instr::VExtmul(Shape { lane: LaneType::I16, .. }, _, Half::High, Sx::S) => 404,
-        Instr::VCvtop(Shape { lane: LaneType::I16, .. }, _, VCvtOp::Extend(Half::High, Sx::S)) => 405,
-        Instr::VExtmul(Shape { lane: LaneType::I16, .. }, _, Half::High, Sx::U) => 406,
-        Instr::VCvtop(Shape { lane: LaneType::I16, .. }, _, VCvtOp::Extend(Half::High, Sx::U)) => 407,
-        Instr::VExtmul(Shape { lane: LaneType::I32, .. }, _, Half::Low, Sx::S) => 408,
-        Instr::VCvtop(Shape { lane: LaneType::I32, .. }, _, VCvtOp::Extend(Half::Low, Sx::S)) => 409,
-        Instr::VExtmul(Shape { lane: LaneType::I32, .. }, _, Half::Low, Sx::U) => 410,
-        Instr::VCvtop(Shape { lane: LaneType::I32, .. }, _, VCvtOp::Extend(Half::Low, Sx::U)) => 411,
-        Instr::VExtmul(Shape { lane: LaneType::I32, .. }, _, Half::High, Sx::S) => 412,
-        Instr::VCvtop(Shape { lane: LaneType::I32, .. }, _, VCvtOp::Extend(Half::High, Sx::S)) => 413,
-        Instr::VExtmul(Shape { lane: LaneType::I32, .. }, _, Half::High, Sx::U) => 414,
-        Instr::VCvtop(Shape { lane: LaneType::I32, .. }, _, VCvtOp::Extend(Half::High, Sx::U)) => 415,
-        Instr::VExtmul(Shape { lane: LaneType::I64, .. }, _, Half::Low, Sx::S) => 416,
-        Instr::VCvtop(Shape { lane: LaneType::I64, .. }, _, VCvtOp::Extend(Half::Low, Sx::S)) => 417,
-        Instr::VExtmul(Shape { lane: LaneType::I64, .. }, _, Half::Low, Sx::U) => 418,
-        Instr::VCvtop(Shape { lane: LaneType::I64, .. }, _, VCvtOp::Extend(Half::Low, Sx::U)) => 419,
-        Instr::VExtmul(Shape { lane: LaneType::I64, .. }, _, Half::High, Sx::S) => 420,
-        Instr::VCvtop(Shape { lane: LaneType::I64, .. }, _, VCvtOp::Extend(Half::High, Sx::S)) => 421,
-        Instr::VExtmul(Shape { lane: LaneType::I64, .. }, _, Half::High, Sx::U) => 422,
-        Instr::VCvtop(Shape { lane: LaneType::I64, .. }, _, VCvtOp::Extend(Half::High, Sx::U)) => 423,
-        Instr::VNarrow(Shape { lane: LaneType::I8, .. }, _, Sx::S) => 424,
-        Instr::VNarrow(Shape { lane: LaneType::I8, .. }, _, Sx::U) => 425,
-        Instr::VNarrow(Shape { lane: LaneType::I16, .. }, _, Sx::S) => 426,
-        Instr::VNarrow(Shape { lane: LaneType::I16, .. }, _, Sx::U) => 427,
-        Instr::VCvtop(Shape { lane: LaneType::F32, .. }, _, VCvtOp::Convert(None, Sx::S)) => 428,
-        Instr::VCvtop(Shape { lane: LaneType::F64, .. }, _, VCvtOp::Convert(Some(Half::Low), Sx::S)) => 429,
-        Instr::VCvtop(Shape { lane: LaneType::I32, .. }, Shape { lane: LaneType::F32, .. }, VCvtOp::TruncSat(Sx::S, false)) => 430,
-        Instr::VCvtop(Shape { lane: LaneType::I32, .. }, Shape { lane: LaneType::F64, .. }, VCvtOp::TruncSat(Sx::S, true)) => 431,
-        Instr::VCvtop(Shape { lane: LaneType::F32, .. }, _, VCvtOp::Convert(None, Sx::U)) => 432,
-        Instr::VCvtop(Shape { lane: LaneType::F64, .. }, _, VCvtOp::Convert(Some(Half::Low), Sx::U)) => 433,
-        Instr::VCvtop(Shape { lane: LaneType::I32, .. }, Shape { lane: LaneType::F32, .. }, VCvtOp::TruncSat(Sx::U, false)) => 434,
-        Instr::VCvtop(Shape { lane: LaneType::I32, .. }, Shape { lane: LaneType::F64, .. }, VCvtOp::TruncSat(Sx::U, true)) => 435,
-        Instr::VCvtop(Shape { lane: LaneType::F32, .. }, _, VCvtOp::DemoteZero) => 436,
-        Instr::VCvtop(Shape { lane: LaneType::F64, .. }, _, VCvtOp::PromoteLow) => 437,
+        Instr::VUnop(
+            Shape {
+                lane: LaneType::I8, ..
+            },
+            VUnOp::Abs,
+        ) => 231,
+        Instr::VUnop(
+            Shape {
+                lane: LaneType::I8, ..
+            },
+            VUnOp::Neg,
+        ) => 232,
+        Instr::VUnop(
+            Shape {
+                lane: LaneType::I8, ..
+            },
+            VUnOp::Popcnt,
+        ) => 233,
+        Instr::VBinop(
+            Shape {
+                lane: LaneType::I8, ..
+            },
+            VBinOp::Add,
+        ) => 234,
+        Instr::VBinop(
+            Shape {
+                lane: LaneType::I8, ..
+            },
+            VBinOp::Sub,
+        ) => 235,
+        Instr::VBinop(
+            Shape {
+                lane: LaneType::I8, ..
+            },
+            VBinOp::AddSat(Sx::S),
+        ) => 236,
+        Instr::VBinop(
+            Shape {
+                lane: LaneType::I8, ..
+            },
+            VBinOp::AddSat(Sx::U),
+        ) => 237,
+        Instr::VBinop(
+            Shape {
+                lane: LaneType::I8, ..
+            },
+            VBinOp::SubSat(Sx::S),
+        ) => 238,
+        Instr::VBinop(
+            Shape {
+                lane: LaneType::I8, ..
+            },
+            VBinOp::SubSat(Sx::U),
+        ) => 239,
+        Instr::VBinop(
+            Shape {
+                lane: LaneType::I8, ..
+            },
+            VBinOp::AvgrU,
+        ) => 240,
+        Instr::VBinop(
+            Shape {
+                lane: LaneType::I8, ..
+            },
+            VBinOp::Min(Some(Sx::S)),
+        ) => 241,
+        Instr::VBinop(
+            Shape {
+                lane: LaneType::I8, ..
+            },
+            VBinOp::Min(Some(Sx::U)),
+        ) => 242,
+        Instr::VBinop(
+            Shape {
+                lane: LaneType::I8, ..
+            },
+            VBinOp::Max(Some(Sx::S)),
+        ) => 243,
+        Instr::VBinop(
+            Shape {
+                lane: LaneType::I8, ..
+            },
+            VBinOp::Max(Some(Sx::U)),
+        ) => 244,
+        Instr::VAllTrue(Shape {
+            lane: LaneType::I8, ..
+        }) => 245,
+        Instr::VBitmask(Shape {
+            lane: LaneType::I8, ..
+        }) => 246,
+        Instr::VRelop(
+            Shape {
+                lane: LaneType::I8, ..
+            },
+            RelOp::Eq,
+        ) => 247,
+        Instr::VRelop(
+            Shape {
+                lane: LaneType::I8, ..
+            },
+            RelOp::Ne,
+        ) => 248,
+        Instr::VRelop(
+            Shape {
+                lane: LaneType::I8, ..
+            },
+            RelOp::Lt(Some(Sx::S)),
+        ) => 249,
+        Instr::VRelop(
+            Shape {
+                lane: LaneType::I8, ..
+            },
+            RelOp::Lt(Some(Sx::U)),
+        ) => 250,
+        Instr::VRelop(
+            Shape {
+                lane: LaneType::I8, ..
+            },
+            RelOp::Gt(Some(Sx::S)),
+        ) => 251,
+        Instr::VRelop(
+            Shape {
+                lane: LaneType::I8, ..
+            },
+            RelOp::Gt(Some(Sx::U)),
+        ) => 252,
+        Instr::VRelop(
+            Shape {
+                lane: LaneType::I8, ..
+            },
+            RelOp::Le(Some(Sx::S)),
+        ) => 253,
+        Instr::VRelop(
+            Shape {
+                lane: LaneType::I8, ..
+            },
+            RelOp::Le(Some(Sx::U)),
+        ) => 254,
+        Instr::VRelop(
+            Shape {
+                lane: LaneType::I8, ..
+            },
+            RelOp::Ge(Some(Sx::S)),
+        ) => 255,
+        Instr::VRelop(
+            Shape {
+                lane: LaneType::I8, ..
+            },
+            RelOp::Ge(Some(Sx::U)),
+        ) => 256,
+        Instr::VShiftop(
+            Shape {
+                lane: LaneType::I8, ..
+            },
+            VShiftOp::Shl,
+        ) => 257,
+        Instr::VShiftop(
+            Shape {
+                lane: LaneType::I8, ..
+            },
+            VShiftOp::Shr(Sx::S),
+        ) => 258,
+        Instr::VShiftop(
+            Shape {
+                lane: LaneType::I8, ..
+            },
+            VShiftOp::Shr(Sx::U),
+        ) => 259,
+        Instr::VUnop(
+            Shape {
+                lane: LaneType::I16,
+                ..
+            },
+            VUnOp::Abs,
+        ) => 260,
+        Instr::VUnop(
+            Shape {
+                lane: LaneType::I16,
+                ..
+            },
+            VUnOp::Neg,
+        ) => 261,
+        Instr::VBinop(
+            Shape {
+                lane: LaneType::I16,
+                ..
+            },
+            VBinOp::Add,
+        ) => 262,
+        Instr::VBinop(
+            Shape {
+                lane: LaneType::I16,
+                ..
+            },
+            VBinOp::Sub,
+        ) => 263,
+        Instr::VBinop(
+            Shape {
+                lane: LaneType::I16,
+                ..
+            },
+            VBinOp::AddSat(Sx::S),
+        ) => 264,
+        Instr::VBinop(
+            Shape {
+                lane: LaneType::I16,
+                ..
+            },
+            VBinOp::AddSat(Sx::U),
+        ) => 265,
+        Instr::VBinop(
+            Shape {
+                lane: LaneType::I16,
+                ..
+            },
+            VBinOp::SubSat(Sx::S),
+        ) => 266,
+        Instr::VBinop(
+            Shape {
+                lane: LaneType::I16,
+                ..
+            },
+            VBinOp::SubSat(Sx::U),
+        ) => 267,
+        Instr::VBinop(
+            Shape {
+                lane: LaneType::I16,
+                ..
+            },
+            VBinOp::AvgrU,
+        ) => 268,
+        Instr::VBinop(
+            Shape {
+                lane: LaneType::I16,
+                ..
+            },
+            VBinOp::Mul,
+        ) => 269,
+        Instr::VBinop(
+            Shape {
+                lane: LaneType::I16,
+                ..
+            },
+            VBinOp::Q15MulrSatS,
+        ) => 270,
+        Instr::VBinop(
+            Shape {
+                lane: LaneType::I16,
+                ..
+            },
+            VBinOp::Min(Some(Sx::S)),
+        ) => 271,
+        Instr::VBinop(
+            Shape {
+                lane: LaneType::I16,
+                ..
+            },
+            VBinOp::Min(Some(Sx::U)),
+        ) => 272,
+        Instr::VBinop(
+            Shape {
+                lane: LaneType::I16,
+                ..
+            },
+            VBinOp::Max(Some(Sx::S)),
+        ) => 273,
+        Instr::VBinop(
+            Shape {
+                lane: LaneType::I16,
+                ..
+            },
+            VBinOp::Max(Some(Sx::U)),
+        ) => 274,
+        Instr::VAllTrue(Shape {
+            lane: LaneType::I16,
+            ..
+        }) => 275,
+        Instr::VBitmask(Shape {
+            lane: LaneType::I16,
+            ..
+        }) => 276,
+        Instr::VRelop(
+            Shape {
+                lane: LaneType::I16,
+                ..
+            },
+            RelOp::Eq,
+        ) => 277,
+        Instr::VRelop(
+            Shape {
+                lane: LaneType::I16,
+                ..
+            },
+            RelOp::Ne,
+        ) => 278,
+        Instr::VRelop(
+            Shape {
+                lane: LaneType::I16,
+                ..
+            },
+            RelOp::Lt(Some(Sx::S)),
+        ) => 279,
+        Instr::VRelop(
+            Shape {
+                lane: LaneType::I16,
+                ..
+            },
+            RelOp::Lt(Some(Sx::U)),
+        ) => 280,
+        Instr::VRelop(
+            Shape {
+                lane: LaneType::I16,
+                ..
+            },
+            RelOp::Gt(Some(Sx::S)),
+        ) => 281,
+        Instr::VRelop(
+            Shape {
+                lane: LaneType::I16,
+                ..
+            },
+            RelOp::Gt(Some(Sx::U)),
+        ) => 282,
+        Instr::VRelop(
+            Shape {
+                lane: LaneType::I16,
+                ..
+            },
+            RelOp::Le(Some(Sx::S)),
+        ) => 283,
+        Instr::VRelop(
+            Shape {
+                lane: LaneType::I16,
+                ..
+            },
+            RelOp::Le(Some(Sx::U)),
+        ) => 284,
+        Instr::VRelop(
+            Shape {
+                lane: LaneType::I16,
+                ..
+            },
+            RelOp::Ge(Some(Sx::S)),
+        ) => 285,
+        Instr::VRelop(
+            Shape {
+                lane: LaneType::I16,
+                ..
+            },
+            RelOp::Ge(Some(Sx::U)),
+        ) => 286,
+        Instr::VShiftop(
+            Shape {
+                lane: LaneType::I16,
+                ..
+            },
+            VShiftOp::Shl,
+        ) => 287,
+        Instr::VShiftop(
+            Shape {
+                lane: LaneType::I16,
+                ..
+            },
+            VShiftOp::Shr(Sx::S),
+        ) => 288,
+        Instr::VShiftop(
+            Shape {
+                lane: LaneType::I16,
+                ..
+            },
+            VShiftOp::Shr(Sx::U),
+        ) => 289,
+        Instr::VUnop(
+            Shape {
+                lane: LaneType::I32,
+                ..
+            },
+            VUnOp::Abs,
+        ) => 290,
+        Instr::VUnop(
+            Shape {
+                lane: LaneType::I32,
+                ..
+            },
+            VUnOp::Neg,
+        ) => 291,
+        Instr::VBinop(
+            Shape {
+                lane: LaneType::I32,
+                ..
+            },
+            VBinOp::Add,
+        ) => 292,
+        Instr::VBinop(
+            Shape {
+                lane: LaneType::I32,
+                ..
+            },
+            VBinOp::Sub,
+        ) => 293,
+        Instr::VBinop(
+            Shape {
+                lane: LaneType::I32,
+                ..
+            },
+            VBinOp::Mul,
+        ) => 294,
+        Instr::VBinop(
+            Shape {
+                lane: LaneType::I32,
+                ..
+            },
+            VBinOp::Min(Some(Sx::S)),
+        ) => 295,
+        Instr::VBinop(
+            Shape {
+                lane: LaneType::I32,
+                ..
+            },
+            VBinOp::Min(Some(Sx::U)),
+        ) => 296,
+        Instr::VBinop(
+            Shape {
+                lane: LaneType::I32,
+                ..
+            },
+            VBinOp::Max(Some(Sx::S)),
+        ) => 297,
+        Instr::VBinop(
+            Shape {
+                lane: LaneType::I32,
+                ..
+            },
+            VBinOp::Max(Some(Sx::U)),
+        ) => 298,
+        Instr::VAllTrue(Shape {
+            lane: LaneType::I32,
+            ..
+        }) => 299,
+        Instr::VBitmask(Shape {
+            lane: LaneType::I32,
+            ..
+        }) => 300,
+        Instr::VRelop(
+            Shape {
+                lane: LaneType::I32,
+                ..
+            },
+            RelOp::Eq,
+        ) => 301,
+        Instr::VRelop(
+            Shape {
+                lane: LaneType::I32,
+                ..
+            },
+            RelOp::Ne,
+        ) => 302,
+        Instr::VRelop(
+            Shape {
+                lane: LaneType::I32,
+                ..
+            },
+            RelOp::Lt(Some(Sx::S)),
+        ) => 303,
+        Instr::VRelop(
+            Shape {
+                lane: LaneType::I32,
+                ..
+            },
+            RelOp::Lt(Some(Sx::U)),
+        ) => 304,
+        Instr::VRelop(
+            Shape {
+                lane: LaneType::I32,
+                ..
+            },
+            RelOp::Gt(Some(Sx::S)),
+        ) => 305,
+        Instr::VRelop(
+            Shape {
+                lane: LaneType::I32,
+                ..
+            },
+            RelOp::Gt(Some(Sx::U)),
+        ) => 306,
+        Instr::VRelop(
+            Shape {
+                lane: LaneType::I32,
+                ..
+            },
+            RelOp::Le(Some(Sx::S)),
+        ) => 307,
+        Instr::VRelop(
+            Shape {
+                lane: LaneType::I32,
+                ..
+            },
+            RelOp::Le(Some(Sx::U)),
+        ) => 308,
+        Instr::VRelop(
+            Shape {
+                lane: LaneType::I32,
+                ..
+            },
+            RelOp::Ge(Some(Sx::S)),
+        ) => 309,
+        Instr::VRelop(
+            Shape {
+                lane: LaneType::I32,
+                ..
+            },
+            RelOp::Ge(Some(Sx::U)),
+        ) => 310,
+        Instr::VShiftop(
+            Shape {
+                lane: LaneType::I32,
+                ..
+            },
+            VShiftOp::Shl,
+        ) => 311,
+        Instr::VShiftop(
+            Shape {
+                lane: LaneType::I32,
+                ..
+            },
+            VShiftOp::Shr(Sx::S),
+        ) => 312,
+        Instr::VShiftop(
+            Shape {
+                lane: LaneType::I32,
+                ..
+            },
+            VShiftOp::Shr(Sx::U),
+        ) => 313,
+        Instr::VUnop(
+            Shape {
+                lane: LaneType::I64,
+                ..
+            },
+            VUnOp::Abs,
+        ) => 314,
+        Instr::VUnop(
+            Shape {
+                lane: LaneType::I64,
+                ..
+            },
+            VUnOp::Neg,
+        ) => 315,
+        Instr::VBinop(
+            Shape {
+                lane: LaneType::I64,
+                ..
+            },
+            VBinOp::Add,
+        ) => 316,
+        Instr::VBinop(
+            Shape {
+                lane: LaneType::I64,
+                ..
+            },
+            VBinOp::Sub,
+        ) => 317,
+        Instr::VBinop(
+            Shape {
+                lane: LaneType::I64,
+                ..
+            },
+            VBinOp::Mul,
+        ) => 318,
+        Instr::VAllTrue(Shape {
+            lane: LaneType::I64,
+            ..
+        }) => 319,
+        Instr::VBitmask(Shape {
+            lane: LaneType::I64,
+            ..
+        }) => 320,
+        Instr::VRelop(
+            Shape {
+                lane: LaneType::I64,
+                ..
+            },
+            RelOp::Eq,
+        ) => 321,
+        Instr::VRelop(
+            Shape {
+                lane: LaneType::I64,
+                ..
+            },
+            RelOp::Ne,
+        ) => 322,
+        Instr::VRelop(
+            Shape {
+                lane: LaneType::I64,
+                ..
+            },
+            RelOp::Lt(Some(Sx::S)),
+        ) => 323,
+        Instr::VRelop(
+            Shape {
+                lane: LaneType::I64,
+                ..
+            },
+            RelOp::Lt(Some(Sx::U)),
+        ) => 324,
+        Instr::VRelop(
+            Shape {
+                lane: LaneType::I64,
+                ..
+            },
+            RelOp::Gt(Some(Sx::S)),
+        ) => 325,
+        Instr::VRelop(
+            Shape {
+                lane: LaneType::I64,
+                ..
+            },
+            RelOp::Gt(Some(Sx::U)),
+        ) => 326,
+        Instr::VRelop(
+            Shape {
+                lane: LaneType::I64,
+                ..
+            },
+            RelOp::Le(Some(Sx::S)),
+        ) => 327,
+        Instr::VRelop(
+            Shape {
+                lane: LaneType::I64,
+                ..
+            },
+            RelOp::Le(Some(Sx::U)),
+        ) => 328,
+        Instr::VRelop(
+            Shape {
+                lane: LaneType::I64,
+                ..
+            },
+            RelOp::Ge(Some(Sx::S)),
+        ) => 329,
+        Instr::VRelop(
+            Shape {
+                lane: LaneType::I64,
+                ..
+            },
+            RelOp::Ge(Some(Sx::U)),
+        ) => 330,
+        Instr::VShiftop(
+            Shape {
+                lane: LaneType::I64,
+                ..
+            },
+            VShiftOp::Shl,
+        ) => 331,
+        Instr::VShiftop(
+            Shape {
+                lane: LaneType::I64,
+                ..
+            },
+            VShiftOp::Shr(Sx::S),
+        ) => 332,
+        Instr::VShiftop(
+            Shape {
+                lane: LaneType::I64,
+                ..
+            },
+            VShiftOp::Shr(Sx::U),
+        ) => 333,
+        Instr::VUnop(
+            Shape {
+                lane: LaneType::F32,
+                ..
+            },
+            VUnOp::Abs,
+        ) => 334,
+        Instr::VUnop(
+            Shape {
+                lane: LaneType::F32,
+                ..
+            },
+            VUnOp::Neg,
+        ) => 335,
+        Instr::VUnop(
+            Shape {
+                lane: LaneType::F32,
+                ..
+            },
+            VUnOp::Sqrt,
+        ) => 336,
+        Instr::VUnop(
+            Shape {
+                lane: LaneType::F32,
+                ..
+            },
+            VUnOp::Ceil,
+        ) => 337,
+        Instr::VUnop(
+            Shape {
+                lane: LaneType::F32,
+                ..
+            },
+            VUnOp::Floor,
+        ) => 338,
+        Instr::VUnop(
+            Shape {
+                lane: LaneType::F32,
+                ..
+            },
+            VUnOp::Trunc,
+        ) => 339,
+        Instr::VUnop(
+            Shape {
+                lane: LaneType::F32,
+                ..
+            },
+            VUnOp::Nearest,
+        ) => 340,
+        Instr::VBinop(
+            Shape {
+                lane: LaneType::F32,
+                ..
+            },
+            VBinOp::Add,
+        ) => 341,
+        Instr::VBinop(
+            Shape {
+                lane: LaneType::F32,
+                ..
+            },
+            VBinOp::Sub,
+        ) => 342,
+        Instr::VBinop(
+            Shape {
+                lane: LaneType::F32,
+                ..
+            },
+            VBinOp::Mul,
+        ) => 343,
+        Instr::VBinop(
+            Shape {
+                lane: LaneType::F32,
+                ..
+            },
+            VBinOp::Div,
+        ) => 344,
+        Instr::VBinop(
+            Shape {
+                lane: LaneType::F32,
+                ..
+            },
+            VBinOp::Min(None),
+        ) => 345,
+        Instr::VBinop(
+            Shape {
+                lane: LaneType::F32,
+                ..
+            },
+            VBinOp::Max(None),
+        ) => 346,
+        Instr::VBinop(
+            Shape {
+                lane: LaneType::F32,
+                ..
+            },
+            VBinOp::Pmin,
+        ) => 347,
+        Instr::VBinop(
+            Shape {
+                lane: LaneType::F32,
+                ..
+            },
+            VBinOp::Pmax,
+        ) => 348,
+        Instr::VRelop(
+            Shape {
+                lane: LaneType::F32,
+                ..
+            },
+            RelOp::Eq,
+        ) => 349,
+        Instr::VRelop(
+            Shape {
+                lane: LaneType::F32,
+                ..
+            },
+            RelOp::Ne,
+        ) => 350,
+        Instr::VRelop(
+            Shape {
+                lane: LaneType::F32,
+                ..
+            },
+            RelOp::Lt(None),
+        ) => 351,
+        Instr::VRelop(
+            Shape {
+                lane: LaneType::F32,
+                ..
+            },
+            RelOp::Gt(None),
+        ) => 352,
+        Instr::VRelop(
+            Shape {
+                lane: LaneType::F32,
+                ..
+            },
+            RelOp::Le(None),
+        ) => 353,
+        Instr::VRelop(
+            Shape {
+                lane: LaneType::F32,
+                ..
+            },
+            RelOp::Ge(None),
+        ) => 354,
+        Instr::VUnop(
+            Shape {
+                lane: LaneType::F64,
+                ..
+            },
+            VUnOp::Abs,
+        ) => 355,
+        Instr::VUnop(
+            Shape {
+                lane: LaneType::F64,
+                ..
+            },
+            VUnOp::Neg,
+        ) => 356,
+        Instr::VUnop(
+            Shape {
+                lane: LaneType::F64,
+                ..
+            },
+            VUnOp::Sqrt,
+        ) => 357,
+        Instr::VUnop(
+            Shape {
+                lane: LaneType::F64,
+                ..
+            },
+            VUnOp::Ceil,
+        ) => 358,
+        Instr::VUnop(
+            Shape {
+                lane: LaneType::F64,
+                ..
+            },
+            VUnOp::Floor,
+        ) => 359,
+        Instr::VUnop(
+            Shape {
+                lane: LaneType::F64,
+                ..
+            },
+            VUnOp::Trunc,
+        ) => 360,
+        Instr::VUnop(
+            Shape {
+                lane: LaneType::F64,
+                ..
+            },
+            VUnOp::Nearest,
+        ) => 361,
+        Instr::VBinop(
+            Shape {
+                lane: LaneType::F64,
+                ..
+            },
+            VBinOp::Add,
+        ) => 362,
+        Instr::VBinop(
+            Shape {
+                lane: LaneType::F64,
+                ..
+            },
+            VBinOp::Sub,
+        ) => 363,
+        Instr::VBinop(
+            Shape {
+                lane: LaneType::F64,
+                ..
+            },
+            VBinOp::Mul,
+        ) => 364,
+        Instr::VBinop(
+            Shape {
+                lane: LaneType::F64,
+                ..
+            },
+            VBinOp::Div,
+        ) => 365,
+        Instr::VBinop(
+            Shape {
+                lane: LaneType::F64,
+                ..
+            },
+            VBinOp::Min(None),
+        ) => 366,
+        Instr::VBinop(
+            Shape {
+                lane: LaneType::F64,
+                ..
+            },
+            VBinOp::Max(None),
+        ) => 367,
+        Instr::VBinop(
+            Shape {
+                lane: LaneType::F64,
+                ..
+            },
+            VBinOp::Pmin,
+        ) => 368,
+        Instr::VBinop(
+            Shape {
+                lane: LaneType::F64,
+                ..
+            },
+            VBinOp::Pmax,
+        ) => 369,
+        Instr::VRelop(
+            Shape {
+                lane: LaneType::F64,
+                ..
+            },
+            RelOp::Eq,
+        ) => 370,
+        Instr::VRelop(
+            Shape {
+                lane: LaneType::F64,
+                ..
+            },
+            RelOp::Ne,
+        ) => 371,
+        Instr::VRelop(
+            Shape {
+                lane: LaneType::F64,
+                ..
+            },
+            RelOp::Lt(None),
+        ) => 372,
+        Instr::VRelop(
+            Shape {
+                lane: LaneType::F64,
+                ..
+            },
+            RelOp::Gt(None),
+        ) => 373,
+        Instr::VRelop(
+            Shape {
+                lane: LaneType::F64,
+                ..
+            },
+            RelOp::Le(None),
+        ) => 374,
+        Instr::VRelop(
+            Shape {
+                lane: LaneType::F64,
+                ..
+            },
+            RelOp::Ge(None),
+        ) => 375,
+        Instr::VSplat(Shape {
+            lane: LaneType::I8, ..
+        }) => 376,
+        Instr::VReplaceLane(
+            Shape {
+                lane: LaneType::I8, ..
+            },
+            _,
+        ) => 377,
+        Instr::VExtractLane(
+            Shape {
+                lane: LaneType::I8, ..
+            },
+            Some(Sx::S),
+            _,
+        ) => 378,
+        Instr::VExtractLane(
+            Shape {
+                lane: LaneType::I8, ..
+            },
+            Some(Sx::U),
+            _,
+        ) => 379,
+        Instr::VSplat(Shape {
+            lane: LaneType::I16,
+            ..
+        }) => 380,
+        Instr::VReplaceLane(
+            Shape {
+                lane: LaneType::I16,
+                ..
+            },
+            _,
+        ) => 381,
+        Instr::VExtractLane(
+            Shape {
+                lane: LaneType::I16,
+                ..
+            },
+            Some(Sx::S),
+            _,
+        ) => 382,
+        Instr::VExtractLane(
+            Shape {
+                lane: LaneType::I16,
+                ..
+            },
+            Some(Sx::U),
+            _,
+        ) => 383,
+        Instr::VSplat(Shape {
+            lane: LaneType::I32,
+            ..
+        }) => 384,
+        Instr::VReplaceLane(
+            Shape {
+                lane: LaneType::I32,
+                ..
+            },
+            _,
+        ) => 385,
+        Instr::VExtractLane(
+            Shape {
+                lane: LaneType::I32,
+                ..
+            },
+            None,
+            _,
+        ) => 386,
+        Instr::VSplat(Shape {
+            lane: LaneType::I64,
+            ..
+        }) => 387,
+        Instr::VReplaceLane(
+            Shape {
+                lane: LaneType::I64,
+                ..
+            },
+            _,
+        ) => 388,
+        Instr::VExtractLane(
+            Shape {
+                lane: LaneType::I64,
+                ..
+            },
+            None,
+            _,
+        ) => 389,
+        Instr::VSplat(Shape {
+            lane: LaneType::F32,
+            ..
+        }) => 390,
+        Instr::VReplaceLane(
+            Shape {
+                lane: LaneType::F32,
+                ..
+            },
+            _,
+        ) => 391,
+        Instr::VExtractLane(
+            Shape {
+                lane: LaneType::F32,
+                ..
+            },
+            None,
+            _,
+        ) => 392,
+        Instr::VSplat(Shape {
+            lane: LaneType::F64,
+            ..
+        }) => 393,
+        Instr::VReplaceLane(
+            Shape {
+                lane: LaneType::F64,
+                ..
+            },
+            _,
+        ) => 394,
+        Instr::VExtractLane(
+            Shape {
+                lane: LaneType::F64,
+                ..
+            },
+            None,
+            _,
+        ) => 395,
+        Instr::VExtaddPairwise(
+            Shape {
+                lane: LaneType::I16,
+                ..
+            },
+            _,
+            Sx::S,
+        ) => 396,
+        Instr::VExtaddPairwise(
+            Shape {
+                lane: LaneType::I16,
+                ..
+            },
+            _,
+            Sx::U,
+        ) => 397,
+        Instr::VExtaddPairwise(
+            Shape {
+                lane: LaneType::I32,
+                ..
+            },
+            _,
+            Sx::S,
+        ) => 398,
+        Instr::VExtaddPairwise(
+            Shape {
+                lane: LaneType::I32,
+                ..
+            },
+            _,
+            Sx::U,
+        ) => 399,
+        Instr::VExtmul(
+            Shape {
+                lane: LaneType::I16,
+                ..
+            },
+            _,
+            Half::Low,
+            Sx::S,
+        ) => 400,
+        Instr::VCvtop(
+            Shape {
+                lane: LaneType::I16,
+                ..
+            },
+            _,
+            VCvtOp::Extend(Half::Low, Sx::S),
+        ) => 401,
+        Instr::VExtmul(
+            Shape {
+                lane: LaneType::I16,
+                ..
+            },
+            _,
+            Half::Low,
+            Sx::U,
+        ) => 402,
+        Instr::VCvtop(
+            Shape {
+                lane: LaneType::I16,
+                ..
+            },
+            _,
+            VCvtOp::Extend(Half::Low, Sx::U),
+        ) => 403,
+        Instr::VExtmul(
+            Shape {
+                lane: LaneType::I16,
+                ..
+            },
+            _,
+            Half::High,
+            Sx::S,
+        ) => 404,
+        Instr::VCvtop(
+            Shape {
+                lane: LaneType::I16,
+                ..
+            },
+            _,
+            VCvtOp::Extend(Half::High, Sx::S),
+        ) => 405,
+        Instr::VExtmul(
+            Shape {
+                lane: LaneType::I16,
+                ..
+            },
+            _,
+            Half::High,
+            Sx::U,
+        ) => 406,
+        Instr::VCvtop(
+            Shape {
+                lane: LaneType::I16,
+                ..
+            },
+            _,
+            VCvtOp::Extend(Half::High, Sx::U),
+        ) => 407,
+        Instr::VExtmul(
+            Shape {
+                lane: LaneType::I32,
+                ..
+            },
+            _,
+            Half::Low,
+            Sx::S,
+        ) => 408,
+        Instr::VCvtop(
+            Shape {
+                lane: LaneType::I32,
+                ..
+            },
+            _,
+            VCvtOp::Extend(Half::Low, Sx::S),
+        ) => 409,
+        Instr::VExtmul(
+            Shape {
+                lane: LaneType::I32,
+                ..
+            },
+            _,
+            Half::Low,
+            Sx::U,
+        ) => 410,
+        Instr::VCvtop(
+            Shape {
+                lane: LaneType::I32,
+                ..
+            },
+            _,
+            VCvtOp::Extend(Half::Low, Sx::U),
+        ) => 411,
+        Instr::VExtmul(
+            Shape {
+                lane: LaneType::I32,
+                ..
+            },
+            _,
+            Half::High,
+            Sx::S,
+        ) => 412,
+        Instr::VCvtop(
+            Shape {
+                lane: LaneType::I32,
+                ..
+            },
+            _,
+            VCvtOp::Extend(Half::High, Sx::S),
+        ) => 413,
+        Instr::VExtmul(
+            Shape {
+                lane: LaneType::I32,
+                ..
+            },
+            _,
+            Half::High,
+            Sx::U,
+        ) => 414,
+        Instr::VCvtop(
+            Shape {
+                lane: LaneType::I32,
+                ..
+            },
+            _,
+            VCvtOp::Extend(Half::High, Sx::U),
+        ) => 415,
+        Instr::VExtmul(
+            Shape {
+                lane: LaneType::I64,
+                ..
+            },
+            _,
+            Half::Low,
+            Sx::S,
+        ) => 416,
+        Instr::VCvtop(
+            Shape {
+                lane: LaneType::I64,
+                ..
+            },
+            _,
+            VCvtOp::Extend(Half::Low, Sx::S),
+        ) => 417,
+        Instr::VExtmul(
+            Shape {
+                lane: LaneType::I64,
+                ..
+            },
+            _,
+            Half::Low,
+            Sx::U,
+        ) => 418,
+        Instr::VCvtop(
+            Shape {
+                lane: LaneType::I64,
+                ..
+            },
+            _,
+            VCvtOp::Extend(Half::Low, Sx::U),
+        ) => 419,
+        Instr::VExtmul(
+            Shape {
+                lane: LaneType::I64,
+                ..
+            },
+            _,
+            Half::High,
+            Sx::S,
+        ) => 420,
+        Instr::VCvtop(
+            Shape {
+                lane: LaneType::I64,
+                ..
+            },
+            _,
+            VCvtOp::Extend(Half::High, Sx::S),
+        ) => 421,
+        Instr::VExtmul(
+            Shape {
+                lane: LaneType::I64,
+                ..
+            },
+            _,
+            Half::High,
+            Sx::U,
+        ) => 422,
+        Instr::VCvtop(
+            Shape {
+                lane: LaneType::I64,
+                ..
+            },
+            _,
+            VCvtOp::Extend(Half::High, Sx::U),
+        ) => 423,
+        Instr::VNarrow(
+            Shape {
+                lane: LaneType::I8, ..
+            },
+            _,
+            Sx::S,
+        ) => 424,
+        Instr::VNarrow(
+            Shape {
+                lane: LaneType::I8, ..
+            },
+            _,
+            Sx::U,
+        ) => 425,
+        Instr::VNarrow(
+            Shape {
+                lane: LaneType::I16,
+                ..
+            },
+            _,
+            Sx::S,
+        ) => 426,
+        Instr::VNarrow(
+            Shape {
+                lane: LaneType::I16,
+                ..
+            },
+            _,
+            Sx::U,
+        ) => 427,
+        Instr::VCvtop(
+            Shape {
+                lane: LaneType::F32,
+                ..
+            },
+            _,
+            VCvtOp::Convert(None, Sx::S),
+        ) => 428,
+        Instr::VCvtop(
+            Shape {
+                lane: LaneType::F64,
+                ..
+            },
+            _,
+            VCvtOp::Convert(Some(Half::Low), Sx::S),
+        ) => 429,
+        Instr::VCvtop(
+            Shape {
+                lane: LaneType::I32,
+                ..
+            },
+            Shape {
+                lane: LaneType::F32,
+                ..
+            },
+            VCvtOp::TruncSat(Sx::S, false),
+        ) => 430,
+        Instr::VCvtop(
+            Shape {
+                lane: LaneType::I32,
+                ..
+            },
+            Shape {
+                lane: LaneType::F64,
+                ..
+            },
+            VCvtOp::TruncSat(Sx::S, true),
+        ) => 431,
+        Instr::VCvtop(
+            Shape {
+                lane: LaneType::F32,
+                ..
+            },
+            _,
+            VCvtOp::Convert(None, Sx::U),
+        ) => 432,
+        Instr::VCvtop(
+            Shape {
+                lane: LaneType::F64,
+                ..
+            },
+            _,
+            VCvtOp::Convert(Some(Half::Low), Sx::U),
+        ) => 433,
+        Instr::VCvtop(
+            Shape {
+                lane: LaneType::I32,
+                ..
+            },
+            Shape {
+                lane: LaneType::F32,
+                ..
+            },
+            VCvtOp::TruncSat(Sx::U, false),
+        ) => 434,
+        Instr::VCvtop(
+            Shape {
+                lane: LaneType::I32,
+                ..
+            },
+            Shape {
+                lane: LaneType::F64,
+                ..
+            },
+            VCvtOp::TruncSat(Sx::U, true),
+        ) => 435,
+        Instr::VCvtop(
+            Shape {
+                lane: LaneType::F32,
+                ..
+            },
+            _,
+            VCvtOp::DemoteZero,
+        ) => 436,
+        Instr::VCvtop(
+            Shape {
+                lane: LaneType::F64,
+                ..
+            },
+            _,
+            VCvtOp::PromoteLow,
+        ) => 437,
         _ => 438,
     }
 }

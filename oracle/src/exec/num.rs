@@ -43,7 +43,11 @@ pub(crate) fn float_slot(n: u32, r: FloatSet) -> Slot {
 
 #[inline]
 fn bits(a: Slot, n: u32) -> u64 {
-    if n == 32 { a.v as u32 as u64 } else { a.v as u64 }
+    if n == 32 {
+        a.v as u32 as u64
+    } else {
+        a.v as u64
+    }
 }
 
 /// The tag of a deterministic result computed from tagged operands: unknown when one of

@@ -17,7 +17,11 @@ pub(crate) fn lane(v: u128, sz: u32, i: u32) -> u64 {
 /// `v` with lane `i` replaced by `c`.
 #[inline]
 pub(crate) fn set_lane(v: u128, sz: u32, i: u32, c: u64) -> u128 {
-    let mask = if sz >= 128 { u128::MAX } else { (1u128 << sz) - 1 };
+    let mask = if sz >= 128 {
+        u128::MAX
+    } else {
+        (1u128 << sz) - 1
+    };
     let shift = i * sz;
     (v & !(mask << shift)) | ((u128::from(c) & mask) << shift)
 }
@@ -53,7 +57,11 @@ fn int_tag(tags: &[Tag]) -> Tag {
 fn lane_tag(t: Tag, dim: u32, i: u32) -> Option<Tag> {
     match t {
         Tag::None => Some(Tag::None),
-        Tag::Lanes { dim: d, canon, arith } if u32::from(d) == dim => Some(if canon >> i & 1 == 1 {
+        Tag::Lanes {
+            dim: d,
+            canon,
+            arith,
+        } if u32::from(d) == dim => Some(if canon >> i & 1 == 1 {
             Tag::Canon
         } else if arith >> i & 1 == 1 {
             Tag::Arith

@@ -4,7 +4,7 @@
 use std::rc::Rc;
 
 use super::{ExecError, ExternVal, FuncAddr, GlobalAddr, MemAddr, Nondet, TableAddr, Tagged};
-use crate::ast::{GlobalType, MemType, Module, TableType};
+use crate::ast::{GlobalType, MemType, TableType};
 use crate::numerics::FloatSet;
 use crate::value::{FuncType, HeapType, RefType, RefValue, ValType, Value};
 
@@ -187,7 +187,10 @@ pub(crate) struct ElemInst {
 /// `moduleinst`, with the module's code.
 #[derive(Debug)]
 pub(crate) struct ModuleInst {
-    pub module: Module,
+    /// The module's function types.
+    pub types: Vec<FuncType>,
+    /// The module's functions (copied without recursion).
+    pub code: super::code::Code,
     pub funcs: Vec<FuncAddr>,
     pub tables: Vec<TableAddr>,
     pub mems: Vec<MemAddr>,
@@ -325,10 +328,13 @@ impl Store {
 
     /// A function's type (the empty type for an address not in the store).
     pub fn func_type(&self, f: FuncAddr) -> FuncType {
-        self.funcs.get(f).map(|f| f.ty().clone()).unwrap_or(FuncType {
-            params: Vec::new(),
-            results: Vec::new(),
-        })
+        self.funcs
+            .get(f)
+            .map(|f| f.ty().clone())
+            .unwrap_or(FuncType {
+                params: Vec::new(),
+                results: Vec::new(),
+            })
     }
 
     /// A global's value, tagged (`i32` 0 for an address not in the store).
