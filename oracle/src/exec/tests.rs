@@ -848,7 +848,7 @@ fn tables_and_call_indirect() {
     assert_eq!(
         i.store
             .invoke(f, &[Value::I32(3)])
-            .map(|v| v[0].value.clone()),
+            .map(|v| v[0].value),
         Ok(Value::I32(42))
     );
     // A table of the wrong size does not link.
