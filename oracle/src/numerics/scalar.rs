@@ -1002,6 +1002,463 @@ pub fn reinterpret__(n: u32, c: u64) -> u64 {
     c & mask(n)
 }
 
+// ---------------------------------------------------------------------------------------
+// Operator dispatch
+// ---------------------------------------------------------------------------------------
+
+/// A number type: `I32`, `I64`, `F32`, `F64`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum NumType {
+    /// `i32`.
+    I32,
+    /// `i64`.
+    I64,
+    /// `f32`.
+    F32,
+    /// `f64`.
+    F64,
+}
+
+impl NumType {
+    /// The width in bits (`$sizenn`).
+    pub fn size(self) -> u32 {
+        match self {
+            NumType::I32 | NumType::F32 => 32,
+            NumType::I64 | NumType::F64 => 64,
+        }
+    }
+
+    /// Whether it is `F32` or `F64`.
+    pub fn is_float(self) -> bool {
+        matches!(self, NumType::F32 | NumType::F64)
+    }
+}
+
+/// The spec's `unop_(numtype)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Unop {
+    /// `CLZ` (integer).
+    Clz,
+    /// `CTZ` (integer).
+    Ctz,
+    /// `POPCNT` (integer).
+    Popcnt,
+    /// `EXTEND N'` (integer): sign-extend the low `N'` bits.
+    Extend(u32),
+    /// `ABS` (float).
+    Abs,
+    /// `NEG` (float).
+    Neg,
+    /// `SQRT` (float).
+    Sqrt,
+    /// `CEIL` (float).
+    Ceil,
+    /// `FLOOR` (float).
+    Floor,
+    /// `TRUNC` (float).
+    Trunc,
+    /// `NEAREST` (float).
+    Nearest,
+}
+
+/// `$unop_(numtype, op, c)`: the result set (integers are `Exact`); `None` when no
+/// clause applies (an operator of the other kind).
+pub fn unop_(t: NumType, op: Unop, c: u64) -> Option<FloatSet> {
+    use Unop::*;
+    let n = t.size();
+    let e = |x: u64| Some(FloatSet::Exact(x));
+    if !t.is_float() {
+        match op {
+            Clz => {
+                // $unop_(Inn, CLZ, i)
+                hit!("$unop_#1");
+                e(iclz_(n, c))
+            }
+            Ctz => {
+                // $unop_(Inn, CTZ, i)
+                hit!("$unop_#2");
+                e(ictz_(n, c))
+            }
+            Popcnt => {
+                // $unop_(Inn, POPCNT, i)
+                hit!("$unop_#3");
+                e(ipopcnt_(n, c))
+            }
+            Extend(k) => {
+                // $unop_(Inn, EXTEND N', i)
+                hit!("$unop_#4");
+                e(iextend_(n, k, Sx::S, c))
+            }
+            _ => None,
+        }
+    } else {
+        match op {
+            Abs => {
+                // $unop_(Fnn, ABS, f)
+                hit!("$unop_#5");
+                Some(fabs_(n, c))
+            }
+            Neg => {
+                // $unop_(Fnn, NEG, f)
+                hit!("$unop_#6");
+                Some(fneg_(n, c))
+            }
+            Sqrt => {
+                // $unop_(Fnn, SQRT, f)
+                hit!("$unop_#7");
+                Some(fsqrt_(n, c))
+            }
+            Ceil => {
+                // $unop_(Fnn, CEIL, f)
+                hit!("$unop_#8");
+                Some(fceil_(n, c))
+            }
+            Floor => {
+                // $unop_(Fnn, FLOOR, f)
+                hit!("$unop_#9");
+                Some(ffloor_(n, c))
+            }
+            Trunc => {
+                // $unop_(Fnn, TRUNC, f)
+                hit!("$unop_#10");
+                Some(ftrunc_(n, c))
+            }
+            Nearest => {
+                // $unop_(Fnn, NEAREST, f)
+                hit!("$unop_#11");
+                Some(fnearest_(n, c))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// The spec's `binop_(numtype)`: `Div` carries `sx` for integers, `None` for floats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Binop {
+    /// `ADD`.
+    Add,
+    /// `SUB`.
+    Sub,
+    /// `MUL`.
+    Mul,
+    /// `DIV sx` (integer) or `DIV` (float).
+    Div(Option<Sx>),
+    /// `REM sx` (integer).
+    Rem(Sx),
+    /// `AND` (integer).
+    And,
+    /// `OR` (integer).
+    Or,
+    /// `XOR` (integer).
+    Xor,
+    /// `SHL` (integer).
+    Shl,
+    /// `SHR sx` (integer).
+    Shr(Sx),
+    /// `ROTL` (integer).
+    Rotl,
+    /// `ROTR` (integer).
+    Rotr,
+    /// `MIN` (float).
+    Min,
+    /// `MAX` (float).
+    Max,
+    /// `COPYSIGN` (float).
+    Copysign,
+}
+
+/// `$binop_(numtype, op, c_1, c_2)`: the result set; `None` for the spec's empty result
+/// (a division trap: see [`idiv_`]) or when no clause applies.
+pub fn binop_(t: NumType, op: Binop, c_1: u64, c_2: u64) -> Option<FloatSet> {
+    use Binop::*;
+    let n = t.size();
+    let e = |x: u64| Some(FloatSet::Exact(x));
+    if !t.is_float() {
+        match op {
+            Add => {
+                // $binop_(Inn, ADD, i_1, i_2)
+                hit!("$binop_#1");
+                e(iadd_(n, c_1, c_2))
+            }
+            Sub => {
+                // $binop_(Inn, SUB, i_1, i_2)
+                hit!("$binop_#2");
+                e(isub_(n, c_1, c_2))
+            }
+            Mul => {
+                // $binop_(Inn, MUL, i_1, i_2)
+                hit!("$binop_#3");
+                e(imul_(n, c_1, c_2))
+            }
+            Div(Some(sx)) => {
+                // $binop_(Inn, DIV sx, i_1, i_2)
+                hit!("$binop_#4");
+                idiv_(n, sx, c_1, c_2).map(FloatSet::Exact)
+            }
+            Rem(sx) => {
+                // $binop_(Inn, REM sx, i_1, i_2)
+                hit!("$binop_#5");
+                irem_(n, sx, c_1, c_2).map(FloatSet::Exact)
+            }
+            And => {
+                // $binop_(Inn, AND, i_1, i_2)
+                hit!("$binop_#6");
+                e(iand_(n, c_1, c_2))
+            }
+            Or => {
+                // $binop_(Inn, OR, i_1, i_2)
+                hit!("$binop_#7");
+                e(ior_(n, c_1, c_2))
+            }
+            Xor => {
+                // $binop_(Inn, XOR, i_1, i_2)
+                hit!("$binop_#8");
+                e(ixor_(n, c_1, c_2))
+            }
+            Shl => {
+                // $binop_(Inn, SHL, i_1, i_2)
+                hit!("$binop_#9");
+                e(ishl_(n, c_1, c_2))
+            }
+            Shr(sx) => {
+                // $binop_(Inn, SHR sx, i_1, i_2)
+                hit!("$binop_#10");
+                e(ishr_(n, sx, c_1, c_2))
+            }
+            Rotl => {
+                // $binop_(Inn, ROTL, i_1, i_2)
+                hit!("$binop_#11");
+                e(irotl_(n, c_1, c_2))
+            }
+            Rotr => {
+                // $binop_(Inn, ROTR, i_1, i_2)
+                hit!("$binop_#12");
+                e(irotr_(n, c_1, c_2))
+            }
+            _ => None,
+        }
+    } else {
+        match op {
+            Add => {
+                // $binop_(Fnn, ADD, f_1, f_2)
+                hit!("$binop_#13");
+                Some(fadd_(n, c_1, c_2))
+            }
+            Sub => {
+                // $binop_(Fnn, SUB, f_1, f_2)
+                hit!("$binop_#14");
+                Some(fsub_(n, c_1, c_2))
+            }
+            Mul => {
+                // $binop_(Fnn, MUL, f_1, f_2)
+                hit!("$binop_#15");
+                Some(fmul_(n, c_1, c_2))
+            }
+            Div(None) => {
+                // $binop_(Fnn, DIV, f_1, f_2)
+                hit!("$binop_#16");
+                Some(fdiv_(n, c_1, c_2))
+            }
+            Min => {
+                // $binop_(Fnn, MIN, f_1, f_2)
+                hit!("$binop_#17");
+                Some(fmin_(n, c_1, c_2))
+            }
+            Max => {
+                // $binop_(Fnn, MAX, f_1, f_2)
+                hit!("$binop_#18");
+                Some(fmax_(n, c_1, c_2))
+            }
+            Copysign => {
+                // $binop_(Fnn, COPYSIGN, f_1, f_2)
+                hit!("$binop_#19");
+                Some(fcopysign_(n, c_1, c_2))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// `$testop_(Inn, EQZ, i)`; `None` for a float type.
+pub fn testop_(t: NumType, c: u64) -> Option<u64> {
+    if t.is_float() {
+        return None;
+    }
+    // $testop_(Inn, EQZ, i)
+    hit!("$testop_#1");
+    Some(ieqz_(t.size(), c))
+}
+
+/// The spec's `relop_(numtype)`: ordered comparisons carry `sx` for integers, `None` for
+/// floats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Relop {
+    /// `EQ`.
+    Eq,
+    /// `NE`.
+    Ne,
+    /// `LT sx` / `LT`.
+    Lt(Option<Sx>),
+    /// `GT sx` / `GT`.
+    Gt(Option<Sx>),
+    /// `LE sx` / `LE`.
+    Le(Option<Sx>),
+    /// `GE sx` / `GE`.
+    Ge(Option<Sx>),
+}
+
+/// `$relop_(numtype, op, c_1, c_2)`: 1 or 0; `None` when no clause applies.
+pub fn relop_(t: NumType, op: Relop, c_1: u64, c_2: u64) -> Option<u64> {
+    use Relop::*;
+    let n = t.size();
+    if !t.is_float() {
+        Some(match op {
+            Eq => {
+                // $relop_(Inn, EQ, i_1, i_2)
+                hit!("$relop_#1");
+                ieq_(n, c_1, c_2)
+            }
+            Ne => {
+                // $relop_(Inn, NE, i_1, i_2)
+                hit!("$relop_#2");
+                ine_(n, c_1, c_2)
+            }
+            Lt(Some(sx)) => {
+                // $relop_(Inn, LT sx, i_1, i_2)
+                hit!("$relop_#3");
+                ilt_(n, sx, c_1, c_2)
+            }
+            Gt(Some(sx)) => {
+                // $relop_(Inn, GT sx, i_1, i_2)
+                hit!("$relop_#4");
+                igt_(n, sx, c_1, c_2)
+            }
+            Le(Some(sx)) => {
+                // $relop_(Inn, LE sx, i_1, i_2)
+                hit!("$relop_#5");
+                ile_(n, sx, c_1, c_2)
+            }
+            Ge(Some(sx)) => {
+                // $relop_(Inn, GE sx, i_1, i_2)
+                hit!("$relop_#6");
+                ige_(n, sx, c_1, c_2)
+            }
+            _ => return None,
+        })
+    } else {
+        Some(match op {
+            Eq => {
+                // $relop_(Fnn, EQ, f_1, f_2)
+                hit!("$relop_#7");
+                feq_(n, c_1, c_2)
+            }
+            Ne => {
+                // $relop_(Fnn, NE, f_1, f_2)
+                hit!("$relop_#8");
+                fne_(n, c_1, c_2)
+            }
+            Lt(None) => {
+                // $relop_(Fnn, LT, f_1, f_2)
+                hit!("$relop_#9");
+                flt_(n, c_1, c_2)
+            }
+            Gt(None) => {
+                // $relop_(Fnn, GT, f_1, f_2)
+                hit!("$relop_#10");
+                fgt_(n, c_1, c_2)
+            }
+            Le(None) => {
+                // $relop_(Fnn, LE, f_1, f_2)
+                hit!("$relop_#11");
+                fle_(n, c_1, c_2)
+            }
+            Ge(None) => {
+                // $relop_(Fnn, GE, f_1, f_2)
+                hit!("$relop_#12");
+                fge_(n, c_1, c_2)
+            }
+            _ => return None,
+        })
+    }
+}
+
+/// The spec's `cvtop__(numtype_1, numtype_2)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Cvtop {
+    /// `EXTEND sx` (integer to integer).
+    Extend(Sx),
+    /// `WRAP` (integer to integer).
+    Wrap,
+    /// `TRUNC sx` (float to integer, partial).
+    Trunc(Sx),
+    /// `TRUNC_SAT sx` (float to integer).
+    TruncSat(Sx),
+    /// `CONVERT sx` (integer to float).
+    Convert(Sx),
+    /// `PROMOTE` (float to float).
+    Promote,
+    /// `DEMOTE` (float to float).
+    Demote,
+    /// `REINTERPRET` (between an integer and a float type of the same size).
+    Reinterpret,
+}
+
+/// `$cvtop__(numtype_1, numtype_2, op, c_1)`: the result set; `None` for the spec's empty
+/// result (a `TRUNC` trap: see [`trunc_checked__`] for which) or when no clause applies.
+pub fn cvtop__(t_1: NumType, t_2: NumType, op: Cvtop, c_1: u64) -> Option<FloatSet> {
+    let (n_1, n_2) = (t_1.size(), t_2.size());
+    let e = |x: u64| Some(FloatSet::Exact(x));
+    match (t_1.is_float(), t_2.is_float(), op) {
+        (false, false, Cvtop::Extend(sx)) => {
+            // $cvtop__(Inn_1, Inn_2, EXTEND sx, i_1)
+            hit!("$cvtop__#1");
+            e(extend__(n_1, n_2, sx, c_1))
+        }
+        (false, false, Cvtop::Wrap) => {
+            // $cvtop__(Inn_1, Inn_2, WRAP, i_1)
+            hit!("$cvtop__#2");
+            e(wrap__(n_1, n_2, c_1))
+        }
+        (true, false, Cvtop::Trunc(sx)) => {
+            // $cvtop__(Fnn_1, Inn_2, TRUNC sx, f_1)
+            hit!("$cvtop__#3");
+            trunc__(n_1, n_2, sx, c_1).map(FloatSet::Exact)
+        }
+        (true, false, Cvtop::TruncSat(sx)) => {
+            // $cvtop__(Fnn_1, Inn_2, TRUNC_SAT sx, f_1)
+            hit!("$cvtop__#4");
+            e(trunc_sat__(n_1, n_2, sx, c_1))
+        }
+        (false, true, Cvtop::Convert(sx)) => {
+            // $cvtop__(Inn_1, Fnn_2, CONVERT sx, i_1)
+            hit!("$cvtop__#5");
+            e(convert__(n_1, n_2, sx, c_1))
+        }
+        (true, true, Cvtop::Promote) if n_1 < n_2 => {
+            // $cvtop__(Fnn_1, Fnn_2, PROMOTE, f_1)
+            hit!("$cvtop__#6");
+            Some(promote__(n_1, n_2, c_1))
+        }
+        (true, true, Cvtop::Demote) if n_1 > n_2 => {
+            // $cvtop__(Fnn_1, Fnn_2, DEMOTE, f_1)
+            hit!("$cvtop__#7");
+            Some(demote__(n_1, n_2, c_1))
+        }
+        (false, true, Cvtop::Reinterpret) if n_1 == n_2 => {
+            // $cvtop__(Inn_1, Fnn_2, REINTERPRET, i_1)
+            hit!("$cvtop__#8");
+            e(reinterpret__(n_1, c_1))
+        }
+        (true, false, Cvtop::Reinterpret) if n_1 == n_2 => {
+            // $cvtop__(Fnn_1, Inn_2, REINTERPRET, f_1)
+            hit!("$cvtop__#9");
+            e(reinterpret__(n_1, c_1))
+        }
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 #[path = "scalar_tests.rs"]
 mod tests;

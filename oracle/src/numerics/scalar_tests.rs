@@ -591,3 +591,86 @@ fn narrow_reinterpret() {
     assert_eq!(reinterpret__(32, ONE), ONE);
     assert_eq!(reinterpret__(64, D_SNAN), D_SNAN);
 }
+
+#[test]
+fn dispatch() {
+    use NumType::*;
+    assert_eq!(unop_(I32, Unop::Clz, 0), Some(Exact(32)));
+    assert_eq!(
+        unop_(I64, Unop::Extend(8), 0x80),
+        Some(Exact(0xffff_ffff_ffff_ff80))
+    );
+    assert_eq!(
+        unop_(I32, Unop::Extend(16), 0x8000),
+        Some(Exact(0xffff_8000))
+    );
+    assert_eq!(unop_(F32, Unop::Neg, SNAN), Some(Exact(NEG_SNAN)));
+    assert_eq!(unop_(F32, Unop::Clz, 0), None);
+    assert_eq!(unop_(I32, Unop::Sqrt, 0), None);
+    assert_eq!(
+        binop_(I32, Binop::Div(Some(S)), 0x8000_0000, 0xffff_ffff),
+        None
+    );
+    assert_eq!(
+        binop_(I32, Binop::Rem(S), 0x8000_0000, 0xffff_ffff),
+        Some(Exact(0))
+    );
+    assert_eq!(binop_(I64, Binop::Shl, 1, 64), Some(Exact(1)));
+    assert_eq!(
+        binop_(F64, Binop::Div(None), D_P0, D_P0),
+        Some(CanonicalNan)
+    );
+    assert_eq!(binop_(F32, Binop::Min, N0, P0), Some(Exact(N0)));
+    assert_eq!(binop_(F32, Binop::Div(Some(S)), ONE, ONE), None);
+    assert_eq!(binop_(I32, Binop::Copysign, 1, 1), None);
+    assert_eq!(testop_(I64, 0), Some(1));
+    assert_eq!(testop_(F32, 0), None);
+    assert_eq!(relop_(I32, Relop::Lt(Some(S)), 0xffff_ffff, 0), Some(1));
+    assert_eq!(relop_(F32, Relop::Lt(None), N0, P0), Some(0));
+    assert_eq!(relop_(F32, Relop::Lt(Some(S)), N0, P0), None);
+    assert_eq!(
+        cvtop__(I32, I64, Cvtop::Extend(S), 0x8000_0000),
+        Some(Exact(0xffff_ffff_8000_0000))
+    );
+    assert_eq!(
+        cvtop__(I64, I32, Cvtop::Wrap, 0x1_0000_0002),
+        Some(Exact(2))
+    );
+    assert_eq!(cvtop__(F32, I32, Cvtop::Trunc(S), CANON), None);
+    assert_eq!(
+        cvtop__(F64, I64, Cvtop::TruncSat(U), D_NEG_INF),
+        Some(Exact(0))
+    );
+    assert_eq!(
+        cvtop__(I64, F32, Cvtop::Convert(U), u64::MAX),
+        Some(Exact(0x5f80_0000))
+    );
+    assert_eq!(cvtop__(F32, F64, Cvtop::Promote, SNAN), Some(ArithmeticNan));
+    assert_eq!(
+        cvtop__(F64, F32, Cvtop::Demote, D_CANON),
+        Some(CanonicalNan)
+    );
+    assert_eq!(cvtop__(F32, F64, Cvtop::Demote, ONE), None);
+    assert_eq!(
+        cvtop__(I32, F32, Cvtop::Reinterpret, SNAN),
+        Some(Exact(SNAN))
+    );
+    assert_eq!(
+        cvtop__(F64, I64, Cvtop::Reinterpret, D_SNAN),
+        Some(Exact(D_SNAN))
+    );
+    assert_eq!(cvtop__(I32, F64, Cvtop::Reinterpret, 0), None);
+}
+
+#[test]
+fn clauses_are_counted() {
+    let _ = idiv_(32, S, 0x8000_0000, 0xffff_ffff);
+    let _ = imin_(32, S, 1, 0);
+    let names: Vec<String> = crate::coverage::snapshot()
+        .into_iter()
+        .map(|h| h.name)
+        .collect();
+    for want in ["$idiv_#4", "$imin_#4", "$signed_#2"] {
+        assert!(names.iter().any(|n| n == want), "{want} missing");
+    }
+}
