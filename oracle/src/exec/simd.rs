@@ -2,10 +2,12 @@
 //! rules (`$lanes_`, `$inv_lanes_`), the vector numeric `def`s of
 //! [`crate::numerics::vector`], and the tags of [`super::Nondet`] per lane.
 
+use super::num::sx;
 use super::store::{Slot, Tag};
 use super::{ExecError, hit_op};
-use crate::ast::{Instr, LaneType, Shape};
+use crate::ast::{Half, Instr, LaneType, RelOp, Shape, VBinOp, VCvtOp, VShiftOp, VUnOp, VvOp};
 use crate::numerics::scalar as s;
+use crate::numerics::{FloatSet, canonical_nan, vector};
 
 /// Lane `i` of `v` (lanes of `sz` bits, lane 0 least significant).
 #[inline]
@@ -261,8 +263,312 @@ pub(crate) fn exec(stack: &mut Vec<Slot>, instr: &Instr) -> Result<(), ExecError
     Ok(())
 }
 
+fn vshape(sh: Shape) -> vector::Shape {
+    match (sh.lane, sh.dim) {
+        (LaneType::I8, _) => vector::Shape::I8x16,
+        (LaneType::I16, _) => vector::Shape::I16x8,
+        (LaneType::I32, _) => vector::Shape::I32x4,
+        (LaneType::I64, _) => vector::Shape::I64x2,
+        (LaneType::F32, _) => vector::Shape::F32x4,
+        (LaneType::F64, _) => vector::Shape::F64x2,
+    }
+}
+
+fn vhalf(h: Half) -> vector::Half {
+    match h {
+        Half::Low => vector::Half::Low,
+        Half::High => vector::Half::High,
+    }
+}
+
+fn vrelop(op: RelOp) -> vector::Vrelop {
+    let s = |x: Option<crate::ast::Sx>| x.map(sx);
+    match op {
+        RelOp::Eq => vector::Vrelop::Eq,
+        RelOp::Ne => vector::Vrelop::Ne,
+        RelOp::Lt(x) => vector::Vrelop::Lt(s(x)),
+        RelOp::Gt(x) => vector::Vrelop::Gt(s(x)),
+        RelOp::Le(x) => vector::Vrelop::Le(s(x)),
+        RelOp::Ge(x) => vector::Vrelop::Ge(s(x)),
+    }
+}
+
+fn vunop(op: VUnOp) -> vector::Vunop {
+    match op {
+        VUnOp::Abs => vector::Vunop::Abs,
+        VUnOp::Neg => vector::Vunop::Neg,
+        VUnOp::Popcnt => vector::Vunop::Popcnt,
+        VUnOp::Sqrt => vector::Vunop::Sqrt,
+        VUnOp::Ceil => vector::Vunop::Ceil,
+        VUnOp::Floor => vector::Vunop::Floor,
+        VUnOp::Trunc => vector::Vunop::Trunc,
+        VUnOp::Nearest => vector::Vunop::Nearest,
+    }
+}
+
+fn vbinop(op: VBinOp) -> vector::Vbinop {
+    let s = |x: Option<crate::ast::Sx>| x.map(sx);
+    match op {
+        VBinOp::Add => vector::Vbinop::Add,
+        VBinOp::Sub => vector::Vbinop::Sub,
+        VBinOp::AddSat(x) => vector::Vbinop::AddSat(sx(x)),
+        VBinOp::SubSat(x) => vector::Vbinop::SubSat(sx(x)),
+        VBinOp::Mul => vector::Vbinop::Mul,
+        VBinOp::AvgrU => vector::Vbinop::AvgrU,
+        VBinOp::Q15MulrSatS => vector::Vbinop::Q15mulrSatS,
+        VBinOp::Min(x) => vector::Vbinop::Min(s(x)),
+        VBinOp::Max(x) => vector::Vbinop::Max(s(x)),
+        VBinOp::Div => vector::Vbinop::Div,
+        VBinOp::Pmin => vector::Vbinop::Pmin,
+        VBinOp::Pmax => vector::Vbinop::Pmax,
+    }
+}
+
+fn vcvtop(op: VCvtOp) -> vector::Vcvtop {
+    match op {
+        VCvtOp::Extend(h, x) => vector::Vcvtop::Extend(vhalf(h), sx(x)),
+        VCvtOp::Convert(h, x) => vector::Vcvtop::Convert(h.map(vhalf), sx(x)),
+        VCvtOp::TruncSat(x, z) => vector::Vcvtop::TruncSat(sx(x), z),
+        VCvtOp::DemoteZero => vector::Vcvtop::DemoteZero,
+        VCvtOp::PromoteLow => vector::Vcvtop::PromoteLow,
+    }
+}
+
+/// Whether a tag is exact or per-lane classes of a float shape of `dim` lanes (the
+/// representative's bits then carry the classes by themselves).
+fn lanes_known(t: Tag, dim: u32) -> bool {
+    match t {
+        Tag::None => true,
+        Tag::Lanes { dim: d, .. } => u32::from(d) == dim,
+        _ => false,
+    }
+}
+
+/// A vector result set as a slot: per lane the exact bits or the class's representative,
+/// tagged. A lane whose exact result is a NaN operand lane of a class (up to its sign, as
+/// `abs`, `neg`, `pmin`, `pmax` give) keeps that class.
+fn set_slot(set: &vector::V128Set, operands: &[(u128, Tag)]) -> Slot {
+    let sz = set.shape.lane_bits();
+    let dim = set.shape.dim() as u32;
+    let sign = 1u64 << (sz - 1);
+    let mut v = 0u128;
+    let mut classes = Vec::with_capacity(set.lanes.len());
+    for (k, l) in set.lanes.iter().enumerate() {
+        let k = k as u32;
+        let (bits, class) = match *l {
+            FloatSet::Exact(b) => {
+                let from_operand = operands.iter().find_map(|&(ov, ot)| {
+                    let c = lane_tag(ot, dim, k)?;
+                    (c != Tag::None && (lane(ov, sz, k) | sign) == (b | sign)).then_some(c)
+                });
+                (b, from_operand.unwrap_or(Tag::None))
+            }
+            FloatSet::CanonicalNan => (canonical_nan(sz), Tag::Canon),
+            FloatSet::ArithmeticNan => (super::num::arithmetic_nan(sz), Tag::Arith),
+        };
+        v = set_lane(v, sz, k, bits);
+        classes.push(class);
+    }
+    Slot {
+        v,
+        tag: if set.shape.is_float() {
+            lanes_tag(dim, classes.into_iter())
+        } else {
+            Tag::None
+        },
+    }
+}
+
 /// The vector instructions whose result is a vector numeric `def`.
-fn vector_numeric(_stack: &mut [Slot], instr: &Instr) -> Result<(), ExecError> {
-    let _ = LaneType::I8;
-    Err(unsupported(instr))
+fn vector_numeric(stack: &mut Vec<Slot>, instr: &Instr) -> Result<(), ExecError> {
+    let none = || unsupported(instr);
+    let out = match instr {
+        Instr::Vvop(op) => match op {
+            VvOp::Not => {
+                // Step_pure/vvunop
+                hit_op!("Step_pure/vvunop", instr);
+                let a = pop(stack);
+                Slot {
+                    v: vector::vvunop_(a.v),
+                    tag: int_tag(&[a.tag]),
+                }
+            }
+            VvOp::And | VvOp::AndNot | VvOp::Or | VvOp::Xor => {
+                // Step_pure/vvbinop
+                hit_op!("Step_pure/vvbinop", instr);
+                let b = pop(stack);
+                let a = pop(stack);
+                let vop = match op {
+                    VvOp::And => vector::Vvbinop::And,
+                    VvOp::AndNot => vector::Vvbinop::Andnot,
+                    VvOp::Or => vector::Vvbinop::Or,
+                    _ => vector::Vvbinop::Xor,
+                };
+                Slot {
+                    v: vector::vvbinop_(vop, a.v, b.v),
+                    tag: int_tag(&[a.tag, b.tag]),
+                }
+            }
+            VvOp::Bitselect => {
+                // Step_pure/vvternop
+                hit_op!("Step_pure/vvternop", instr);
+                let c = pop(stack);
+                let b = pop(stack);
+                let a = pop(stack);
+                Slot {
+                    v: vector::vvternop_(a.v, b.v, c.v),
+                    tag: int_tag(&[a.tag, b.tag, c.tag]),
+                }
+            }
+            VvOp::AnyTrue => {
+                // Step_pure/vvtestop
+                hit_op!("Step_pure/vvtestop", instr);
+                let a = pop(stack);
+                Slot {
+                    v: u128::from(vector::any_true(a.v)),
+                    tag: int_tag(&[a.tag]),
+                }
+            }
+        },
+        Instr::VUnop(sh, op) => {
+            let a = pop(stack);
+            let Some(set) = vector::vunop_(vshape(*sh), vunop(*op), a.v) else {
+                // Step_pure/vunop-trap
+                hit_op!("Step_pure/vunop-trap", instr);
+                return Err(none());
+            };
+            // Step_pure/vunop
+            hit_op!("Step_pure/vunop", instr);
+            let mut r = set_slot(&set, &[(a.v, a.tag)]);
+            if !(is_float(*sh) && lanes_known(a.tag, sh.dim)) && a.tag != Tag::None {
+                r.tag = Tag::Unknown;
+            }
+            r
+        }
+        Instr::VBinop(sh, op) => {
+            let b = pop(stack);
+            let a = pop(stack);
+            let Some(set) = vector::vbinop_(vshape(*sh), vbinop(*op), a.v, b.v) else {
+                // Step_pure/vbinop-trap
+                hit_op!("Step_pure/vbinop-trap", instr);
+                return Err(none());
+            };
+            // Step_pure/vbinop-val
+            hit_op!("Step_pure/vbinop-val", instr);
+            let mut r = set_slot(&set, &[(a.v, a.tag), (b.v, b.tag)]);
+            let known = |t: Tag| t == Tag::None || (is_float(*sh) && lanes_known(t, sh.dim));
+            if !known(a.tag) || !known(b.tag) {
+                r.tag = Tag::Unknown;
+            }
+            r
+        }
+        Instr::VRelop(sh, op) => {
+            // Step_pure/vrelop
+            hit_op!("Step_pure/vrelop", instr);
+            let b = pop(stack);
+            let a = pop(stack);
+            let v = vector::vrelop_(vshape(*sh), vrelop(*op), a.v, b.v).ok_or_else(none)?;
+            let known = |t: Tag| t == Tag::None || (is_float(*sh) && lanes_known(t, sh.dim));
+            Slot {
+                v,
+                tag: if known(a.tag) && known(b.tag) {
+                    Tag::None
+                } else {
+                    Tag::Unknown
+                },
+            }
+        }
+        Instr::VShiftop(sh, op) => {
+            // Step_pure/vshiftop
+            hit_op!("Step_pure/vshiftop", instr);
+            let n = pop(stack);
+            let a = pop(stack);
+            let d = match op {
+                VShiftOp::Shl => None,
+                VShiftOp::Shr(x) => Some(sx(*x)),
+            };
+            let v =
+                vector::vshiftop_(vshape(*sh), d, a.v, u64::from(n.v as u32)).ok_or_else(none)?;
+            Slot {
+                v,
+                tag: int_tag(&[a.tag, n.tag]),
+            }
+        }
+        Instr::VExtaddPairwise(to, from, x) => {
+            // Step_pure/vextunop
+            hit_op!("Step_pure/vextunop", instr);
+            let a = pop(stack);
+            let v = vector::vextunop__(vshape(*from), vshape(*to), sx(*x), a.v).ok_or_else(none)?;
+            Slot {
+                v,
+                tag: int_tag(&[a.tag]),
+            }
+        }
+        Instr::VExtmul(to, from, h, x) => {
+            // Step_pure/vextbinop
+            hit_op!("Step_pure/vextbinop", instr);
+            let b = pop(stack);
+            let a = pop(stack);
+            let op = vector::Vextbinop::Extmul(vhalf(*h), sx(*x));
+            let v =
+                vector::vextbinop__(vshape(*from), vshape(*to), op, a.v, b.v).ok_or_else(none)?;
+            Slot {
+                v,
+                tag: int_tag(&[a.tag, b.tag]),
+            }
+        }
+        Instr::VDot => {
+            // Step_pure/vextbinop
+            hit_op!("Step_pure/vextbinop", instr);
+            let b = pop(stack);
+            let a = pop(stack);
+            let v = vector::vextbinop__(
+                vector::Shape::I16x8,
+                vector::Shape::I32x4,
+                vector::Vextbinop::DotS,
+                a.v,
+                b.v,
+            )
+            .ok_or_else(none)?;
+            Slot {
+                v,
+                tag: int_tag(&[a.tag, b.tag]),
+            }
+        }
+        Instr::VCvtop(to, from, op) => {
+            match op {
+                VCvtOp::TruncSat(_, true) | VCvtOp::DemoteZero => {
+                    // Step_pure/vcvtop-zero
+                    hit_op!("Step_pure/vcvtop-zero", instr);
+                }
+                VCvtOp::Extend(..) | VCvtOp::Convert(Some(_), _) | VCvtOp::PromoteLow => {
+                    // Step_pure/vcvtop-half
+                    hit_op!("Step_pure/vcvtop-half", instr);
+                }
+                _ => {
+                    // Step_pure/vcvtop-full
+                    hit_op!("Step_pure/vcvtop-full", instr);
+                }
+            }
+            let a = pop(stack);
+            let set =
+                vector::vcvtop__(vshape(*from), vshape(*to), vcvtop(*op), a.v).ok_or_else(none)?;
+            let mut r = set_slot(&set, &[]);
+            let known = a.tag == Tag::None || (is_float(*from) && lanes_known(a.tag, from.dim));
+            if !known {
+                r.tag = Tag::Unknown;
+            }
+            r
+        }
+        _ => return Err(malformed_vector(instr)),
+    };
+    stack.push(out);
+    Ok(())
+}
+
+fn malformed_vector(instr: &Instr) -> ExecError {
+    ExecError::Unsupported(format!(
+        "malformed module: `{}` is not executable here",
+        super::instr_name(instr)
+    ))
 }

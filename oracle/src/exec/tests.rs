@@ -846,9 +846,7 @@ fn tables_and_call_indirect() {
         panic!()
     };
     assert_eq!(
-        i.store
-            .invoke(f, &[Value::I32(3)])
-            .map(|v| v[0].value),
+        i.store.invoke(f, &[Value::I32(3)]).map(|v| v[0].value),
         Ok(Value::I32(42))
     );
     // A table of the wrong size does not link.
@@ -1230,5 +1228,176 @@ fn every_instruction_has_a_name() {
             VCvtOp::TruncSat(Sx::U, true)
         )),
         "i32x4.trunc_sat_f64x2_u_zero"
+    );
+}
+
+#[test]
+fn vectors_and_lane_tags() {
+    use crate::numerics::FloatSet::CanonicalNan;
+    let v = |x: u128| Instr::VConst(x);
+    let lanes_f32 = |l: [u32; 4]| {
+        l.iter()
+            .enumerate()
+            .fold(0u128, |acc, (k, &b)| acc | (u128::from(b) << (32 * k)))
+    };
+    let run = |body: Vec<Instr>, r: ValType| {
+        let mut i = Inst::new(&mem_module(
+            1,
+            None,
+            vec![func(0, &[], body)],
+            vec![ft(&[], &[r])],
+        ));
+        i.call_tagged("f0", &[]).expect("runs")[0].clone()
+    };
+    // f32x4.div: lane 1 is 0/0.
+    let a = lanes_f32([0x3f80_0000, 0, 0x4000_0000, 0x4040_0000]);
+    let b = lanes_f32([0x3f80_0000, 0, 0x3f80_0000, 0x3f80_0000]);
+    let div = vec![v(a), v(b), Instr::VBinop(Shape::F32X4, VBinOp::Div)];
+    let t = run(div.clone(), ValType::V128);
+    assert_eq!(
+        t.value,
+        Value::V128(lanes_f32([
+            0x3f80_0000,
+            0x7fc0_0000,
+            0x4000_0000,
+            0x4040_0000
+        ]))
+    );
+    assert_eq!(
+        t.nondet,
+        Nondet::Lanes(vec![None, Some(CanonicalNan), None, None])
+    );
+    // Extracting the NaN lane gives a tagged f32, another lane an exact one.
+    let mut body = div.clone();
+    body.push(Instr::VExtractLane(Shape::F32X4, None, 1));
+    assert_eq!(run(body, F32).nondet, Nondet::Nan(CanonicalNan));
+    let mut body = div.clone();
+    body.push(Instr::VExtractLane(Shape::F32X4, None, 2));
+    assert_eq!(
+        run(body, F32),
+        Tagged {
+            value: Value::F32(0x4000_0000),
+            nondet: Nondet::None
+        }
+    );
+    // f32x4.neg keeps the lane's class; an integer op on it is unknown.
+    let mut body = div.clone();
+    body.push(Instr::VUnop(Shape::F32X4, VUnOp::Neg));
+    assert_eq!(
+        run(body, ValType::V128).nondet,
+        Nondet::Lanes(vec![None, Some(CanonicalNan), None, None])
+    );
+    let mut body = div.clone();
+    body.extend([v(0), Instr::VBinop(Shape::I32X4, VBinOp::Add)]);
+    assert_eq!(run(body, ValType::V128).nondet, Nondet::Unknown);
+    // Integer lanes, shuffle, splat, replace, bitmask, narrow, extmul, all_true.
+    let body = vec![
+        i32c(3),
+        Instr::VSplat(Shape::I32X4),
+        i32c(-1),
+        Instr::VReplaceLane(Shape::I32X4, 2),
+        v(1),
+        Instr::VBinop(Shape::I32X4, VBinOp::Add),
+    ];
+    let t = run(body.clone(), ValType::V128);
+    assert_eq!(
+        t.value,
+        Value::V128(0x0000_0003_ffff_ffff_0000_0003_0000_0004)
+    );
+    let mut b2 = body.clone();
+    b2.push(Instr::VBitmask(Shape::I32X4));
+    assert_eq!(run(b2, I32).value, Value::I32(0b0100));
+    let mut b2 = body.clone();
+    b2.push(Instr::VAllTrue(Shape::I32X4));
+    assert_eq!(run(b2, I32).value, Value::I32(1));
+    let mut b2 = body.clone();
+    b2.extend([
+        v(0),
+        Instr::VShuffle([4, 5, 6, 7, 16, 17, 18, 19, 8, 9, 10, 11, 0, 1, 2, 3]),
+    ]);
+    assert_eq!(
+        run(b2, ValType::V128).value,
+        Value::V128(0x0000_0004_ffff_ffff_0000_0000_0000_0003)
+    );
+    let mut b2 = body.clone();
+    b2.extend([
+        Instr::VExtractLane(Shape::I32X4, None, 2),
+        Instr::VSplat(Shape::I16X8),
+        Instr::VExtractLane(Shape::I16X8, Some(Sx::S), 5),
+    ]);
+    assert_eq!(run(b2, I32).value, Value::I32(u32::MAX));
+    let body = vec![
+        i32c(-3),
+        Instr::VSplat(Shape::I16X8),
+        i32c(1000),
+        Instr::VSplat(Shape::I16X8),
+        Instr::VExtmul(Shape::I32X4, Shape::I16X8, Half::High, Sx::S),
+        Instr::VExtractLane(Shape::I32X4, None, 3),
+    ];
+    assert_eq!(run(body, I32).value, Value::I32(-3000i32 as u32));
+    let body = vec![
+        i32c(300),
+        Instr::VSplat(Shape::I16X8),
+        i32c(-300),
+        Instr::VSplat(Shape::I16X8),
+        Instr::VNarrow(Shape::I8X16, Shape::I16X8, Sx::S),
+        Instr::VExtractLane(Shape::I8X16, Some(Sx::S), 12),
+    ];
+    assert_eq!(run(body, I32).value, Value::I32(-128i32 as u32));
+    // v128 memory: store, load lanes, load8x8_s, splat, zero, store lane.
+    let body = vec![
+        i32c(16),
+        v(0x0f0e_0d0c_0b0a_0908_0706_0504_0302_01ff),
+        Instr::VStore(0, mem_arg(0)),
+        i32c(16),
+        Instr::VLoad(
+            Some(VLoadOp::Shape {
+                sz: 8,
+                m: 8,
+                sx: Sx::S,
+            }),
+            0,
+            mem_arg(0),
+        ),
+        Instr::VExtractLane(Shape::I16X8, Some(Sx::S), 0),
+    ];
+    assert_eq!(run(body, I32).value, Value::I32(u32::MAX));
+    let body = vec![
+        i32c(16),
+        v(0x0f0e_0d0c_0b0a_0908_0706_0504_0302_01ff),
+        Instr::VStore(0, mem_arg(0)),
+        i32c(0),
+        v(0),
+        Instr::VLoadLane(16, 0, mem_arg(17), 7),
+        Instr::VExtractLane(Shape::I16X8, Some(Sx::U), 7),
+    ];
+    assert_eq!(run(body, I32).value, Value::I32(0x0201));
+    let body = vec![
+        i32c(65535 - 3),
+        v(0),
+        Instr::VStoreLane(32, 0, mem_arg(0), 0),
+        i32c(65535 - 7),
+        Instr::VLoad(Some(VLoadOp::Zero(64)), 0, mem_arg(0)),
+        Instr::VBitmask(Shape::I8X16),
+    ];
+    assert_eq!(run(body, I32).value, Value::I32(0));
+    let mut i = Inst::new(&mem_module(
+        1,
+        None,
+        vec![func(
+            0,
+            &[],
+            vec![
+                Instr::LocalGet(0),
+                Instr::VLoad(Some(VLoadOp::Splat(32)), 0, mem_arg(0)),
+                Instr::VBitmask(Shape::I8X16),
+            ],
+        )],
+        vec![ft(&[I32], &[I32])],
+    ));
+    assert_eq!(i.call("f0", &[Value::I32(65532)]), Ok(vec![Value::I32(0)]));
+    assert_eq!(
+        i.call("f0", &[Value::I32(65533)]),
+        trap(crate::TrapKind::OutOfBoundsMemoryAccess)
     );
 }
