@@ -1,0 +1,380 @@
+//! Instantiation and invocation (`9-module.spectec`; `4.4-execution.modules.spectec` in 3.0):
+//! `$instantiate`, `$allocmodule` and its allocation functions, `Eval_expr` of constant
+//! expressions, `$runelem`/`$rundata`, and `$invoke`.
+
+use std::rc::Rc;
+
+use super::store::{
+    ElemInst, ExternType, FuncInst, GlobalInst, MemInst, ModuleInst, PAGE, Slot, Store, TableInst,
+};
+use super::{ExecError, ExternVal, FuncAddr, InstantiateError, Tagged, taint};
+use crate::TrapKind;
+use crate::ast::{DataMode, ElemMode, ExportDesc, ImportDesc, Instr, Limits, Module};
+use crate::value::{FuncType, Value};
+
+/// `Limits_sub`: `[n1 .. m1?]` matches `[n2 .. m2?]`.
+fn limits_sub(have: Limits, want: Limits) -> bool {
+    have.min >= want.min
+        && match (have.max, want.max) {
+            (_, None) => true,
+            (Some(m1), Some(m2)) => m1 <= m2,
+            (None, Some(_)) => false,
+        }
+}
+
+/// What a constant expression may read while the module is being instantiated: the
+/// function addresses (`moduleinst_init.FUNCS`) and the globals evaluated so far.
+struct ConstCtx<'a> {
+    funcs: &'a [FuncAddr],
+    globals: &'a [Slot],
+}
+
+/// `Eval_expr`: runs a constant expression (`t.const`, `v128.const`, `ref.null`,
+/// `ref.func`, `global.get`) to its value.
+fn eval_const(expr: &[Instr], ctx: &ConstCtx<'_>) -> Result<Slot, InstantiateError> {
+    crate::hit!("Eval_expr");
+    let bad =
+        |m: &str| InstantiateError::Unlinkable(format!("unsupported constant expression: {m}"));
+    let mut stack: Vec<Slot> = Vec::with_capacity(1);
+    for i in expr {
+        let s = match i {
+            Instr::Const(_, bits) => Slot::exact(u128::from(*bits)),
+            Instr::VConst(bits) => Slot::exact(*bits),
+            Instr::RefNull(_) => Slot::ZERO,
+            Instr::RefFunc(x) => {
+                let a = ctx
+                    .funcs
+                    .get(*x as usize)
+                    .ok_or_else(|| bad("ref.func index"))?;
+                Slot::exact(1 + *a as u128)
+            }
+            Instr::GlobalGet(x) => *ctx
+                .globals
+                .get(*x as usize)
+                .ok_or_else(|| bad("global.get index"))?,
+            other => return Err(bad(super::instr_name(other))),
+        };
+        stack.push(s);
+    }
+    match (stack.pop(), stack.is_empty()) {
+        (Some(s), true) => Ok(s),
+        _ => Err(bad("not one value")),
+    }
+}
+
+impl Store {
+    /// `$instantiate`: instantiates a validated module with its imports (in import order)
+    /// and returns its exports (`$instexport`), in the module's order.
+    ///
+    /// Checks each import's type (`Externtype_sub`: function types equal, limits
+    /// subsumed, global types equal); allocates the instance (`$allocmodule`), then runs
+    /// the element and data segments (`$runelem`, `$rundata`; out of bounds traps, and
+    /// what was written before stays) and the start function.
+    pub fn instantiate(
+        &mut self,
+        module: &Module,
+        imports: &[ExternVal],
+    ) -> Result<Vec<(String, ExternVal)>, InstantiateError> {
+        crate::hit!("$instantiate");
+        if imports.len() != module.imports.len() {
+            return Err(InstantiateError::Unlinkable(format!(
+                "expected {} imports, got {}",
+                module.imports.len(),
+                imports.len()
+            )));
+        }
+        let incompatible = || InstantiateError::Unlinkable("incompatible import type".into());
+        let (mut funcs, mut tables, mut mems, mut globals) = (vec![], vec![], vec![], vec![]);
+        for (imp, ext) in module.imports.iter().zip(imports) {
+            // Externaddr_ok: the external value's type, as the store sees it now.
+            let have = self
+                .extern_type(*ext)
+                .ok_or_else(|| InstantiateError::Unlinkable("unknown address".into()))?;
+            match (imp.desc, have, *ext) {
+                (ImportDesc::Func(x), ExternType::Func(ft), ExternVal::Func(a)) => {
+                    // Externtype_sub/func
+                    crate::hit!("Externtype_sub/func");
+                    let want = module.types.get(x as usize).ok_or_else(incompatible)?;
+                    if *want != ft {
+                        return Err(incompatible());
+                    }
+                    funcs.push(a);
+                }
+                (ImportDesc::Table(want), ExternType::Table(tt), ExternVal::Table(a)) => {
+                    // Externtype_sub/table
+                    crate::hit!("Externtype_sub/table");
+                    if want.elem != tt.elem || !limits_sub(tt.limits, want.limits) {
+                        return Err(incompatible());
+                    }
+                    tables.push(a);
+                }
+                (ImportDesc::Mem(want), ExternType::Mem(mt), ExternVal::Mem(a)) => {
+                    // Externtype_sub/mem
+                    crate::hit!("Externtype_sub/mem");
+                    if !limits_sub(mt.limits, want.limits) {
+                        return Err(incompatible());
+                    }
+                    mems.push(a);
+                }
+                (ImportDesc::Global(want), ExternType::Global(gt), ExternVal::Global(a)) => {
+                    // Externtype_sub/global
+                    crate::hit!("Externtype_sub/global");
+                    if want != gt {
+                        return Err(incompatible());
+                    }
+                    globals.push(a);
+                }
+                _ => return Err(incompatible()),
+            }
+        }
+        // Host limits, checked before anything is allocated.
+        for m in &module.mems {
+            if m.limits.min > self.max_memory_pages {
+                return Err(InstantiateError::Exhaustion);
+            }
+        }
+        for t in &module.tables {
+            if t.limits.min > self.max_table_elems {
+                return Err(InstantiateError::Exhaustion);
+            }
+        }
+
+        // moduleinst_init: imported functions, then the addresses the module's functions
+        // will get; imported globals.
+        let func_base = self.funcs.len();
+        funcs.extend((0..module.funcs.len()).map(|i| func_base + i));
+        let mut global_vals: Vec<Slot> = globals.iter().map(|&g| self.globals[g].val).collect();
+        // (Eval_expr : z; expr_G ~>* z; val)*, each global seeing the ones before it.
+        for g in &module.globals {
+            let v = eval_const(
+                &g.init,
+                &ConstCtx {
+                    funcs: &funcs,
+                    globals: &global_vals,
+                },
+            )?;
+            global_vals.push(v);
+        }
+        let ctx = ConstCtx {
+            funcs: &funcs,
+            globals: &global_vals,
+        };
+        // (Eval_expr : z; expr_E ~>* z; ref)**
+        let mut elem_refs: Vec<Vec<u64>> = Vec::with_capacity(module.elems.len());
+        for e in &module.elems {
+            let mut refs = Vec::with_capacity(e.init.len());
+            for x in &e.init {
+                refs.push(eval_const(x, &ctx)?.v as u64);
+            }
+            elem_refs.push(refs);
+        }
+
+        // $allocmodule
+        crate::hit!("$allocmodule");
+        let inst_idx = self.instances.len();
+        let mut local_counts = Vec::with_capacity(module.funcs.len());
+        for (i, f) in module.funcs.iter().enumerate() {
+            // $allocfunc
+            crate::hit!("$allocfunc");
+            let ty = module
+                .types
+                .get(f.ty as usize)
+                .cloned()
+                .unwrap_or(FuncType {
+                    params: vec![],
+                    results: vec![],
+                });
+            local_counts.push(f.locals.iter().map(|&(n, _)| n as usize).sum());
+            self.funcs.push(FuncInst::Wasm {
+                ty,
+                inst: inst_idx,
+                idx: i,
+            });
+        }
+        for t in &module.tables {
+            // $alloctable
+            crate::hit!("$alloctable");
+            self.tables.push(TableInst {
+                ty: *t,
+                elems: vec![0; t.limits.min as usize],
+            });
+            tables.push(self.tables.len() - 1);
+        }
+        for m in &module.mems {
+            // $allocmem
+            crate::hit!("$allocmem");
+            self.mems.push(MemInst {
+                ty: *m,
+                data: vec![0; (m.limits.min * PAGE) as usize],
+                taint: Vec::new(),
+            });
+            mems.push(self.mems.len() - 1);
+        }
+        for (g, v) in module.globals.iter().zip(&global_vals[globals.len()..]) {
+            // $allocglobal
+            crate::hit!("$allocglobal");
+            self.globals.push(GlobalInst { ty: g.ty, val: *v });
+        }
+        globals.extend(self.globals.len() - module.globals.len()..self.globals.len());
+        let mut elems = Vec::with_capacity(module.elems.len());
+        for refs in elem_refs {
+            // $allocelem
+            crate::hit!("$allocelem");
+            self.elems.push(ElemInst { refs });
+            elems.push(self.elems.len() - 1);
+        }
+        let mut datas = Vec::with_capacity(module.datas.len());
+        for d in &module.datas {
+            // $allocdata
+            crate::hit!("$allocdata");
+            self.datas.push(d.init.clone());
+            datas.push(self.datas.len() - 1);
+        }
+        // $instexport
+        let mut exports = Vec::with_capacity(module.exports.len());
+        for e in &module.exports {
+            crate::hit!("$instexport");
+            let get = |v: &Vec<usize>, i: u32| {
+                v.get(i as usize)
+                    .copied()
+                    .ok_or_else(|| InstantiateError::Unlinkable("export index".into()))
+            };
+            let ev = match e.desc {
+                ExportDesc::Func(i) => ExternVal::Func(get(&funcs, i)?),
+                ExportDesc::Table(i) => ExternVal::Table(get(&tables, i)?),
+                ExportDesc::Mem(i) => ExternVal::Mem(get(&mems, i)?),
+                ExportDesc::Global(i) => ExternVal::Global(get(&globals, i)?),
+            };
+            exports.push((e.name.clone(), ev));
+        }
+        let inst = ModuleInst {
+            types: module.types.clone(),
+            code: super::code::Code::of(&module.funcs),
+            funcs,
+            tables,
+            mems,
+            globals,
+            elems,
+            datas,
+            local_counts,
+        };
+        let start = module
+            .start
+            .and_then(|x| inst.funcs.get(x as usize).copied());
+        self.instances.push(Rc::new(inst));
+
+        // instr_E*: $runelem
+        for (i, e) in module.elems.iter().enumerate() {
+            let ea = self.instances[inst_idx].elems[i];
+            match &e.mode {
+                ElemMode::Passive => {
+                    crate::hit!("$runelem", "passive");
+                }
+                ElemMode::Declare => {
+                    crate::hit!("$runelem", "declare");
+                    self.elems[ea].refs.clear();
+                }
+                ElemMode::Active(x, offset) => {
+                    crate::hit!("$runelem", "active");
+                    let ctx = ConstCtx {
+                        funcs: &self.instances[inst_idx].funcs,
+                        globals: &[],
+                    };
+                    let d = self.eval_offset(offset, &ctx, inst_idx)?;
+                    let ta = *self.instances[inst_idx]
+                        .tables
+                        .get(*x as usize)
+                        .ok_or_else(|| InstantiateError::Unlinkable("table index".into()))?;
+                    let n = self.elems[ea].refs.len() as u64;
+                    let table = &mut self.tables[ta];
+                    if d + n > table.elems.len() as u64 {
+                        return Err(InstantiateError::Trap(TrapKind::OutOfBoundsTableAccess));
+                    }
+                    table.elems[d as usize..(d + n) as usize].copy_from_slice(&self.elems[ea].refs);
+                    self.elems[ea].refs.clear();
+                }
+            }
+        }
+        // instr_D*: $rundata
+        for (i, dseg) in module.datas.iter().enumerate() {
+            let da = self.instances[inst_idx].datas[i];
+            match &dseg.mode {
+                DataMode::Passive => {
+                    crate::hit!("$rundata", "passive");
+                }
+                DataMode::Active(x, offset) => {
+                    crate::hit!("$rundata", "active");
+                    let ctx = ConstCtx {
+                        funcs: &self.instances[inst_idx].funcs,
+                        globals: &[],
+                    };
+                    let d = self.eval_offset(offset, &ctx, inst_idx)?;
+                    let ma = *self.instances[inst_idx]
+                        .mems
+                        .get(*x as usize)
+                        .ok_or_else(|| InstantiateError::Unlinkable("memory index".into()))?;
+                    let n = self.datas[da].len() as u64;
+                    let mem = &mut self.mems[ma];
+                    if d + n > mem.data.len() as u64 {
+                        return Err(InstantiateError::Trap(TrapKind::OutOfBoundsMemoryAccess));
+                    }
+                    mem.data[d as usize..(d + n) as usize].copy_from_slice(&self.datas[da]);
+                    taint::clear(&mut mem.taint, d, d + n);
+                    self.datas[da].clear();
+                }
+            }
+        }
+        // (CALL x)?
+        if let Some(f) = start {
+            crate::hit!("$instantiate", "start");
+            self.run(f, Vec::new())?;
+        }
+        Ok(exports)
+    }
+
+    /// Evaluates a segment's offset expression in the new instance (its globals are
+    /// allocated by now): an `i32`, as an unsigned number.
+    fn eval_offset(
+        &self,
+        expr: &[Instr],
+        ctx: &ConstCtx<'_>,
+        inst: usize,
+    ) -> Result<u64, InstantiateError> {
+        let globals: Vec<Slot> = self.instances[inst]
+            .globals
+            .iter()
+            .map(|&g| self.globals[g].val)
+            .collect();
+        let ctx = ConstCtx {
+            funcs: ctx.funcs,
+            globals: &globals,
+        };
+        Ok(u64::from(eval_const(expr, &ctx)?.v as u32))
+    }
+
+    /// `$invoke`: calls a function with arguments (checked against its type) and returns
+    /// its results with what the spec leaves open about them.
+    pub fn invoke(&mut self, func: FuncAddr, args: &[Value]) -> Result<Vec<Tagged>, ExecError> {
+        crate::hit!("$invoke");
+        let ty = self
+            .funcs
+            .get(func)
+            .ok_or_else(|| ExecError::Unsupported("unknown function address".into()))?
+            .ty()
+            .clone();
+        if args.len() != ty.params.len() {
+            return Err(ExecError::Unsupported("argument count mismatch".into()));
+        }
+        let slots = args
+            .iter()
+            .zip(&ty.params)
+            .map(|(a, t)| Slot::from_value(a, *t))
+            .collect::<Result<Vec<_>, _>>()?;
+        let results = self.run(func, slots)?;
+        Ok(results
+            .into_iter()
+            .zip(&ty.results)
+            .map(|(s, t)| s.tagged(*t))
+            .collect())
+    }
+}

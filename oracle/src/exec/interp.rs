@@ -1,0 +1,1054 @@
+//! The interpreter: the `Step`, `Step_pure` and `Step_read` rules of `8-reduction.spectec`
+//! (WebAssembly 2.0; `4.3-execution.instructions.spectec` in 3.0) over the nested abstract
+//! syntax, with explicit stacks of frames, labels and operands.
+//!
+//! A label is a body slice and a program counter; reaching the end of a body is
+//! `Step_pure/label-vals` (or `Step_pure/frame-vals` for a function's body), a branch
+//! moves the label's arity of values down to the label's height.
+
+use std::rc::Rc;
+
+use super::store::{FuncInst, MemInst, ModuleInst, PAGE, Slot, Store, TableInst, Tag};
+use super::{ExecError, FuncAddr, hit_op, num, simd, taint};
+use crate::TrapKind;
+use crate::ast::{BlockType, Instr, MemArg, Sx, VLoadOp};
+use crate::value::Value;
+
+/// A label: the instructions of a block, loop or function body being executed.
+#[derive(Clone, Copy, Debug)]
+struct Label<'a> {
+    body: &'a [Instr],
+    pc: usize,
+    /// Operand stack height below the label's operands.
+    height: usize,
+    /// How many values a branch to the label keeps.
+    arity: usize,
+    /// A branch to a loop restarts it.
+    is_loop: bool,
+}
+
+/// A frame: one call of a function defined by a module.
+#[derive(Clone, Copy, Debug)]
+struct Frame {
+    inst: usize,
+    locals_base: usize,
+    /// Index of the function body's label.
+    label_base: usize,
+    /// Number of results.
+    arity: usize,
+}
+
+/// The configuration's stacks.
+struct Machine<'a> {
+    stack: Vec<Slot>,
+    locals: Vec<Slot>,
+    labels: Vec<Label<'a>>,
+    frames: Vec<Frame>,
+    /// Control flow or an address depended on a value the spec leaves open: the results
+    /// are whatever the other paths give, so they are reported as unknown.
+    diverged: bool,
+}
+
+fn trap(k: TrapKind) -> ExecError {
+    ExecError::Trap(k)
+}
+
+fn malformed(what: &str) -> ExecError {
+    ExecError::Unsupported(format!("malformed module: {what}"))
+}
+
+#[inline]
+fn pop(st: &mut Vec<Slot>) -> Slot {
+    st.pop().unwrap_or(Slot::ZERO)
+}
+
+#[inline]
+fn pop_i32(m: &mut Machine<'_>) -> u32 {
+    let s = pop(&mut m.stack);
+    if s.tag != Tag::None {
+        m.diverged = true;
+    }
+    s.v as u32
+}
+
+/// `(params, results)` of a block type.
+fn block_arity(inst: &ModuleInst, bt: BlockType) -> (usize, usize) {
+    match bt {
+        BlockType::Result(None) => (0, 0),
+        BlockType::Result(Some(_)) => (0, 1),
+        BlockType::Type(i) => inst
+            .types
+            .get(i as usize)
+            .map(|t| (t.params.len(), t.results.len()))
+            .unwrap_or((0, 0)),
+    }
+}
+
+/// Moves the top `n` values down to `height`.
+#[inline]
+fn keep_top(stack: &mut Vec<Slot>, height: usize, n: usize) {
+    let len = stack.len();
+    if len >= n && height + n <= len {
+        stack.copy_within(len - n.., height);
+        stack.truncate(height + n);
+    }
+}
+
+/// The effective address of an access of `width` bytes, if it is within `len`.
+#[inline]
+fn effective(i: u32, ma: &MemArg, width: u64, len: usize) -> Option<u64> {
+    let ea = u64::from(i).checked_add(ma.offset)?;
+    (ea.checked_add(width)? <= len as u64).then_some(ea)
+}
+
+fn read_le(data: &[u8], ea: u64, width: u64) -> u128 {
+    let mut buf = [0u8; 16];
+    let (s, w) = (ea as usize, width as usize);
+    buf[..w].copy_from_slice(&data[s..s + w]);
+    u128::from_le_bytes(buf)
+}
+
+fn write_le(mem: &mut MemInst, ea: u64, width: u64, v: u128, tag: Tag) {
+    let (s, w) = (ea as usize, width as usize);
+    mem.data[s..s + w].copy_from_slice(&v.to_le_bytes()[..w]);
+    if tag != Tag::None {
+        taint::add(&mut mem.taint, ea, ea + width);
+    } else if !mem.taint.is_empty() {
+        taint::clear(&mut mem.taint, ea, ea + width);
+    }
+}
+
+fn load_tag(mem: &MemInst, ea: u64, width: u64) -> Tag {
+    if taint::overlaps(&mem.taint, ea, ea + width) {
+        Tag::Unknown
+    } else {
+        Tag::None
+    }
+}
+
+/// Sign- or zero-extends the low `sz` bits of `v` to `n` bits.
+fn extend(v: u128, sz: u32, n: u32, sx: Sx) -> u128 {
+    let v = v & ((1u128 << sz) - 1);
+    let r = match sx {
+        Sx::U => v,
+        Sx::S => {
+            let shift = 128 - sz;
+            (((v << shift) as i128) >> shift) as u128
+        }
+    };
+    if n >= 128 { r } else { r & ((1u128 << n) - 1) }
+}
+
+impl Store {
+    fn mem_idx(inst: &ModuleInst, x: u32) -> Result<usize, ExecError> {
+        inst.mems
+            .get(x as usize)
+            .copied()
+            .ok_or_else(|| malformed("memory index"))
+    }
+
+    fn mem_mut(&mut self, inst: &ModuleInst, x: u32) -> Result<&mut MemInst, ExecError> {
+        let a = Self::mem_idx(inst, x)?;
+        self.mems
+            .get_mut(a)
+            .ok_or_else(|| malformed("memory address"))
+    }
+
+    fn table_mut(&mut self, inst: &ModuleInst, x: u32) -> Result<&mut TableInst, ExecError> {
+        let a = inst
+            .tables
+            .get(x as usize)
+            .copied()
+            .ok_or_else(|| malformed("table index"))?;
+        self.tables
+            .get_mut(a)
+            .ok_or_else(|| malformed("table address"))
+    }
+
+    fn grow_limit(&self, max: Option<u64>, host: u64, absolute: u64) -> u64 {
+        max.unwrap_or(absolute).min(host).min(absolute)
+    }
+
+    /// Runs a function to completion: `$invoke`'s configuration reduced by `Steps`.
+    pub(crate) fn run(&mut self, func: FuncAddr, args: Vec<Slot>) -> Result<Vec<Slot>, ExecError> {
+        let mods: Vec<Rc<ModuleInst>> = self.instances.clone();
+        let mut m = Machine {
+            stack: args,
+            locals: Vec::new(),
+            labels: Vec::new(),
+            frames: Vec::new(),
+            diverged: false,
+        };
+        self.call(&mods, &mut m, func)?;
+        self.exec(&mods, &mut m)?;
+        if m.diverged {
+            for s in &mut m.stack {
+                s.tag = Tag::Unknown;
+            }
+        }
+        Ok(m.stack)
+    }
+
+    /// `Step_read/call_addr`: enters a function (or runs a host function).
+    fn call<'a>(
+        &mut self,
+        mods: &'a [Rc<ModuleInst>],
+        m: &mut Machine<'a>,
+        addr: FuncAddr,
+    ) -> Result<(), ExecError> {
+        let (inst, idx, nparams, nresults) = match self.funcs.get(addr) {
+            Some(FuncInst::Wasm { ty, inst, idx }) => {
+                (*inst, *idx, ty.params.len(), ty.results.len())
+            }
+            Some(FuncInst::Host { ty, name }) => {
+                crate::hit!("Step_read/call_addr", "host");
+                if !ty.results.is_empty() {
+                    return Err(ExecError::Unsupported(format!(
+                        "host function `{name}` with results"
+                    )));
+                }
+                let n = ty.params.len();
+                let split = m.stack.len().saturating_sub(n);
+                let args: Vec<Value> = m.stack[split..]
+                    .iter()
+                    .zip(&ty.params)
+                    .map(|(s, t)| s.value(*t))
+                    .collect();
+                m.stack.truncate(split);
+                self.host_calls.push(crate::HostCall {
+                    func: name.clone(),
+                    args,
+                });
+                return Ok(());
+            }
+            None => return Err(malformed("function address")),
+        };
+        // Step_read/call_addr
+        crate::hit!("Step_read/call_addr", "wasm");
+        if m.frames.len() >= self.max_call_depth {
+            return Err(ExecError::Exhaustion);
+        }
+        let mi: &'a ModuleInst = mods.get(inst).ok_or_else(|| malformed("instance"))?;
+        let f = mi.code.0.get(idx).ok_or_else(|| malformed("function"))?;
+        let nlocals = mi.local_counts.get(idx).copied().unwrap_or(0);
+        if m.stack.len() < nparams {
+            return Err(malformed("operand stack underflow"));
+        }
+        if m.locals.len() + m.stack.len() + nlocals + nparams > self.max_stack_slots {
+            return Err(ExecError::Exhaustion);
+        }
+        let split = m.stack.len() - nparams;
+        let locals_base = m.locals.len();
+        m.locals.extend_from_slice(&m.stack[split..]);
+        m.stack.truncate(split);
+        m.locals.resize(locals_base + nparams + nlocals, Slot::ZERO);
+        m.frames.push(Frame {
+            inst,
+            locals_base,
+            label_base: m.labels.len(),
+            arity: nresults,
+        });
+        m.labels.push(Label {
+            body: &f.body,
+            pc: 0,
+            height: split,
+            arity: nresults,
+            is_loop: false,
+        });
+        Ok(())
+    }
+
+    /// Leaves the current frame with its results (`Step_pure/frame-vals`,
+    /// `Step_pure/return-frame`); whether no frame is left.
+    fn leave(m: &mut Machine<'_>) -> bool {
+        if let Some(fr) = m.frames.pop() {
+            let height = m.labels.get(fr.label_base).map(|l| l.height).unwrap_or(0);
+            keep_top(&mut m.stack, height, fr.arity);
+            m.labels.truncate(fr.label_base);
+            m.locals.truncate(fr.locals_base);
+        }
+        m.frames.is_empty()
+    }
+
+    /// `Step_pure/br-zero`, `Step_pure/br-succ`: branches to label `l`; whether the branch
+    /// left the last frame.
+    fn branch(m: &mut Machine<'_>, l: u32) -> bool {
+        let base = m.frames.last().map(|f| f.label_base).unwrap_or(0);
+        let Some(idx) = m.labels.len().checked_sub(1 + l as usize) else {
+            return Self::leave(m);
+        };
+        if l == 0 {
+            crate::hit!("Step_pure/br-zero");
+        } else {
+            crate::hit!("Step_pure/br-succ");
+        }
+        if idx <= base {
+            return Self::leave(m);
+        }
+        let lab = m.labels[idx];
+        keep_top(&mut m.stack, lab.height, lab.arity);
+        if lab.is_loop {
+            m.labels.truncate(idx + 1);
+            m.labels[idx].pc = 0;
+        } else {
+            m.labels.truncate(idx);
+        }
+        false
+    }
+
+    /// The reduction loop.
+    fn exec<'a>(
+        &mut self,
+        mods: &'a [Rc<ModuleInst>],
+        m: &mut Machine<'a>,
+    ) -> Result<(), ExecError> {
+        let Some(fr) = m.frames.last() else {
+            return Ok(());
+        };
+        let mut inst: &'a ModuleInst = &mods[fr.inst];
+        let mut locals_base = fr.locals_base;
+        macro_rules! after_leave {
+            ($done:expr) => {{
+                if $done {
+                    return Ok(());
+                }
+                if let Some(fr) = m.frames.last() {
+                    inst = &mods[fr.inst];
+                    locals_base = fr.locals_base;
+                }
+                continue;
+            }};
+        }
+        loop {
+            let Some(lab) = m.labels.last_mut() else {
+                return Ok(());
+            };
+            let body = lab.body;
+            let Some(instr) = body.get(lab.pc) else {
+                let idx = m.labels.len() - 1;
+                if m.frames.last().is_some_and(|f| f.label_base == idx) {
+                    // Step_pure/frame-vals
+                    crate::hit!("Step_pure/frame-vals");
+                    after_leave!(Self::leave(m));
+                }
+                // Step_pure/label-vals
+                crate::hit!("Step_pure/label-vals");
+                m.labels.pop();
+                continue;
+            };
+            lab.pc += 1;
+            if let Some(f) = &mut self.fuel {
+                if *f == 0 {
+                    return Err(ExecError::OutOfFuel);
+                }
+                *f -= 1;
+            }
+            match instr {
+                Instr::Nop => {
+                    // Step_pure/nop
+                    crate::hit!("Step_pure/nop", "nop");
+                }
+                Instr::Unreachable => {
+                    // Step_pure/unreachable
+                    crate::hit!("Step_pure/unreachable", "unreachable");
+                    return Err(trap(TrapKind::Unreachable));
+                }
+                Instr::Drop => {
+                    // Step_pure/drop
+                    crate::hit!("Step_pure/drop", "drop");
+                    pop(&mut m.stack);
+                }
+                Instr::Select(_) => {
+                    let c = pop(&mut m.stack);
+                    let b = pop(&mut m.stack);
+                    let a = pop(&mut m.stack);
+                    let mut r = if c.v as u32 != 0 {
+                        // Step_pure/select-true
+                        crate::hit!("Step_pure/select-true", "select");
+                        a
+                    } else {
+                        // Step_pure/select-false
+                        crate::hit!("Step_pure/select-false", "select");
+                        b
+                    };
+                    if c.tag != Tag::None {
+                        r.tag = Tag::Unknown;
+                    }
+                    m.stack.push(r);
+                }
+                Instr::Block(bt, body) => {
+                    // Step_read/block
+                    crate::hit!("Step_read/block", "block");
+                    let (p, r) = block_arity(inst, *bt);
+                    m.labels.push(Label {
+                        body,
+                        pc: 0,
+                        height: m.stack.len().saturating_sub(p),
+                        arity: r,
+                        is_loop: false,
+                    });
+                }
+                Instr::Loop(bt, body) => {
+                    // Step_read/loop
+                    crate::hit!("Step_read/loop", "loop");
+                    let (p, _) = block_arity(inst, *bt);
+                    m.labels.push(Label {
+                        body,
+                        pc: 0,
+                        height: m.stack.len().saturating_sub(p),
+                        arity: p,
+                        is_loop: true,
+                    });
+                }
+                Instr::If(bt, then, els) => {
+                    let c = pop_i32(m);
+                    let body = if c != 0 {
+                        // Step_pure/if-true
+                        crate::hit!("Step_pure/if-true", "if");
+                        then
+                    } else {
+                        // Step_pure/if-false
+                        crate::hit!("Step_pure/if-false", "if");
+                        els
+                    };
+                    let (p, r) = block_arity(inst, *bt);
+                    m.labels.push(Label {
+                        body,
+                        pc: 0,
+                        height: m.stack.len().saturating_sub(p),
+                        arity: r,
+                        is_loop: false,
+                    });
+                }
+                Instr::Br(l) => {
+                    after_leave!(Self::branch(m, *l));
+                }
+                Instr::BrIf(l) => {
+                    if pop_i32(m) != 0 {
+                        // Step_pure/br_if-true
+                        crate::hit!("Step_pure/br_if-true", "br_if");
+                        after_leave!(Self::branch(m, *l));
+                    }
+                    // Step_pure/br_if-false
+                    crate::hit!("Step_pure/br_if-false", "br_if");
+                }
+                Instr::BrTable(ls, default) => {
+                    let i = pop_i32(m) as usize;
+                    let l = match ls.get(i) {
+                        Some(l) => {
+                            // Step_pure/br_table-lt
+                            crate::hit!("Step_pure/br_table-lt", "br_table");
+                            *l
+                        }
+                        None => {
+                            // Step_pure/br_table-ge
+                            crate::hit!("Step_pure/br_table-ge", "br_table");
+                            *default
+                        }
+                    };
+                    after_leave!(Self::branch(m, l));
+                }
+                Instr::Return => {
+                    // Step_pure/return-frame (through Step_pure/return-label)
+                    crate::hit!("Step_pure/return-frame", "return");
+                    after_leave!(Self::leave(m));
+                }
+                Instr::Call(x) => {
+                    // Step_read/call
+                    crate::hit!("Step_read/call", "call");
+                    let a = *inst
+                        .funcs
+                        .get(*x as usize)
+                        .ok_or_else(|| malformed("function index"))?;
+                    self.call(mods, m, a)?;
+                    if let Some(fr) = m.frames.last() {
+                        inst = &mods[fr.inst];
+                        locals_base = fr.locals_base;
+                    }
+                }
+                Instr::CallIndirect(x, y) => {
+                    let i = pop_i32(m);
+                    let table = self.table_mut(inst, *x)?;
+                    let Some(&r) = table.elems.get(i as usize) else {
+                        // Step_read/call_indirect-trap
+                        crate::hit!("Step_read/call_indirect-trap", "call_indirect");
+                        return Err(trap(TrapKind::UndefinedElement));
+                    };
+                    if r == 0 {
+                        // Step_read/call_indirect-trap
+                        crate::hit!("Step_read/call_indirect-trap", "call_indirect");
+                        return Err(trap(TrapKind::UninitializedElement));
+                    }
+                    let a = (r - 1) as usize;
+                    let want = inst
+                        .types
+                        .get(*y as usize)
+                        .ok_or_else(|| malformed("type index"))?;
+                    if self.funcs.get(a).map(|f| f.ty()) != Some(want) {
+                        // Step_read/call_indirect-trap
+                        crate::hit!("Step_read/call_indirect-trap", "call_indirect");
+                        return Err(trap(TrapKind::IndirectCallTypeMismatch));
+                    }
+                    // Step_read/call_indirect-call
+                    crate::hit!("Step_read/call_indirect-call", "call_indirect");
+                    self.call(mods, m, a)?;
+                    if let Some(fr) = m.frames.last() {
+                        inst = &mods[fr.inst];
+                        locals_base = fr.locals_base;
+                    }
+                }
+                Instr::LocalGet(x) => {
+                    // Step_read/local.get
+                    crate::hit!("Step_read/local.get", "local.get");
+                    let s = *m
+                        .locals
+                        .get(locals_base + *x as usize)
+                        .ok_or_else(|| malformed("local index"))?;
+                    m.stack.push(s);
+                }
+                Instr::LocalSet(x) => {
+                    // Step/local.set
+                    crate::hit!("Step/local.set", "local.set");
+                    let s = pop(&mut m.stack);
+                    *m.locals
+                        .get_mut(locals_base + *x as usize)
+                        .ok_or_else(|| malformed("local index"))? = s;
+                }
+                Instr::LocalTee(x) => {
+                    // Step_pure/local.tee
+                    crate::hit!("Step_pure/local.tee", "local.tee");
+                    let s = m.stack.last().copied().unwrap_or(Slot::ZERO);
+                    *m.locals
+                        .get_mut(locals_base + *x as usize)
+                        .ok_or_else(|| malformed("local index"))? = s;
+                }
+                Instr::GlobalGet(x) => {
+                    // Step_read/global.get
+                    crate::hit!("Step_read/global.get", "global.get");
+                    let a = *inst
+                        .globals
+                        .get(*x as usize)
+                        .ok_or_else(|| malformed("global index"))?;
+                    let s = self.globals.get(a).ok_or_else(|| malformed("global"))?.val;
+                    m.stack.push(s);
+                }
+                Instr::GlobalSet(x) => {
+                    // Step/global.set
+                    crate::hit!("Step/global.set", "global.set");
+                    let mut s = pop(&mut m.stack);
+                    if m.diverged {
+                        s.tag = Tag::Unknown;
+                    }
+                    let a = *inst
+                        .globals
+                        .get(*x as usize)
+                        .ok_or_else(|| malformed("global index"))?;
+                    self.globals
+                        .get_mut(a)
+                        .ok_or_else(|| malformed("global"))?
+                        .val = s;
+                }
+                Instr::TableGet(x) => {
+                    let i = pop_i32(m);
+                    let t = self.table_mut(inst, *x)?;
+                    let Some(&r) = t.elems.get(i as usize) else {
+                        // Step_read/table.get-trap
+                        crate::hit!("Step_read/table.get-trap", "table.get");
+                        return Err(trap(TrapKind::OutOfBoundsTableAccess));
+                    };
+                    // Step_read/table.get-val
+                    crate::hit!("Step_read/table.get-val", "table.get");
+                    m.stack.push(Slot::exact(u128::from(r)));
+                }
+                Instr::TableSet(x) => {
+                    let r = pop(&mut m.stack);
+                    let i = pop_i32(m);
+                    let t = self.table_mut(inst, *x)?;
+                    let Some(slot) = t.elems.get_mut(i as usize) else {
+                        // Step/table.set-trap
+                        crate::hit!("Step/table.set-trap", "table.set");
+                        return Err(trap(TrapKind::OutOfBoundsTableAccess));
+                    };
+                    // Step/table.set-val
+                    crate::hit!("Step/table.set-val", "table.set");
+                    *slot = r.v as u64;
+                }
+                Instr::TableSize(x) => {
+                    // Step_read/table.size
+                    crate::hit!("Step_read/table.size", "table.size");
+                    let n = self.table_mut(inst, *x)?.elems.len();
+                    m.stack.push(Slot::exact(n as u128));
+                }
+                Instr::TableGrow(x) => {
+                    let n = u64::from(pop_i32(m));
+                    let r = pop(&mut m.stack);
+                    let host = self.max_table_elems;
+                    let t = self.table_mut(inst, *x)?;
+                    let old = t.elems.len() as u64;
+                    let limit = t.ty.limits.max.unwrap_or(u64::from(u32::MAX)).min(host);
+                    let limit = limit.min(u64::from(u32::MAX));
+                    if old + n <= limit {
+                        // Step/table.grow-succeed
+                        crate::hit!("Step/table.grow-succeed", "table.grow");
+                        t.elems.resize((old + n) as usize, r.v as u64);
+                        m.stack.push(Slot::exact(u128::from(old)));
+                    } else {
+                        // Step/table.grow-fail
+                        crate::hit!("Step/table.grow-fail", "table.grow");
+                        m.stack.push(Slot::exact(u128::from(u32::MAX)));
+                    }
+                }
+                Instr::TableFill(x) => {
+                    let n = u64::from(pop_i32(m));
+                    let r = pop(&mut m.stack);
+                    let i = u64::from(pop_i32(m));
+                    let t = self.table_mut(inst, *x)?;
+                    if i + n > t.elems.len() as u64 {
+                        // Step_read/table.fill-trap
+                        crate::hit!("Step_read/table.fill-trap", "table.fill");
+                        return Err(trap(TrapKind::OutOfBoundsTableAccess));
+                    }
+                    if n == 0 {
+                        // Step_read/table.fill-zero
+                        crate::hit!("Step_read/table.fill-zero", "table.fill");
+                    } else {
+                        // Step_read/table.fill-succ
+                        crate::hit!("Step_read/table.fill-succ", "table.fill");
+                        t.elems[i as usize..(i + n) as usize].fill(r.v as u64);
+                    }
+                }
+                Instr::TableCopy(x, y) => {
+                    let n = u64::from(pop_i32(m));
+                    let s = u64::from(pop_i32(m));
+                    let d = u64::from(pop_i32(m));
+                    let src_len = self.table_mut(inst, *y)?.elems.len() as u64;
+                    let dst_len = self.table_mut(inst, *x)?.elems.len() as u64;
+                    if s + n > src_len || d + n > dst_len {
+                        // Step_read/table.copy-trap
+                        crate::hit!("Step_read/table.copy-trap", "table.copy");
+                        return Err(trap(TrapKind::OutOfBoundsTableAccess));
+                    }
+                    if n == 0 {
+                        // Step_read/table.copy-zero
+                        crate::hit!("Step_read/table.copy-zero", "table.copy");
+                    } else {
+                        if d <= s {
+                            // Step_read/table.copy-le
+                            crate::hit!("Step_read/table.copy-le", "table.copy");
+                        } else {
+                            // Step_read/table.copy-gt
+                            crate::hit!("Step_read/table.copy-gt", "table.copy");
+                        }
+                        let (s, d, n) = (s as usize, d as usize, n as usize);
+                        let src: Vec<u64> = self.table_mut(inst, *y)?.elems[s..s + n].to_vec();
+                        self.table_mut(inst, *x)?.elems[d..d + n].copy_from_slice(&src);
+                    }
+                }
+                Instr::TableInit(x, y) => {
+                    let n = u64::from(pop_i32(m));
+                    let s = u64::from(pop_i32(m));
+                    let d = u64::from(pop_i32(m));
+                    let ea = *inst
+                        .elems
+                        .get(*y as usize)
+                        .ok_or_else(|| malformed("element index"))?;
+                    let seg_len = self.elems.get(ea).map(|e| e.refs.len()).unwrap_or(0) as u64;
+                    let t = self.table_mut(inst, *x)?;
+                    if s + n > seg_len || d + n > t.elems.len() as u64 {
+                        // Step_read/table.init-trap
+                        crate::hit!("Step_read/table.init-trap", "table.init");
+                        return Err(trap(TrapKind::OutOfBoundsTableAccess));
+                    }
+                    if n == 0 {
+                        // Step_read/table.init-zero
+                        crate::hit!("Step_read/table.init-zero", "table.init");
+                    } else {
+                        // Step_read/table.init-succ
+                        crate::hit!("Step_read/table.init-succ", "table.init");
+                        let ta = inst.tables[*x as usize];
+                        let (s, d, n) = (s as usize, d as usize, n as usize);
+                        let seg = &self.elems[ea].refs[s..s + n];
+                        self.tables[ta].elems[d..d + n].copy_from_slice(seg);
+                    }
+                }
+                Instr::ElemDrop(x) => {
+                    // Step/elem.drop
+                    crate::hit!("Step/elem.drop", "elem.drop");
+                    let ea = *inst
+                        .elems
+                        .get(*x as usize)
+                        .ok_or_else(|| malformed("element index"))?;
+                    if let Some(e) = self.elems.get_mut(ea) {
+                        e.refs = Vec::new();
+                    }
+                }
+                Instr::Load(nt, pack, x, ma) => {
+                    let i = pop_i32(m);
+                    let mem = self.mem_mut(inst, *x)?;
+                    let n = nt.size();
+                    let sz = pack.map(|(sz, _)| sz).unwrap_or(n);
+                    let width = u64::from(sz / 8);
+                    let Some(ea) = effective(i, ma, width, mem.data.len()) else {
+                        if pack.is_some() {
+                            // Step_read/load-pack-trap
+                            hit_op!("Step_read/load-pack-trap", instr);
+                        } else {
+                            // Step_read/load-num-trap
+                            hit_op!("Step_read/load-num-trap", instr);
+                        }
+                        return Err(trap(TrapKind::OutOfBoundsMemoryAccess));
+                    };
+                    let mut v = read_le(&mem.data, ea, width);
+                    if let Some((sz, sx)) = pack {
+                        // Step_read/load-pack-val
+                        hit_op!("Step_read/load-pack-val", instr);
+                        v = extend(v, *sz, n, *sx);
+                    } else {
+                        // Step_read/load-num-val
+                        hit_op!("Step_read/load-num-val", instr);
+                    }
+                    let tag = load_tag(mem, ea, width);
+                    m.stack.push(Slot { v, tag });
+                }
+                Instr::Store(nt, pack, x, ma) => {
+                    let c = pop(&mut m.stack);
+                    let i = pop_i32(m);
+                    let diverged = m.diverged;
+                    let mem = self.mem_mut(inst, *x)?;
+                    let width = u64::from(pack.unwrap_or(nt.size()) / 8);
+                    let Some(ea) = effective(i, ma, width, mem.data.len()) else {
+                        if pack.is_some() {
+                            // Step/store-pack-trap
+                            hit_op!("Step/store-pack-trap", instr);
+                        } else {
+                            // Step/store-num-trap
+                            hit_op!("Step/store-num-trap", instr);
+                        }
+                        return Err(trap(TrapKind::OutOfBoundsMemoryAccess));
+                    };
+                    if pack.is_some() {
+                        // Step/store-pack-val
+                        hit_op!("Step/store-pack-val", instr);
+                    } else {
+                        // Step/store-num-val
+                        hit_op!("Step/store-num-val", instr);
+                    }
+                    let tag = if diverged { Tag::Unknown } else { c.tag };
+                    write_le(mem, ea, width, c.v, tag);
+                }
+                Instr::VLoad(op, x, ma) => {
+                    let i = pop_i32(m);
+                    let mem = self.mem_mut(inst, *x)?;
+                    let width = match op {
+                        None => 16,
+                        Some(VLoadOp::Shape { sz, m, .. }) => u64::from(sz * m / 8),
+                        Some(VLoadOp::Splat(sz) | VLoadOp::Zero(sz)) => u64::from(*sz / 8),
+                    };
+                    let Some(ea) = effective(i, ma, width, mem.data.len()) else {
+                        match op {
+                            // Step_read/vload-oob
+                            None => hit_op!("Step_read/vload-oob", instr),
+                            // Step_read/vload-shape-oob
+                            Some(VLoadOp::Shape { .. }) => {
+                                hit_op!("Step_read/vload-shape-oob", instr)
+                            }
+                            // Step_read/vload-splat-oob
+                            Some(VLoadOp::Splat(_)) => hit_op!("Step_read/vload-splat-oob", instr),
+                            // Step_read/vload-zero-oob
+                            Some(VLoadOp::Zero(_)) => hit_op!("Step_read/vload-zero-oob", instr),
+                        }
+                        return Err(trap(TrapKind::OutOfBoundsMemoryAccess));
+                    };
+                    let raw = read_le(&mem.data, ea, width);
+                    let v = match op {
+                        None => {
+                            // Step_read/vload-val
+                            hit_op!("Step_read/vload-val", instr);
+                            raw
+                        }
+                        Some(VLoadOp::Shape { sz, m: lanes, sx }) => {
+                            // Step_read/vload-shape-val
+                            hit_op!("Step_read/vload-shape-val", instr);
+                            let mut out = 0u128;
+                            for k in 0..*lanes {
+                                let lane = extend(raw >> (k * sz), *sz, 2 * sz, *sx);
+                                out |= lane << (k * 2 * sz);
+                            }
+                            out
+                        }
+                        Some(VLoadOp::Splat(sz)) => {
+                            // Step_read/vload-splat-val
+                            hit_op!("Step_read/vload-splat-val", instr);
+                            simd::splat_bits(raw, *sz)
+                        }
+                        Some(VLoadOp::Zero(_)) => {
+                            // Step_read/vload-zero-val
+                            hit_op!("Step_read/vload-zero-val", instr);
+                            raw
+                        }
+                    };
+                    let tag = load_tag(mem, ea, width);
+                    m.stack.push(Slot { v, tag });
+                }
+                Instr::VLoadLane(sz, x, ma, lane) => {
+                    let vec = pop(&mut m.stack);
+                    let i = pop_i32(m);
+                    let mem = self.mem_mut(inst, *x)?;
+                    let width = u64::from(*sz / 8);
+                    let Some(ea) = effective(i, ma, width, mem.data.len()) else {
+                        // Step_read/vload_lane-oob
+                        hit_op!("Step_read/vload_lane-oob", instr);
+                        return Err(trap(TrapKind::OutOfBoundsMemoryAccess));
+                    };
+                    // Step_read/vload_lane-val
+                    hit_op!("Step_read/vload_lane-val", instr);
+                    let raw = read_le(&mem.data, ea, width);
+                    let shift = u32::from(*lane) * sz;
+                    let mask = ((1u128 << sz) - 1) << shift;
+                    let v = (vec.v & !mask) | ((raw << shift) & mask);
+                    let tag = if vec.tag != Tag::None {
+                        Tag::Unknown
+                    } else {
+                        load_tag(mem, ea, width)
+                    };
+                    m.stack.push(Slot { v, tag });
+                }
+                Instr::VStore(x, ma) => {
+                    let c = pop(&mut m.stack);
+                    let i = pop_i32(m);
+                    let diverged = m.diverged;
+                    let mem = self.mem_mut(inst, *x)?;
+                    let Some(ea) = effective(i, ma, 16, mem.data.len()) else {
+                        // Step/vstore-oob
+                        hit_op!("Step/vstore-oob", instr);
+                        return Err(trap(TrapKind::OutOfBoundsMemoryAccess));
+                    };
+                    // Step/vstore-val
+                    hit_op!("Step/vstore-val", instr);
+                    let tag = if diverged { Tag::Unknown } else { c.tag };
+                    write_le(mem, ea, 16, c.v, tag);
+                }
+                Instr::VStoreLane(sz, x, ma, lane) => {
+                    let c = pop(&mut m.stack);
+                    let i = pop_i32(m);
+                    let diverged = m.diverged;
+                    let mem = self.mem_mut(inst, *x)?;
+                    let width = u64::from(*sz / 8);
+                    let Some(ea) = effective(i, ma, width, mem.data.len()) else {
+                        // Step/vstore_lane-oob
+                        hit_op!("Step/vstore_lane-oob", instr);
+                        return Err(trap(TrapKind::OutOfBoundsMemoryAccess));
+                    };
+                    // Step/vstore_lane-val
+                    hit_op!("Step/vstore_lane-val", instr);
+                    let tag = if diverged { Tag::Unknown } else { c.tag };
+                    write_le(mem, ea, width, c.v >> (u32::from(*lane) * sz), tag);
+                }
+                Instr::MemorySize(x) => {
+                    // Step_read/memory.size
+                    crate::hit!("Step_read/memory.size", "memory.size");
+                    let pages = self.mem_mut(inst, *x)?.data.len() as u64 / PAGE;
+                    m.stack.push(Slot::exact(u128::from(pages)));
+                }
+                Instr::MemoryGrow(x) => {
+                    let n = u64::from(pop_i32(m));
+                    let a = Self::mem_idx(inst, *x)?;
+                    let max = self.mems.get(a).and_then(|mm| mm.ty.limits.max);
+                    let limit = self.grow_limit(max, self.max_memory_pages, 65536);
+                    let mem = self.mem_mut(inst, *x)?;
+                    let old = mem.data.len() as u64 / PAGE;
+                    let grown = if old + n <= limit {
+                        let extra = (n * PAGE) as usize;
+                        mem.data.try_reserve_exact(extra).is_ok()
+                    } else {
+                        false
+                    };
+                    if grown {
+                        // Step/memory.grow-succeed
+                        crate::hit!("Step/memory.grow-succeed", "memory.grow");
+                        mem.data.resize(((old + n) * PAGE) as usize, 0);
+                        m.stack.push(Slot::exact(u128::from(old)));
+                    } else {
+                        // Step/memory.grow-fail
+                        crate::hit!("Step/memory.grow-fail", "memory.grow");
+                        m.stack.push(Slot::exact(u128::from(u32::MAX)));
+                    }
+                }
+                Instr::MemoryFill(x) => {
+                    let n = u64::from(pop_i32(m));
+                    let val = pop(&mut m.stack);
+                    let d = u64::from(pop_i32(m));
+                    let diverged = m.diverged;
+                    let mem = self.mem_mut(inst, *x)?;
+                    if d + n > mem.data.len() as u64 {
+                        // Step_read/memory.fill-trap
+                        crate::hit!("Step_read/memory.fill-trap", "memory.fill");
+                        return Err(trap(TrapKind::OutOfBoundsMemoryAccess));
+                    }
+                    if n == 0 {
+                        // Step_read/memory.fill-zero
+                        crate::hit!("Step_read/memory.fill-zero", "memory.fill");
+                    } else {
+                        // Step_read/memory.fill-succ
+                        crate::hit!("Step_read/memory.fill-succ", "memory.fill");
+                        mem.data[d as usize..(d + n) as usize].fill(val.v as u8);
+                        if val.tag != Tag::None || diverged {
+                            taint::add(&mut mem.taint, d, d + n);
+                        } else {
+                            taint::clear(&mut mem.taint, d, d + n);
+                        }
+                    }
+                }
+                Instr::MemoryCopy(x, y) => {
+                    let n = u64::from(pop_i32(m));
+                    let s = u64::from(pop_i32(m));
+                    let d = u64::from(pop_i32(m));
+                    let diverged = m.diverged;
+                    let (xa, ya) = (Self::mem_idx(inst, *x)?, Self::mem_idx(inst, *y)?);
+                    let src_len = self.mems.get(ya).map(|mm| mm.data.len()).unwrap_or(0) as u64;
+                    let dst_len = self.mems.get(xa).map(|mm| mm.data.len()).unwrap_or(0) as u64;
+                    if s + n > src_len || d + n > dst_len {
+                        // Step_read/memory.copy-trap
+                        crate::hit!("Step_read/memory.copy-trap", "memory.copy");
+                        return Err(trap(TrapKind::OutOfBoundsMemoryAccess));
+                    }
+                    if n == 0 {
+                        // Step_read/memory.copy-zero
+                        crate::hit!("Step_read/memory.copy-zero", "memory.copy");
+                    } else {
+                        if d <= s {
+                            // Step_read/memory.copy-le
+                            crate::hit!("Step_read/memory.copy-le", "memory.copy");
+                        } else {
+                            // Step_read/memory.copy-gt
+                            crate::hit!("Step_read/memory.copy-gt", "memory.copy");
+                        }
+                        let src_taint = taint::within(&self.mems[ya].taint, s, s + n);
+                        let (su, du, nu) = (s as usize, d as usize, n as usize);
+                        if xa == ya {
+                            self.mems[xa].data.copy_within(su..su + nu, du);
+                        } else {
+                            let bytes = self.mems[ya].data[su..su + nu].to_vec();
+                            self.mems[xa].data[du..du + nu].copy_from_slice(&bytes);
+                        }
+                        let dst = &mut self.mems[xa].taint;
+                        taint::clear(dst, d, d + n);
+                        for (ts, te) in src_taint {
+                            taint::add(dst, ts - s + d, te - s + d);
+                        }
+                        if diverged {
+                            taint::add(dst, d, d + n);
+                        }
+                    }
+                }
+                Instr::MemoryInit(x, y) => {
+                    let n = u64::from(pop_i32(m));
+                    let s = u64::from(pop_i32(m));
+                    let d = u64::from(pop_i32(m));
+                    let diverged = m.diverged;
+                    let da = *inst
+                        .datas
+                        .get(*y as usize)
+                        .ok_or_else(|| malformed("data index"))?;
+                    let seg_len = self.datas.get(da).map(|b| b.len()).unwrap_or(0) as u64;
+                    let xa = Self::mem_idx(inst, *x)?;
+                    let dst_len = self.mems.get(xa).map(|mm| mm.data.len()).unwrap_or(0) as u64;
+                    if s + n > seg_len || d + n > dst_len {
+                        // Step_read/memory.init-trap
+                        crate::hit!("Step_read/memory.init-trap", "memory.init");
+                        return Err(trap(TrapKind::OutOfBoundsMemoryAccess));
+                    }
+                    if n == 0 {
+                        // Step_read/memory.init-zero
+                        crate::hit!("Step_read/memory.init-zero", "memory.init");
+                    } else {
+                        // Step_read/memory.init-succ
+                        crate::hit!("Step_read/memory.init-succ", "memory.init");
+                        let (su, du, nu) = (s as usize, d as usize, n as usize);
+                        let mem = &mut self.mems[xa];
+                        mem.data[du..du + nu].copy_from_slice(&self.datas[da][su..su + nu]);
+                        if diverged {
+                            taint::add(&mut mem.taint, d, d + n);
+                        } else {
+                            taint::clear(&mut mem.taint, d, d + n);
+                        }
+                    }
+                }
+                Instr::DataDrop(x) => {
+                    // Step/data.drop
+                    crate::hit!("Step/data.drop", "data.drop");
+                    let da = *inst
+                        .datas
+                        .get(*x as usize)
+                        .ok_or_else(|| malformed("data index"))?;
+                    if let Some(d) = self.datas.get_mut(da) {
+                        *d = Vec::new();
+                    }
+                }
+                Instr::RefNull(_) => {
+                    // (ref.null is a value in 2.0: no rule)
+                    m.stack.push(Slot::ZERO);
+                }
+                Instr::RefIsNull => {
+                    let r = pop(&mut m.stack);
+                    let b = if r.v == 0 {
+                        // Step_pure/ref.is_null-true
+                        crate::hit!("Step_pure/ref.is_null-true", "ref.is_null");
+                        1
+                    } else {
+                        // Step_pure/ref.is_null-false
+                        crate::hit!("Step_pure/ref.is_null-false", "ref.is_null");
+                        0
+                    };
+                    m.stack.push(Slot::exact(b));
+                }
+                Instr::RefFunc(x) => {
+                    // Step_read/ref.func
+                    crate::hit!("Step_read/ref.func", "ref.func");
+                    let a = *inst
+                        .funcs
+                        .get(*x as usize)
+                        .ok_or_else(|| malformed("function index"))?;
+                    m.stack.push(Slot::exact(1 + a as u128));
+                }
+                Instr::Const(_, bits) => {
+                    m.stack.push(Slot::exact(u128::from(*bits)));
+                }
+                Instr::VConst(bits) => {
+                    m.stack.push(Slot::exact(*bits));
+                }
+                Instr::Unop(nt, op) => {
+                    let a = pop(&mut m.stack);
+                    let r = num::unop(*nt, *op, a, instr)?;
+                    m.stack.push(r);
+                }
+                Instr::Binop(nt, op) => {
+                    let b = pop(&mut m.stack);
+                    let a = pop(&mut m.stack);
+                    let r = num::binop(*nt, *op, a, b, instr)?;
+                    m.stack.push(r);
+                }
+                Instr::Testop(nt) => {
+                    let a = pop(&mut m.stack);
+                    let r = num::testop(*nt, a, instr)?;
+                    m.stack.push(r);
+                }
+                Instr::Relop(nt, op) => {
+                    let b = pop(&mut m.stack);
+                    let a = pop(&mut m.stack);
+                    let r = num::relop(*nt, *op, a, b, instr)?;
+                    m.stack.push(r);
+                }
+                Instr::Cvtop(to, from, op) => {
+                    let a = pop(&mut m.stack);
+                    let r = num::cvtop(*to, *from, *op, a, instr)?;
+                    m.stack.push(r);
+                }
+                _ => {
+                    // Vector instructions other than memory accesses and constants.
+                    simd::exec(&mut m.stack, instr)?;
+                }
+            }
+        }
+    }
+}
