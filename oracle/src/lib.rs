@@ -17,6 +17,7 @@ pub mod numerics;
 pub mod observation;
 pub mod plan;
 pub mod proposal;
+pub mod run;
 pub mod script;
 pub mod trap;
 pub mod valid;
