@@ -4,7 +4,12 @@ mod common;
 
 use common::{harness, write};
 
-const BUNDLED: [&str; 4] = ["wasmtime-cranelift", "wasmtime-winch", "wasmtime-pulley", "wasmi"];
+const BUNDLED: [&str; 4] = [
+    "wasmtime-cranelift",
+    "wasmtime-winch",
+    "wasmtime-pulley",
+    "wasmi",
+];
 
 fn script() -> String {
     concat!(env!("CARGO_MANIFEST_DIR"), "/tests/wast/mixed.wast").to_string()
@@ -15,11 +20,27 @@ fn failures_are_reported_with_file_and_line() {
     let run = harness(&["wast", &script()]);
     assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
     for engine in BUNDLED {
-        assert!(run.stdout.contains(&format!("mixed.wast:12: {engine}: assert_return: got returned [i32:3]")), "{}", run.stdout);
-        assert!(run.stdout.contains(&format!("mixed.wast:13: {engine}: assert_trap: got trap: integer divide by zero")), "{}", run.stdout);
+        assert!(
+            run.stdout.contains(&format!(
+                "mixed.wast:12: {engine}: assert_return: got returned [i32:3]"
+            )),
+            "{}",
+            run.stdout
+        );
+        assert!(
+            run.stdout.contains(&format!(
+                "mixed.wast:13: {engine}: assert_trap: got trap: integer divide by zero"
+            )),
+            "{}",
+            run.stdout
+        );
         // Everything else passes but the exhaustion assertion, wrong on purpose too (add
         // does not recurse): 13 assertions, 3 failures.
-        assert!(run.stdout.contains(&format!("| {engine} | 10 | 3 | 0 |")), "{}", run.stdout);
+        assert!(
+            run.stdout.contains(&format!("| {engine} | 10 | 3 | 0 |")),
+            "{}",
+            run.stdout
+        );
     }
 }
 
@@ -30,14 +51,37 @@ fn json_output_counts_per_engine() {
     let v = run.json();
     assert_eq!(v["schema"], "harness.wast/1");
     let e = &v["engines"][0];
-    assert_eq!((e["engine"].as_str(), e["passed"].as_u64(), e["failed"].as_u64()), (Some("wasmi"), Some(10), Some(3)));
-    let lines: Vec<u64> = e["failures"].as_array().unwrap().iter().map(|f| f["line"].as_u64().unwrap()).collect();
+    assert_eq!(
+        (
+            e["engine"].as_str(),
+            e["passed"].as_u64(),
+            e["failed"].as_u64()
+        ),
+        (Some("wasmi"), Some(10), Some(3))
+    );
+    let lines: Vec<u64> = e["failures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["line"].as_u64().unwrap())
+        .collect();
     assert_eq!(lines, vec![12, 13, 22]);
 }
 
 #[test]
 fn the_official_2_0_suite_passes_on_wasmi_and_cranelift() {
-    let run = harness(&["wast", "--suite", "v2", "--suite", "simd", "--engine", "wasmi", "--engine", "wasmtime-cranelift", "--json"]);
+    let run = harness(&[
+        "wast",
+        "--suite",
+        "v2",
+        "--suite",
+        "simd",
+        "--engine",
+        "wasmi",
+        "--engine",
+        "wasmtime-cranelift",
+        "--json",
+    ]);
     assert_eq!(run.code, 0, "{}", &run.stdout[..run.stdout.len().min(3000)]);
     let v = run.json();
     for e in v["engines"].as_array().unwrap() {
@@ -51,7 +95,11 @@ fn the_official_2_0_suite_passes_on_wasmi_and_cranelift() {
 #[test]
 fn bad_scripts_and_usage_exit_2_with_file_and_line() {
     let dir = tempfile::tempdir().unwrap();
-    let bad = write(dir.path(), "bad.wast", b"(module)\n(assert_return (invoke \"f\" (i32.const)))\n");
+    let bad = write(
+        dir.path(),
+        "bad.wast",
+        b"(module)\n(assert_return (invoke \"f\" (i32.const)))\n",
+    );
     let run = harness(&["wast", bad.to_str().unwrap()]);
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("bad.wast:2:"), "{}", run.stderr);

@@ -37,7 +37,9 @@ impl World {
     pub fn new(fuel: Option<u64>) -> World {
         let mut store = Store::new();
         let mut registry = HashMap::new();
-        let mut def = |name: &str, e: ExternVal| registry.insert(("spectest".to_string(), name.to_string()), e);
+        let mut def = |name: &str, e: ExternVal| {
+            registry.insert(("spectest".to_string(), name.to_string()), e)
+        };
         for (name, params) in [
             ("print", vec![]),
             ("print_i32", vec![ValType::I32]),
@@ -47,28 +49,58 @@ impl World {
             ("print_i32_f32", vec![ValType::I32, ValType::F32]),
             ("print_f64_f64", vec![ValType::F64, ValType::F64]),
         ] {
-            let f = store.alloc_host_func(FuncType { params, results: vec![] }, name);
+            let f = store.alloc_host_func(
+                FuncType {
+                    params,
+                    results: vec![],
+                },
+                name,
+            );
             def(name, ExternVal::Func(f));
         }
         for (name, ty, v) in [
             ("global_i32", ValType::I32, Value::I32(666)),
             ("global_i64", ValType::I64, Value::I64(666)),
             ("global_f32", ValType::F32, Value::F32(0x4426_a666)),
-            ("global_f64", ValType::F64, Value::F64(0x4084_d4cc_cccc_cccd)),
+            (
+                "global_f64",
+                ValType::F64,
+                Value::F64(0x4084_d4cc_cccc_cccd),
+            ),
         ] {
             let g = store.alloc_global(GlobalType { mutable: false, ty }, v);
             def(name, ExternVal::Global(g));
         }
-        let funcref = RefType { nullable: true, heap: HeapType::Func };
+        let funcref = RefType {
+            nullable: true,
+            heap: HeapType::Func,
+        };
         let t = store.alloc_table(
-            TableType { limits: Limits { min: 10, max: Some(20) }, elem: funcref },
+            TableType {
+                limits: Limits {
+                    min: 10,
+                    max: Some(20),
+                },
+                elem: funcref,
+            },
             Value::Ref(RefValue::Null(HeapType::Func)),
         );
         def("table", ExternVal::Table(t));
-        let m = store.alloc_mem(MemType { limits: Limits { min: 1, max: Some(2) } });
+        let m = store.alloc_mem(MemType {
+            limits: Limits {
+                min: 1,
+                max: Some(2),
+            },
+        });
         def("memory", ExternVal::Mem(m));
         store.set_fuel(fuel);
-        World { store, registry, instances: HashMap::new(), latest: None, fuel }
+        World {
+            store,
+            registry,
+            instances: HashMap::new(),
+            latest: None,
+            fuel,
+        }
     }
 
     /// Compiles and instantiates a module (`Instantiate`); on success it becomes the latest
@@ -83,7 +115,9 @@ impl World {
             match self.registry.get(&(i.module.clone(), i.name.clone())) {
                 Some(e) => imports.push(*e),
                 None => {
-                    return InstanceOutcome::Unlinkable { message: format!("unknown import \"{}\" \"{}\"", i.module, i.name) };
+                    return InstanceOutcome::Unlinkable {
+                        message: format!("unknown import \"{}\" \"{}\"", i.module, i.name),
+                    };
                 }
             }
         }
@@ -97,17 +131,31 @@ impl World {
                 InstanceOutcome::Instantiated
             }
             Err(InstantiateError::Unlinkable(message)) => InstanceOutcome::Unlinkable { message },
-            Err(InstantiateError::Trap(kind)) => InstanceOutcome::Trap { message: kind.to_string(), kind },
-            Err(InstantiateError::Exhaustion) => InstanceOutcome::Exhaustion { message: "call stack exhausted".into() },
-            Err(InstantiateError::OutOfFuel) => InstanceOutcome::Timeout { message: "the oracle's fuel ran out".into() },
+            Err(InstantiateError::Trap(kind)) => InstanceOutcome::Trap {
+                message: kind.to_string(),
+                kind,
+            },
+            Err(InstantiateError::Exhaustion) => InstanceOutcome::Exhaustion {
+                message: "call stack exhausted".into(),
+            },
+            Err(InstantiateError::OutOfFuel) => InstanceOutcome::Timeout {
+                message: "the oracle's fuel ran out".into(),
+            },
         }
     }
 
     /// The exports of a named instance, or of the latest.
     pub fn exports(&self, module: Option<&str>) -> Result<&[(String, ExternVal)], String> {
         match module {
-            Some(m) => self.instances.get(m).map(Vec::as_slice).ok_or_else(|| format!("no module named {m}")),
-            None => self.latest.as_deref().ok_or_else(|| "no module instantiated yet".to_string()),
+            Some(m) => self
+                .instances
+                .get(m)
+                .map(Vec::as_slice)
+                .ok_or_else(|| format!("no module named {m}")),
+            None => self
+                .latest
+                .as_deref()
+                .ok_or_else(|| "no module instantiated yet".to_string()),
         }
     }
 
@@ -129,23 +177,44 @@ impl World {
     }
 
     /// Calls an exported function (`Invoke`), keeping what the spec leaves open.
-    pub fn invoke_tagged(&mut self, module: Option<&str>, name: &str, args: &[Value]) -> Result<Vec<Tagged>, Outcome> {
-        let ExternVal::Func(f) = self.export(module, name).map_err(|message| Outcome::Error { message })? else {
-            return Err(Outcome::Error { message: format!("`{name}` is not a function") });
+    pub fn invoke_tagged(
+        &mut self,
+        module: Option<&str>,
+        name: &str,
+        args: &[Value],
+    ) -> Result<Vec<Tagged>, Outcome> {
+        let ExternVal::Func(f) = self
+            .export(module, name)
+            .map_err(|message| Outcome::Error { message })?
+        else {
+            return Err(Outcome::Error {
+                message: format!("`{name}` is not a function"),
+            });
         };
         self.store.set_fuel(self.fuel);
         self.store.invoke(f, args).map_err(|e| match e {
-            ExecError::Trap(kind) => Outcome::Trap { message: kind.to_string(), kind },
-            ExecError::Exhaustion => Outcome::Exhaustion { message: "call stack exhausted".into() },
-            ExecError::OutOfFuel => Outcome::Timeout { message: "the oracle's fuel ran out".into() },
-            ExecError::Unsupported(m) => Outcome::Error { message: format!("the oracle does not implement this: {m}") },
+            ExecError::Trap(kind) => Outcome::Trap {
+                message: kind.to_string(),
+                kind,
+            },
+            ExecError::Exhaustion => Outcome::Exhaustion {
+                message: "call stack exhausted".into(),
+            },
+            ExecError::OutOfFuel => Outcome::Timeout {
+                message: "the oracle's fuel ran out".into(),
+            },
+            ExecError::Unsupported(m) => Outcome::Error {
+                message: format!("the oracle does not implement this: {m}"),
+            },
         })
     }
 
     /// Calls an exported function, as an engine's observation.
     pub fn invoke(&mut self, module: Option<&str>, name: &str, args: &[Value]) -> Outcome {
         match self.invoke_tagged(module, name, args) {
-            Ok(values) => Outcome::Return { values: values.into_iter().map(|t| t.value).collect() },
+            Ok(values) => Outcome::Return {
+                values: values.into_iter().map(|t| t.value).collect(),
+            },
             Err(o) => o,
         }
     }

@@ -8,6 +8,7 @@
 
 pub mod host;
 pub mod inspect;
+mod reference;
 mod registry;
 #[cfg(feature = "test-engines")]
 pub mod test_engines;
@@ -25,6 +26,7 @@ use oracle::{
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+pub use reference::Reference;
 pub use registry::{available, bundled, by_name};
 pub use wasmi_engine::Wasmi;
 pub use wasmtime_engine::{Wasmtime, WasmtimeStrategy};

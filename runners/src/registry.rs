@@ -2,9 +2,11 @@
 
 use crate::{Engine, Wasmi, Wasmtime, WasmtimeStrategy};
 
-/// The bundled engines: Wasmtime with Cranelift, Winch and Pulley, and wasmi.
+/// The bundled engines: Wasmtime with Cranelift, Winch and Pulley, wasmi, and the
+/// reference interpreter (the oracle).
 pub fn bundled() -> Vec<Box<dyn Engine>> {
     vec![
+        Box::new(crate::Reference),
         Box::new(Wasmtime::new(WasmtimeStrategy::Cranelift)),
         Box::new(Wasmtime::new(WasmtimeStrategy::Winch)),
         Box::new(Wasmtime::new(WasmtimeStrategy::Pulley)),
