@@ -55,8 +55,8 @@ fn every_engine_returns_exact_bits() {
             ("ext", vec![Value::Ref(RefValue::Extern(42))]),
         ],
     );
-    // Winch compiles no externref.
-    assert_eq!(obs.len(), 3);
+    // Winch compiles no externref: the reference interpreter, Cranelift, Pulley and wasmi run.
+    assert_eq!(obs.len(), 4);
     for o in &obs {
         assert_eq!(
             o.instantiation.outcome,
@@ -194,8 +194,10 @@ fn host_calls_grows_and_state_are_observed() {
             .flat_map(|s| s.resources.iter().map(|r| r.granted))
             .collect();
         // The third grow passes the declared maximum: a failure the spec requires, not a
-        // resource event.
-        assert_eq!(grows, vec![true, true], "{}", o.engine);
+        // resource event. The reference interpreter has no host limit and reports none.
+        if o.engine != "reference" {
+            assert_eq!(grows, vec![true, true], "{}", o.engine);
+        }
         let call = &o.invocations[0].host_calls[0];
         assert_eq!(
             (call.func.as_str(), &call.args[..]),
