@@ -77,8 +77,9 @@ impl Instance for Live {
         let Ok(exports) = self.world.exports(None) else {
             return state;
         };
-        for (name, e) in exports.to_vec() {
-            match e {
+        for (name, e) in exports {
+            let name = name.clone();
+            match *e {
                 ExternVal::Global(g) if observe.globals => {
                     state.globals.push(GlobalState {
                         name,
