@@ -174,6 +174,55 @@ pub fn select_engines(names: &[String]) -> anyhow::Result<Vec<Box<dyn Engine>>> 
         .collect()
 }
 
+/// What the spec allows for the prepared module and plan, computed by the reference
+/// interpreter in this process; or why it cannot say.
+pub fn expectation(
+    prepared: &Prepared,
+    limits: &Limits,
+) -> Result<oracle::expect::Expectation, String> {
+    if let Some(info) = &prepared.info {
+        let beyond: Vec<&str> = info
+            .proposals
+            .iter()
+            .filter(|p| !Proposal::WASM2.contains(p))
+            .map(|p| p.name())
+            .collect();
+        if !beyond.is_empty() {
+            return Err(format!(
+                "the oracle implements WebAssembly 2.0 and the module uses {}: engines are compared with one another",
+                beyond.join(", ")
+            ));
+        }
+    }
+    // The same wall-clock limit as the engines: on a thread of its own, abandoned (and ended
+    // with the process) when it runs past the limit of every step.
+    let (tx, rx) = std::sync::mpsc::channel();
+    let (bytes, plan, fuel) = (
+        prepared.input.bytes.clone(),
+        prepared.plan.clone(),
+        limits.fuel,
+    );
+    std::thread::Builder::new()
+        .name("oracle".into())
+        .spawn(move || {
+            let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                oracle::expect::expect(&bytes, &plan, fuel)
+            }));
+            let _ = tx.send(run);
+        })
+        .map_err(|e| format!("cannot start the oracle: {e}"))?;
+    let steps = prepared.plan.invocations.len() as u64 + 1;
+    let limit = std::time::Duration::from_millis(limits.step_timeout_ms.saturating_mul(steps));
+    match rx.recv_timeout(limit) {
+        Ok(Ok(e)) => Ok(e),
+        Ok(Err(_)) => Err("the oracle failed on this module (a bug of ours; please report it): engines are compared with one another".into()),
+        Err(_) => Err(format!(
+            "the oracle did not finish within the wall-clock limit ({} ms per step): engines are compared with one another",
+            limits.step_timeout_ms
+        )),
+    }
+}
+
 /// Runs every engine in its worker and compares.
 pub fn execute(
     prepared: &Prepared,
@@ -232,13 +281,21 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     spinner.set_message(format!("running {} engines", engines.len()));
     spinner.enable_steady_tick(std::time::Duration::from_millis(120));
     let (observations, comparison) = execute(&prepared, &engines, &limits)?;
+    let (spec, spec_unavailable) = match expectation(&prepared, &limits) {
+        Ok(e) => (
+            Some(oracle::expect::SpecJudgement::new(e, &observations)),
+            None,
+        ),
+        Err(why) => (None, Some(why)),
+    };
     spinner.finish_and_clear();
 
-    let exit_code = if comparison.verdict == Verdict::Diverge {
-        1
-    } else {
-        0
+    // The spec decides when it can; the comparison between engines only where it cannot.
+    let diverged = match &spec {
+        Some(s) => !s.deviating().is_empty(),
+        None => comparison.verdict == Verdict::Diverge,
     };
+    let exit_code = if diverged { 1 } else { 0 };
     let report = DiffReport {
         schema: DIFF_SCHEMA.into(),
         module: ModuleSummary {
@@ -263,6 +320,8 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             .collect(),
         observations,
         comparison,
+        spec,
+        spec_unavailable,
         exit_code: exit_code as i32,
     };
     if let (Some(dir), 1) = (&args.save, exit_code) {

@@ -49,6 +49,17 @@ fn every_example_has_its_verdict() {
         assert_eq!(report["schema"], "harness.diff/1");
         assert_eq!(report["comparison"]["verdict"], verdict, "{name}");
         assert_eq!(report["exit_code"], 0);
+        // Every engine is judged against the spec, and none deviates.
+        for e in report["spec"]["engines"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{name}: judged by the spec"))
+        {
+            let v = e["verdict"]["verdict"].as_str().unwrap();
+            assert!(
+                ["conforms", "inconclusive", "unsupported"].contains(&v),
+                "{name}: {e}"
+            );
+        }
     }
 }
 

@@ -43,7 +43,7 @@ fn a_wrong_value_is_a_divergence_naming_engine_and_step() {
     assert_eq!(run.code, 1);
     assert!(
         run.stdout
-            .contains("RESULT: DIVERGENCE at step 2 (invoke `add`"),
+            .contains("RESULT: DEVIATION FROM THE SPEC at step 2 (invoke `add`"),
         "{}",
         run.stdout
     );
@@ -240,8 +240,15 @@ fn a_wrong_memory_byte_is_located() {
     let run = harness(&args.iter().map(String::as_str).collect::<Vec<_>>());
     assert_eq!(run.code, 1, "{}", run.stdout);
     assert!(
+        run.stdout.contains(
+            "RESULT: DEVIATION FROM THE SPEC at step 3 (final state); deviating: test-wrong-memory"
+        ),
+        "{}",
         run.stdout
-            .contains("RESULT: DIVERGENCE at step 3 (final state); deviating: test-wrong-memory"),
+    );
+    assert!(
+        run.stdout
+            .contains("the spec allows memory `mem` byte 100 (0x64) = 0x04"),
         "{}",
         run.stdout
     );
@@ -257,4 +264,74 @@ fn a_wrong_memory_byte_is_located() {
         "{}",
         run.stdout
     );
+}
+
+fn spec_verdicts(report: &serde_json::Value) -> Vec<(String, String)> {
+    report["spec"]["engines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["engine"].as_str().unwrap().to_string(),
+                e["verdict"]["verdict"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_wrong_nan_class_deviates_from_the_spec_though_engines_cannot_tell() {
+    let (code, report) = diff_json(
+        &example("nan.wat"),
+        &["wasmi", "wasmtime-cranelift", "test-wrong-nan"],
+        &[],
+    );
+    assert_eq!(code, 1);
+    // Between engines, a canonical and a non-canonical arithmetic NaN may both be legal...
+    assert_eq!(report["comparison"]["verdict"], "agree");
+    // ...but 0/0 has no NaN operand: the spec allows only a canonical NaN.
+    let verdicts = spec_verdicts(&report);
+    assert_eq!(
+        verdicts[2],
+        ("test-wrong-nan".to_string(), "deviates".to_string())
+    );
+    assert_eq!(
+        report["spec"]["engines"][2]["verdict"]["step"],
+        serde_json::json!({"step": "invoke", "index": 0})
+    );
+    assert!(
+        report["spec"]["engines"][2]["verdict"]["expected"]
+            .as_str()
+            .unwrap()
+            .contains("nan:canonical")
+    );
+    assert_eq!(verdicts[0].1, "conforms");
+    assert_eq!(verdicts[1].1, "conforms");
+}
+
+#[test]
+fn a_wrong_trap_kind_deviates_from_the_spec() {
+    let (code, report) = diff_json(
+        &example("div-traps.wat"),
+        &["wasmi", "test-wrong-trap"],
+        &[],
+    );
+    assert_eq!(code, 1);
+    let v = &report["spec"]["engines"][1]["verdict"];
+    assert_eq!(v["verdict"], "deviates");
+    assert_eq!(v["expected"], "trap: integer divide by zero");
+    assert_eq!(v["got"], "trap: integer overflow");
+}
+
+#[test]
+fn crashes_and_resource_limits_are_judged_too() {
+    let (code, report) = diff_json(&example("div-traps.wat"), &["wasmi", "test-segfault"], &[]);
+    assert_eq!(code, 1);
+    assert_eq!(spec_verdicts(&report)[1].1, "deviates");
+    let dir = tempfile::tempdir().unwrap();
+    let m = write(dir.path(), "grow.wat", br#"(module (memory (export "m") 1) (func (export "grow") (result i32) (memory.grow (i32.const 2))))"#);
+    let (code, report) = diff_json(m.to_str().unwrap(), &["wasmi", "test-small-memory"], &[]);
+    assert_eq!(code, 0, "a failed grow is allowed");
+    assert_eq!(spec_verdicts(&report)[1].1, "inconclusive");
 }

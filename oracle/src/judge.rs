@@ -741,6 +741,15 @@ fn render_state(s: &FinalState) -> Vec<String> {
     lines
 }
 
+/// The SHA-256 of bytes, as lowercase hex: how memories are compared first.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 /// The first byte offset at which two byte strings differ (a length difference counts).
 pub fn first_difference(a: &[u8], b: &[u8]) -> Option<usize> {
     let common = a.len().min(b.len());

@@ -12,6 +12,7 @@ pub mod ast;
 pub mod binary;
 pub mod coverage;
 pub mod exec;
+pub mod expect;
 pub mod judge;
 pub mod numerics;
 pub mod observation;

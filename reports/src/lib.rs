@@ -31,8 +31,14 @@ pub struct DiffReport {
     pub engines: Vec<EngineSummary>,
     /// One observation per engine.
     pub observations: Vec<Observation>,
-    /// The comparison.
+    /// The comparison of the engines with one another.
     pub comparison: Comparison,
+    /// Every engine judged against the spec (the reference interpreter's expectation), when
+    /// the oracle implements what the module uses.
+    pub spec: Option<oracle::expect::SpecJudgement>,
+    /// Why the spec could not judge, when it could not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spec_unavailable: Option<String>,
     /// The exit code `harness diff` returns for this report.
     pub exit_code: i32,
 }

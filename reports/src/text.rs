@@ -2,6 +2,7 @@
 
 use std::fmt::Write;
 
+use oracle::expect::SpecVerdict;
 use oracle::judge::{Group, StepReport, StepStatus};
 use oracle::{StepId, Verdict};
 use similar::TextDiff;
@@ -133,12 +134,101 @@ pub fn render_text(report: &DiffReport) -> String {
         }
     }
     let _ = writeln!(out);
+    match (&report.spec, &report.spec_unavailable) {
+        (Some(spec), _) => {
+            let _ = writeln!(
+                out,
+                "judged against the spec (the reference interpreter's allowed outcomes):"
+            );
+            for e in &spec.engines {
+                let _ = writeln!(
+                    out,
+                    "  {:<22} {}",
+                    e.engine,
+                    spec_verdict(report, &e.verdict)
+                );
+            }
+        }
+        (None, Some(why)) => {
+            let _ = writeln!(out, "not judged against the spec: {why}");
+        }
+        (None, None) => {}
+    }
+    let _ = writeln!(out);
     let _ = writeln!(out, "{}", verdict_line(report));
     out
 }
 
+fn spec_verdict(report: &DiffReport, v: &SpecVerdict) -> String {
+    let step_name = |s: StepId| {
+        let n = report
+            .comparison
+            .steps
+            .iter()
+            .position(|r| r.step == s)
+            .map_or(0, |i| i + 1);
+        format!("step {n} ({})", step_label(report, s))
+    };
+    match v {
+        SpecVerdict::Conforms => "conforms".into(),
+        SpecVerdict::Deviates {
+            step,
+            expected,
+            got,
+        } => {
+            format!(
+                "DEVIATES at {}: the spec allows {expected}; got {got}",
+                step_name(*step)
+            )
+        }
+        SpecVerdict::Inconclusive { step, why } => format!(
+            "conforms up to {}, then not judged: {why}",
+            step_name(*step)
+        ),
+        SpecVerdict::Unsupported => "not judged (unsupported)".into(),
+    }
+}
+
 fn verdict_line(report: &DiffReport) -> String {
     let c = &report.comparison;
+    if let Some(spec) = &report.spec {
+        let deviating = spec.deviating();
+        return match deviating.first() {
+            None => format!(
+                "RESULT: every engine conforms to the spec ({} judged{})",
+                spec.engines
+                    .iter()
+                    .filter(|e| e.verdict != SpecVerdict::Unsupported)
+                    .count(),
+                if spec
+                    .engines
+                    .iter()
+                    .any(|e| matches!(e.verdict, SpecVerdict::Inconclusive { .. }))
+                {
+                    "; some only in part, see above"
+                } else {
+                    ""
+                }
+            ),
+            Some(first) => {
+                let names: Vec<&str> = deviating.iter().map(|e| e.engine.as_str()).collect();
+                let step = match first.verdict {
+                    SpecVerdict::Deviates { step, .. } => step,
+                    _ => StepId::Instantiate,
+                };
+                let n = c
+                    .steps
+                    .iter()
+                    .position(|r| r.step == step)
+                    .map_or(0, |i| i + 1);
+                format!(
+                    "RESULT: DEVIATION FROM THE SPEC at step {n} ({}); deviating: {}",
+                    step_label(report, step),
+                    names.join(", ")
+                )
+            }
+        };
+    }
     match c.verdict {
         Verdict::Agree => format!(
             "RESULT: all {} engines agree{}",

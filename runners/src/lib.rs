@@ -24,7 +24,6 @@ use oracle::{
     FinalState, InstanceOutcome, MemoryState, Observe, Outcome, Plan, Proposal, Step, Value,
 };
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 pub use reference::Reference;
 pub use registry::{available, bundled, by_name};
@@ -212,11 +211,10 @@ pub fn observe_in_process(
 
 /// A memory's observable state from its bytes.
 pub fn memory_state(name: &str, bytes: &[u8]) -> MemoryState {
-    let digest = Sha256::digest(bytes);
     MemoryState {
         name: name.to_string(),
         size: bytes.len() as u64,
-        sha256: digest.iter().map(|b| format!("{b:02x}")).collect(),
+        sha256: oracle::judge::sha256_hex(bytes),
         contents: Some(Arc::new(bytes.to_vec())),
     }
 }

@@ -25,9 +25,14 @@ enum Fault {
     SmallMemory,
     /// Reports byte 100 of the first exported memory with its bits flipped.
     WrongMemory,
+    /// Returns a canonical NaN result as a non-canonical arithmetic NaN (legal only when an
+    /// operand NaN was non-canonical).
+    WrongNan,
+    /// Reports "integer divide by zero" as "integer overflow" and the other way round.
+    WrongTrap,
 }
 
-const FAULTS: [(&str, Fault); 8] = [
+const FAULTS: [(&str, Fault); 10] = [
     ("test-wrong-value", Fault::WrongValue),
     ("test-abort", Fault::Abort),
     ("test-segfault", Fault::Segfault),
@@ -36,6 +41,8 @@ const FAULTS: [(&str, Fault); 8] = [
     ("test-reject", Fault::Reject),
     ("test-small-memory", Fault::SmallMemory),
     ("test-wrong-memory", Fault::WrongMemory),
+    ("test-wrong-nan", Fault::WrongNan),
+    ("test-wrong-trap", Fault::WrongTrap),
 ];
 
 struct Faulty {
@@ -127,6 +134,28 @@ impl Instance for FaultyInstance {
             _ => {}
         }
         let mut step = self.inner.invoke(export, args);
+        match (self.fault, &mut step.outcome) {
+            (Fault::WrongNan, Outcome::Return { values }) => {
+                for v in values.iter_mut() {
+                    *v = match *v {
+                        Value::F32(b) if b & 0x7fff_ffff == 0x7fc0_0000 => Value::F32(b | 1),
+                        Value::F64(b) if b & !(1 << 63) == 0x7ff8_0000_0000_0000 => {
+                            Value::F64(b | 1)
+                        }
+                        other => other,
+                    };
+                }
+            }
+            (Fault::WrongTrap, Outcome::Trap { kind, .. }) => {
+                let swapped = match &*kind {
+                    oracle::TrapKind::IntegerDivideByZero => oracle::TrapKind::IntegerOverflow,
+                    oracle::TrapKind::IntegerOverflow => oracle::TrapKind::IntegerDivideByZero,
+                    other => other.clone(),
+                };
+                *kind = swapped;
+            }
+            _ => {}
+        }
         if let (Fault::WrongValue, Outcome::Return { values }) = (self.fault, &mut step.outcome)
             && let Some(v) = values
                 .iter_mut()
