@@ -151,7 +151,6 @@ impl Point {
 }
 
 mod generated {
-    use super::{Point, PointKind};
     include!(concat!(env!("OUT_DIR"), "/catalogue.rs"));
 }
 
