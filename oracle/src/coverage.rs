@@ -238,6 +238,11 @@ mod catalogue_tests {
         );
         assert_eq!(super::SPEC_VERSION, "wasm-3.0");
         assert_eq!(count(|p| p.kind == PointKind::Rule), 566);
+        assert_eq!(count(|p| p.kind == PointKind::Rule && p.part() == "2"), 265);
+        assert_eq!(count(|p| p.kind == PointKind::Rule && p.part() == "4"), 244);
+        assert_eq!(count(|p| p.kind == PointKind::NumericClause), 322);
+        assert_eq!(count(|p| p.kind == PointKind::Grammar), 170);
+        assert_eq!(count(|p| p.kind == PointKind::DefClause), 43);
         let names: std::collections::HashSet<_> = catalogue().iter().map(|p| p.name).collect();
         assert_eq!(names.len(), catalogue().len(), "point names are unique");
         for (name, kind, chapter) in [
