@@ -1,12 +1,19 @@
 //! Coverage counters: how often each spec rule, numeric `def` clause and (rule, opcode)
 //! pair fired.
 //!
-//! A point is named as in `../shared/spec`: a rule (`Step_read/load-num-trap`,
-//! `Instr_ok/binop`) or one clause of a numeric `def`, as the def's name and the clause's
-//! 1-based position among that def's clauses in the spec file (`$idiv_#3`). Code that
-//! implements a point marks it with [`hit!`](crate::hit): each call site owns a static atomic counter,
-//! registered in a global list the first time it fires, so counting costs one relaxed
-//! atomic add and stays on during campaigns.
+//! A point is named as in the wasm-3.0 spec (`../shared/spec`): a rule
+//! (`Step_read/load-num-oob`, `Instr_ok/binop`), a production of the binary grammar
+//! (`Bmodule`, `Binstr/block`) or one clause of a numeric `def` or of a `def` of module
+//! execution, as the def's name and the clause's 1-based position among that def's
+//! clauses in the spec file (`$idiv_#3`, `$allocfunc#1`).
+//! Code that implements a point marks it with [`hit!`](crate::hit): each call site owns a
+//! static atomic counter, registered in a global list the first time it fires, so
+//! counting costs one relaxed atomic add and stays on during campaigns.
+//!
+//! The [`catalogue`] lists every point of the spec. It is made at build time by
+//! `build.rs` from the spec's SpecTec source, which stays outside the repository; if the
+//! spec is not found the build warns and the catalogue is empty. [`report`] joins it with
+//! the counters.
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -105,6 +112,94 @@ pub fn reset() {
     }
 }
 
+/// What a coverage point is in the spec.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+pub enum PointKind {
+    /// A `rule Relation/case:` (validation, execution, soundness, ...).
+    Rule,
+    /// A `grammar` production of the binary format (`Bmodule`, `Binstr/block`).
+    Grammar,
+    /// One clause of a numeric `def` (`$idiv_#3`); a builtin def has one clause `#1`.
+    NumericClause,
+    /// One clause of a `def` of the execution of modules, which the spec writes as
+    /// functions: allocation, instantiation, invocation (`$allocfunc#1`, `$runelem_#3`).
+    DefClause,
+}
+
+/// One point of the [`catalogue`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+pub struct Point {
+    /// The point's name, as [`hit!`](crate::hit) marks it: `Step_pure/unreachable`,
+    /// `Bcodesec`, `$idiv_#3`.
+    pub name: &'static str,
+    /// The relation, grammar or def it belongs to: `Step_pure`, `Binstr`, `$idiv_`.
+    pub relation: &'static str,
+    /// Rule, grammar production, numeric clause or module def clause.
+    pub kind: PointKind,
+    /// The leading number of its spec file: `2.3` (validation), `3.1` (numerics),
+    /// `4.3` (execution), `5.4` (binary), `6.1` (text), `7.1` (soundness), `X.3` (notation).
+    pub chapter: &'static str,
+    /// Its spec file, `4.3-execution.instructions.spectec`.
+    pub file: &'static str,
+}
+
+impl Point {
+    /// The part of the spec: the chapter's leading digit (`"4"` for `4.3`).
+    pub fn part(&self) -> &'static str {
+        self.chapter.split('.').next().unwrap_or(self.chapter)
+    }
+}
+
+mod generated {
+    include!(concat!(env!("OUT_DIR"), "/catalogue.rs"));
+}
+
+/// The spec version the catalogue was made of (`wasm-3.0`).
+pub const SPEC_VERSION: &str = generated::SPEC_VERSION;
+
+/// Every coverage point of the spec, in the order of the spec files; empty if the spec was
+/// not found at build time.
+pub fn catalogue() -> &'static [Point] {
+    generated::POINTS
+}
+
+fn index() -> &'static std::collections::HashMap<&'static str, usize> {
+    static INDEX: std::sync::OnceLock<std::collections::HashMap<&'static str, usize>> =
+        std::sync::OnceLock::new();
+    INDEX.get_or_init(|| {
+        catalogue()
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.name, i))
+            .collect()
+    })
+}
+
+/// The catalogue's point of that name.
+pub fn point(name: &str) -> Option<&'static Point> {
+    index().get(name).map(|&i| &catalogue()[i])
+}
+
+/// Every point of the catalogue with how often it fired since the last [`reset`]
+/// (summed over details; 0 if never), in catalogue order.
+pub fn report() -> Vec<(Point, u64)> {
+    let mut counts = vec![0u64; catalogue().len()];
+    for h in snapshot() {
+        if let Some(&i) = index().get(h.name.as_str()) {
+            counts[i] += h.count;
+        }
+    }
+    catalogue().iter().copied().zip(counts).collect()
+}
+
+/// The hits since the last [`reset`] whose name is no point of the catalogue.
+pub fn unknown_hits() -> Vec<Hit> {
+    snapshot()
+        .into_iter()
+        .filter(|h| point(&h.name).is_none())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -124,5 +219,153 @@ mod tests {
             .map(|h| (h.detail.clone(), h.count));
         assert!(a >= Some(3));
         assert_eq!(b.map(|b| b.0), Some("i32.add".to_string()));
+    }
+}
+
+#[cfg(test)]
+mod catalogue_tests {
+    use super::{PointKind, catalogue, point};
+
+    fn count(f: impl Fn(&super::Point) -> bool) -> usize {
+        catalogue().iter().filter(|p| f(p)).count()
+    }
+
+    #[test]
+    fn catalogue_has_the_spec_points() {
+        assert!(
+            !catalogue().is_empty(),
+            "the coverage catalogue is empty: the spec (../../shared/spec) was not found at build time"
+        );
+        assert_eq!(super::SPEC_VERSION, "wasm-3.0");
+        assert_eq!(count(|p| p.kind == PointKind::Rule), 566);
+        assert_eq!(count(|p| p.kind == PointKind::Rule && p.part() == "2"), 265);
+        assert_eq!(count(|p| p.kind == PointKind::Rule && p.part() == "4"), 244);
+        assert_eq!(count(|p| p.kind == PointKind::NumericClause), 322);
+        assert_eq!(count(|p| p.kind == PointKind::Grammar), 170);
+        assert_eq!(count(|p| p.kind == PointKind::DefClause), 43);
+        let names: std::collections::HashSet<_> = catalogue().iter().map(|p| p.name).collect();
+        assert_eq!(names.len(), catalogue().len(), "point names are unique");
+        for (name, kind, chapter) in [
+            ("Step_pure/unreachable", PointKind::Rule, "4.3"),
+            ("Instr_ok/binop", PointKind::Rule, "2.3"),
+            ("Step_read/load-num-oob", PointKind::Rule, "4.3"),
+            ("Module_ok", PointKind::Rule, "2.4"),
+            ("Bmodule", PointKind::Grammar, "5.4"),
+            ("Binstr/block", PointKind::Grammar, "5.3"),
+            ("$idiv_#3", PointKind::NumericClause, "3.1"),
+            ("$R_fmadd#1", PointKind::NumericClause, "3.0"),
+            ("$relaxed2#2", PointKind::NumericClause, "3.0"),
+            ("$runelem_#3", PointKind::DefClause, "4.4"),
+            ("$instantiate#1", PointKind::DefClause, "4.4"),
+        ] {
+            let p = point(name).unwrap_or_else(|| panic!("{name} is no point"));
+            assert_eq!((p.kind, p.chapter), (kind, chapter), "{name}");
+        }
+        let idiv = point("$idiv_#1").map(|p| (p.relation, p.file));
+        assert_eq!(idiv, Some(("$idiv_", "3.1-numerics.scalar.spectec")));
+        assert_eq!(
+            point("Step_read/load-num-oob").map(|p| p.relation),
+            Some("Step_read")
+        );
+        assert_eq!(point("Step_read/load-num-oob").map(|p| p.part()), Some("4"));
+        // 2.0 names are not 3.0 points.
+        assert!(point("Step_read/load-num-trap").is_none());
+    }
+
+    #[test]
+    fn report_joins_counts() {
+        crate::hit!("Step_pure/nop", "catalogue-test");
+        crate::hit!("Step_pure/nop", "catalogue-test-2");
+        crate::hit!("Test/not-a-point");
+        let report = super::report();
+        assert_eq!(report.len(), catalogue().len());
+        let nop = report.iter().find(|(p, _)| p.name == "Step_pure/nop");
+        assert!(nop.is_some_and(|(_, n)| *n >= 2));
+        assert!(
+            report.iter().any(|(_, n)| *n == 0),
+            "points never hit report 0"
+        );
+        let unknown = super::unknown_hits();
+        assert!(unknown.iter().any(|h| h.name == "Test/not-a-point"));
+        assert!(unknown.iter().all(|h| point(&h.name).is_none()));
+    }
+
+    /// Every point name the code marks (`hit!("..")`, `hit_op!("..")`, `hit_op("..")`) is
+    /// a point of the catalogue, and so is the name in a comment right above the mark.
+    #[test]
+    fn every_marked_name_is_a_point() {
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut found = 0;
+        let mut unknown = Vec::new();
+        let mut stack = vec![src];
+        while let Some(dir) = stack.pop() {
+            for e in std::fs::read_dir(&dir).expect("read src").flatten() {
+                let path = e.path();
+                if path.is_dir() {
+                    stack.push(path);
+                    continue;
+                }
+                if path.extension().is_none_or(|x| x != "rs") {
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).expect("read source");
+                for (name, above) in marked_names(&text) {
+                    found += 1;
+                    // The counters' own tests mark made-up names.
+                    if name.starts_with("Test/") {
+                        continue;
+                    }
+                    if point(name).is_none() {
+                        unknown.push(format!("{}: {name}", path.display()));
+                    }
+                    // A comment naming the point (`// Step_read/load-num-oob`) names it right.
+                    let named = above.and_then(|c| c.split([' ', ':']).next());
+                    if let Some(named) = named
+                        && (named.contains('/') || named.starts_with('$') && named.contains('#'))
+                        && named != name
+                    {
+                        unknown.push(format!("{}: // {named} above {name}", path.display()));
+                    }
+                }
+            }
+        }
+        assert!(found > 300, "found only {found} marked names");
+        assert!(
+            unknown.is_empty(),
+            "names that are no point:\n{}",
+            unknown.join("\n")
+        );
+    }
+
+    /// The string literals that open `hit!(`, `hit_op!(` and `hit_op(` calls outside
+    /// comments, each with the comment line right above its call, if any.
+    fn marked_names(text: &str) -> Vec<(&str, Option<&str>)> {
+        // Spelled apart so that this file's own source does not match.
+        let pats = [
+            concat!("hit", "!("),
+            concat!("hit_op", "!("),
+            concat!("hit_op", "("),
+        ];
+        let mut out = Vec::new();
+        let mut above = None;
+        for line in text.lines() {
+            let code = line.trim_start();
+            if let Some(comment) = code.strip_prefix("//") {
+                above = (!comment.starts_with(['/', '!'])).then_some(comment.trim());
+                continue;
+            }
+            for pat in pats {
+                for (i, _) in code.match_indices(pat) {
+                    let rest = code[i + pat.len()..].trim_start();
+                    if let Some(lit) = rest.strip_prefix('"')
+                        && let Some(end) = lit.find('"')
+                    {
+                        out.push((&lit[..end], above));
+                    }
+                }
+            }
+            above = None;
+        }
+        out
     }
 }

@@ -59,10 +59,10 @@ pub(crate) fn result_type(r: &mut Reader) -> Result<Vec<ValType>> {
     r.list(val_type)
 }
 
-// Bfunctype
+// Bcomptype
 /// A function type: `0x60`, parameters, results.
 pub(crate) fn func_type(r: &mut Reader) -> Result<FuncType> {
-    crate::hit!("Bfunctype");
+    crate::hit!("Bcomptype");
     let (at, b) = type_byte(r)?;
     if b != 0x60 {
         return Err(r.err_at(at, "malformed function type"));

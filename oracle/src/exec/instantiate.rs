@@ -1,6 +1,6 @@
 //! Instantiation and invocation (`9-module.spectec`; `4.4-execution.modules.spectec` in 3.0):
-//! `$instantiate`, `$allocmodule` and its allocation functions, `Eval_expr` of constant
-//! expressions, `$runelem`/`$rundata`, and `$invoke`.
+//! `$instantiate#1`, `$allocmodule#1` and its allocation functions, `Eval_expr` of constant
+//! expressions, `$runelem_`/`$rundata_`, and `$invoke#1`.
 
 use std::rc::Rc;
 
@@ -63,11 +63,11 @@ fn eval_const(expr: &[Instr], ctx: &ConstCtx<'_>) -> Result<Slot, InstantiateErr
 }
 
 impl Store {
-    /// `$instantiate`: instantiates a validated module with its imports (in import order)
-    /// and returns its exports (`$instexport`), in the module's order.
+    /// `$instantiate#1`: instantiates a validated module with its imports (in import order)
+    /// and returns its exports (`$allocexports#1`), in the module's order.
     ///
     /// Checks each import's type (`Externtype_sub`: function types equal, limits
-    /// subsumed, global types equal); allocates the instance (`$allocmodule`), then runs
+    /// subsumed, global types equal); allocates the instance (`$allocmodule#1`), then runs
     /// the element and data segments (`$runelem`, `$rundata`; out of bounds traps, and
     /// what was written before stays) and the start function.
     pub fn instantiate(
@@ -75,7 +75,7 @@ impl Store {
         module: &Module,
         imports: &[ExternVal],
     ) -> Result<Vec<(String, ExternVal)>, InstantiateError> {
-        crate::hit!("$instantiate");
+        crate::hit!("$instantiate#1");
         if imports.len() != module.imports.len() {
             return Err(InstantiateError::Unlinkable(format!(
                 "expected {} imports, got {}",
@@ -169,13 +169,13 @@ impl Store {
             elem_refs.push(refs);
         }
 
-        // $allocmodule
-        crate::hit!("$allocmodule");
+        // $allocmodule#1
+        crate::hit!("$allocmodule#1");
         let inst_idx = self.instances.len();
         let mut local_counts = Vec::with_capacity(module.funcs.len());
         for (i, f) in module.funcs.iter().enumerate() {
-            // $allocfunc
-            crate::hit!("$allocfunc");
+            // $allocfunc#1
+            crate::hit!("$allocfunc#1");
             let ty = module
                 .types
                 .get(f.ty as usize)
@@ -192,8 +192,8 @@ impl Store {
             });
         }
         for t in &module.tables {
-            // $alloctable
-            crate::hit!("$alloctable");
+            // $alloctable#1
+            crate::hit!("$alloctable#1");
             self.tables.push(TableInst {
                 ty: *t,
                 elems: vec![0; t.limits.min as usize],
@@ -201,8 +201,8 @@ impl Store {
             tables.push(self.tables.len() - 1);
         }
         for m in &module.mems {
-            // $allocmem
-            crate::hit!("$allocmem");
+            // $allocmem#1
+            crate::hit!("$allocmem#1");
             self.mems.push(MemInst {
                 ty: *m,
                 data: vec![0; (m.limits.min * PAGE) as usize],
@@ -211,29 +211,29 @@ impl Store {
             mems.push(self.mems.len() - 1);
         }
         for (g, v) in module.globals.iter().zip(&global_vals[globals.len()..]) {
-            // $allocglobal
-            crate::hit!("$allocglobal");
+            // $allocglobal#1
+            crate::hit!("$allocglobal#1");
             self.globals.push(GlobalInst { ty: g.ty, val: *v });
         }
         globals.extend(self.globals.len() - module.globals.len()..self.globals.len());
         let mut elems = Vec::with_capacity(module.elems.len());
         for refs in elem_refs {
-            // $allocelem
-            crate::hit!("$allocelem");
+            // $allocelem#1
+            crate::hit!("$allocelem#1");
             self.elems.push(ElemInst { refs });
             elems.push(self.elems.len() - 1);
         }
         let mut datas = Vec::with_capacity(module.datas.len());
         for d in &module.datas {
-            // $allocdata
-            crate::hit!("$allocdata");
+            // $allocdata#1
+            crate::hit!("$allocdata#1");
             self.datas.push(d.init.clone());
             datas.push(self.datas.len() - 1);
         }
-        // $instexport
+        // $allocexports#1 (2.0: $instexport)
         let mut exports = Vec::with_capacity(module.exports.len());
         for e in &module.exports {
-            crate::hit!("$instexport");
+            crate::hit!("$allocexports#1");
             let get = |v: &Vec<usize>, i: u32| {
                 v.get(i as usize)
                     .copied()
@@ -263,19 +263,19 @@ impl Store {
             .and_then(|x| inst.funcs.get(x as usize).copied());
         self.instances.push(Rc::new(inst));
 
-        // instr_E*: $runelem
+        // instr_E*: $runelem_
         for (i, e) in module.elems.iter().enumerate() {
             let ea = self.instances[inst_idx].elems[i];
             match &e.mode {
                 ElemMode::Passive => {
-                    crate::hit!("$runelem", "passive");
+                    crate::hit!("$runelem_#1", "passive");
                 }
                 ElemMode::Declare => {
-                    crate::hit!("$runelem", "declare");
+                    crate::hit!("$runelem_#2", "declare");
                     self.elems[ea].refs.clear();
                 }
                 ElemMode::Active(x, offset) => {
-                    crate::hit!("$runelem", "active");
+                    crate::hit!("$runelem_#3", "active");
                     let ctx = ConstCtx {
                         funcs: &self.instances[inst_idx].funcs,
                         globals: &[],
@@ -295,15 +295,15 @@ impl Store {
                 }
             }
         }
-        // instr_D*: $rundata
+        // instr_D*: $rundata_
         for (i, dseg) in module.datas.iter().enumerate() {
             let da = self.instances[inst_idx].datas[i];
             match &dseg.mode {
                 DataMode::Passive => {
-                    crate::hit!("$rundata", "passive");
+                    crate::hit!("$rundata_#1", "passive");
                 }
                 DataMode::Active(x, offset) => {
-                    crate::hit!("$rundata", "active");
+                    crate::hit!("$rundata_#2", "active");
                     let ctx = ConstCtx {
                         funcs: &self.instances[inst_idx].funcs,
                         globals: &[],
@@ -326,7 +326,7 @@ impl Store {
         }
         // (CALL x)?
         if let Some(f) = start {
-            crate::hit!("$instantiate", "start");
+            crate::hit!("$instantiate#1", "start");
             self.run(f, Vec::new())?;
         }
         Ok(exports)
@@ -352,10 +352,10 @@ impl Store {
         Ok(u64::from(eval_const(expr, &ctx)?.v as u32))
     }
 
-    /// `$invoke`: calls a function with arguments (checked against its type) and returns
+    /// `$invoke#1`: calls a function with arguments (checked against its type) and returns
     /// its results with what the spec leaves open about them.
     pub fn invoke(&mut self, func: FuncAddr, args: &[Value]) -> Result<Vec<Tagged>, ExecError> {
-        crate::hit!("$invoke");
+        crate::hit!("$invoke#1");
         let ty = self
             .funcs
             .get(func)

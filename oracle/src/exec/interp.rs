@@ -169,7 +169,7 @@ impl Store {
         max.unwrap_or(absolute).min(host).min(absolute)
     }
 
-    /// Runs a function to completion: `$invoke`'s configuration reduced by `Steps`.
+    /// Runs a function to completion: `$invoke#1`'s configuration reduced by `Steps`.
     pub(crate) fn run(&mut self, func: FuncAddr, args: Vec<Slot>) -> Result<Vec<Slot>, ExecError> {
         let mods: Vec<Rc<ModuleInst>> = self.instances.clone();
         let mut m = Machine {
@@ -189,7 +189,7 @@ impl Store {
         Ok(m.stack)
     }
 
-    /// `Step_read/call_addr`: enters a function (or runs a host function).
+    /// `Step_read/call_ref-func`: enters a function (or runs a host function).
     fn call<'a>(
         &mut self,
         mods: &'a [Rc<ModuleInst>],
@@ -201,7 +201,7 @@ impl Store {
                 (*inst, *idx, ty.params.len(), ty.results.len())
             }
             Some(FuncInst::Host { ty, name }) => {
-                crate::hit!("Step_read/call_addr", "host");
+                crate::hit!("Step_read/call_ref-func", "host");
                 if !ty.results.is_empty() {
                     return Err(ExecError::Unsupported(format!(
                         "host function `{name}` with results"
@@ -223,8 +223,8 @@ impl Store {
             }
             None => return Err(malformed("function address")),
         };
-        // Step_read/call_addr
-        crate::hit!("Step_read/call_addr", "wasm");
+        // Step_read/call_ref-func
+        crate::hit!("Step_read/call_ref-func", "wasm");
         if m.frames.len() >= self.max_call_depth {
             return Err(ExecError::Exhaustion);
         }
@@ -270,17 +270,17 @@ impl Store {
         m.frames.is_empty()
     }
 
-    /// `Step_pure/br-zero`, `Step_pure/br-succ`: branches to label `l`; whether the branch
-    /// left the last frame.
+    /// `Step_pure/br-label-zero`, `Step_pure/br-label-succ`: branches to label `l`; whether
+    /// the branch left the last frame.
     fn branch(m: &mut Machine<'_>, l: u32) -> bool {
         let base = m.frames.last().map(|f| f.label_base).unwrap_or(0);
         let Some(idx) = m.labels.len().checked_sub(1 + l as usize) else {
             return Self::leave(m);
         };
         if l == 0 {
-            crate::hit!("Step_pure/br-zero");
+            crate::hit!("Step_pure/br-label-zero");
         } else {
-            crate::hit!("Step_pure/br-succ");
+            crate::hit!("Step_pure/br-label-succ");
         }
         if idx <= base {
             return Self::leave(m);
@@ -470,13 +470,13 @@ impl Store {
                     let i = pop_i32(m);
                     let table = self.table_mut(inst, *x)?;
                     let Some(&r) = table.elems.get(i as usize) else {
-                        // Step_read/call_indirect-trap
-                        crate::hit!("Step_read/call_indirect-trap", "call_indirect");
+                        // Step_read/table.get-oob (2.0: Step_read/call_indirect-trap)
+                        crate::hit!("Step_read/table.get-oob", "call_indirect");
                         return Err(trap(TrapKind::UndefinedElement));
                     };
                     if r == 0 {
-                        // Step_read/call_indirect-trap
-                        crate::hit!("Step_read/call_indirect-trap", "call_indirect");
+                        // Step_read/call_ref-null (2.0: Step_read/call_indirect-trap)
+                        crate::hit!("Step_read/call_ref-null", "call_indirect");
                         return Err(trap(TrapKind::UninitializedElement));
                     }
                     let a = (r - 1) as usize;
@@ -485,12 +485,12 @@ impl Store {
                         .get(*y as usize)
                         .ok_or_else(|| malformed("type index"))?;
                     if self.funcs.get(a).map(|f| f.ty()) != Some(want) {
-                        // Step_read/call_indirect-trap
-                        crate::hit!("Step_read/call_indirect-trap", "call_indirect");
+                        // Step_read/ref.cast-fail (2.0: Step_read/call_indirect-trap)
+                        crate::hit!("Step_read/ref.cast-fail", "call_indirect");
                         return Err(trap(TrapKind::IndirectCallTypeMismatch));
                     }
-                    // Step_read/call_indirect-call
-                    crate::hit!("Step_read/call_indirect-call", "call_indirect");
+                    // Step_pure/call_indirect
+                    crate::hit!("Step_pure/call_indirect", "call_indirect");
                     self.call(mods, m, a)?;
                     if let Some(fr) = m.frames.last() {
                         inst = &mods[fr.inst];
@@ -552,8 +552,8 @@ impl Store {
                     let i = pop_i32(m);
                     let t = self.table_mut(inst, *x)?;
                     let Some(&r) = t.elems.get(i as usize) else {
-                        // Step_read/table.get-trap
-                        crate::hit!("Step_read/table.get-trap", "table.get");
+                        // Step_read/table.get-oob
+                        crate::hit!("Step_read/table.get-oob", "table.get");
                         return Err(trap(TrapKind::OutOfBoundsTableAccess));
                     };
                     // Step_read/table.get-val
@@ -565,8 +565,8 @@ impl Store {
                     let i = pop_i32(m);
                     let t = self.table_mut(inst, *x)?;
                     let Some(slot) = t.elems.get_mut(i as usize) else {
-                        // Step/table.set-trap
-                        crate::hit!("Step/table.set-trap", "table.set");
+                        // Step/table.set-oob
+                        crate::hit!("Step/table.set-oob", "table.set");
                         return Err(trap(TrapKind::OutOfBoundsTableAccess));
                     };
                     // Step/table.set-val
@@ -604,8 +604,8 @@ impl Store {
                     let i = u64::from(pop_i32(m));
                     let t = self.table_mut(inst, *x)?;
                     if i + n > t.elems.len() as u64 {
-                        // Step_read/table.fill-trap
-                        crate::hit!("Step_read/table.fill-trap", "table.fill");
+                        // Step_read/table.fill-oob
+                        crate::hit!("Step_read/table.fill-oob", "table.fill");
                         return Err(trap(TrapKind::OutOfBoundsTableAccess));
                     }
                     if n == 0 {
@@ -624,8 +624,8 @@ impl Store {
                     let src_len = self.table_mut(inst, *y)?.elems.len() as u64;
                     let dst_len = self.table_mut(inst, *x)?.elems.len() as u64;
                     if s + n > src_len || d + n > dst_len {
-                        // Step_read/table.copy-trap
-                        crate::hit!("Step_read/table.copy-trap", "table.copy");
+                        // Step_read/table.copy-oob
+                        crate::hit!("Step_read/table.copy-oob", "table.copy");
                         return Err(trap(TrapKind::OutOfBoundsTableAccess));
                     }
                     if n == 0 {
@@ -655,8 +655,8 @@ impl Store {
                     let seg_len = self.elems.get(ea).map(|e| e.refs.len()).unwrap_or(0) as u64;
                     let t = self.table_mut(inst, *x)?;
                     if s + n > seg_len || d + n > t.elems.len() as u64 {
-                        // Step_read/table.init-trap
-                        crate::hit!("Step_read/table.init-trap", "table.init");
+                        // Step_read/table.init-oob
+                        crate::hit!("Step_read/table.init-oob", "table.init");
                         return Err(trap(TrapKind::OutOfBoundsTableAccess));
                     }
                     if n == 0 {
@@ -690,11 +690,11 @@ impl Store {
                     let width = u64::from(sz / 8);
                     let Some(ea) = effective(i, ma, width, mem.data.len()) else {
                         if pack.is_some() {
-                            // Step_read/load-pack-trap
-                            hit_op!("Step_read/load-pack-trap", instr);
+                            // Step_read/load-pack-oob
+                            hit_op!("Step_read/load-pack-oob", instr);
                         } else {
-                            // Step_read/load-num-trap
-                            hit_op!("Step_read/load-num-trap", instr);
+                            // Step_read/load-num-oob
+                            hit_op!("Step_read/load-num-oob", instr);
                         }
                         return Err(trap(TrapKind::OutOfBoundsMemoryAccess));
                     };
@@ -718,11 +718,11 @@ impl Store {
                     let width = u64::from(pack.unwrap_or(nt.size()) / 8);
                     let Some(ea) = effective(i, ma, width, mem.data.len()) else {
                         if pack.is_some() {
-                            // Step/store-pack-trap
-                            hit_op!("Step/store-pack-trap", instr);
+                            // Step/store-pack-oob
+                            hit_op!("Step/store-pack-oob", instr);
                         } else {
-                            // Step/store-num-trap
-                            hit_op!("Step/store-num-trap", instr);
+                            // Step/store-num-oob
+                            hit_op!("Step/store-num-oob", instr);
                         }
                         return Err(trap(TrapKind::OutOfBoundsMemoryAccess));
                     };
@@ -748,9 +748,9 @@ impl Store {
                         match op {
                             // Step_read/vload-oob
                             None => hit_op!("Step_read/vload-oob", instr),
-                            // Step_read/vload-shape-oob
+                            // Step_read/vload-pack-oob
                             Some(VLoadOp::Shape { .. }) => {
-                                hit_op!("Step_read/vload-shape-oob", instr)
+                                hit_op!("Step_read/vload-pack-oob", instr)
                             }
                             // Step_read/vload-splat-oob
                             Some(VLoadOp::Splat(_)) => hit_op!("Step_read/vload-splat-oob", instr),
@@ -767,8 +767,8 @@ impl Store {
                             raw
                         }
                         Some(VLoadOp::Shape { sz, m: lanes, sx }) => {
-                            // Step_read/vload-shape-val
-                            hit_op!("Step_read/vload-shape-val", instr);
+                            // Step_read/vload-pack-val
+                            hit_op!("Step_read/vload-pack-val", instr);
                             let mut out = 0u128;
                             for k in 0..*lanes {
                                 let lane = extend(raw >> (k * sz), *sz, 2 * sz, *sx);
@@ -881,8 +881,8 @@ impl Store {
                     let diverged = m.diverged;
                     let mem = self.mem_mut(inst, *x)?;
                     if d + n > mem.data.len() as u64 {
-                        // Step_read/memory.fill-trap
-                        crate::hit!("Step_read/memory.fill-trap", "memory.fill");
+                        // Step_read/memory.fill-oob
+                        crate::hit!("Step_read/memory.fill-oob", "memory.fill");
                         return Err(trap(TrapKind::OutOfBoundsMemoryAccess));
                     }
                     if n == 0 {
@@ -908,8 +908,8 @@ impl Store {
                     let src_len = self.mems.get(ya).map(|mm| mm.data.len()).unwrap_or(0) as u64;
                     let dst_len = self.mems.get(xa).map(|mm| mm.data.len()).unwrap_or(0) as u64;
                     if s + n > src_len || d + n > dst_len {
-                        // Step_read/memory.copy-trap
-                        crate::hit!("Step_read/memory.copy-trap", "memory.copy");
+                        // Step_read/memory.copy-oob
+                        crate::hit!("Step_read/memory.copy-oob", "memory.copy");
                         return Err(trap(TrapKind::OutOfBoundsMemoryAccess));
                     }
                     if n == 0 {
@@ -954,8 +954,8 @@ impl Store {
                     let xa = Self::mem_idx(inst, *x)?;
                     let dst_len = self.mems.get(xa).map(|mm| mm.data.len()).unwrap_or(0) as u64;
                     if s + n > seg_len || d + n > dst_len {
-                        // Step_read/memory.init-trap
-                        crate::hit!("Step_read/memory.init-trap", "memory.init");
+                        // Step_read/memory.init-oob
+                        crate::hit!("Step_read/memory.init-oob", "memory.init");
                         return Err(trap(TrapKind::OutOfBoundsMemoryAccess));
                     }
                     if n == 0 {

@@ -193,8 +193,8 @@ pub(crate) fn exec(stack: &mut Vec<Slot>, instr: &Instr) -> Result<(), ExecError
             });
         }
         Instr::VSwizzle => {
-            // Step_pure/vswizzle
-            hit_op!("Step_pure/vswizzle", instr);
+            // Step_pure/vswizzlop
+            hit_op!("Step_pure/vswizzlop", instr);
             let b = pop(stack);
             let a = pop(stack);
             let mut r = 0u128;
@@ -213,11 +213,11 @@ pub(crate) fn exec(stack: &mut Vec<Slot>, instr: &Instr) -> Result<(), ExecError
             let sz = sh.lane.size();
             let all = (0..sh.dim).all(|i| lane(v.v, sz, i) != 0);
             if all {
-                // Step_pure/vtestop-true
-                hit_op!("Step_pure/vtestop-true", instr);
+                // Step_pure/vtestop (2.0: Step_pure/vtestop-true)
+                hit_op!("Step_pure/vtestop", instr);
             } else {
-                // Step_pure/vtestop-false
-                hit_op!("Step_pure/vtestop-false", instr);
+                // Step_pure/vtestop (2.0: Step_pure/vtestop-false)
+                hit_op!("Step_pure/vtestop", instr);
             }
             stack.push(Slot {
                 v: u128::from(all),
@@ -437,8 +437,8 @@ fn vector_numeric(stack: &mut Vec<Slot>, instr: &Instr) -> Result<(), ExecError>
                 hit_op!("Step_pure/vunop-trap", instr);
                 return Err(none());
             };
-            // Step_pure/vunop
-            hit_op!("Step_pure/vunop", instr);
+            // Step_pure/vunop-val
+            hit_op!("Step_pure/vunop-val", instr);
             let mut r = set_slot(&set, &[(a.v, a.tag)]);
             if !(is_float(*sh) && lanes_known(a.tag, sh.dim)) && a.tag != Tag::None {
                 r.tag = Tag::Unknown;
@@ -538,16 +538,16 @@ fn vector_numeric(stack: &mut Vec<Slot>, instr: &Instr) -> Result<(), ExecError>
         Instr::VCvtop(to, from, op) => {
             match op {
                 VCvtOp::TruncSat(_, true) | VCvtOp::DemoteZero => {
-                    // Step_pure/vcvtop-zero
-                    hit_op!("Step_pure/vcvtop-zero", instr);
+                    // Step_pure/vcvtop (2.0: Step_pure/vcvtop-zero)
+                    hit_op!("Step_pure/vcvtop", instr);
                 }
                 VCvtOp::Extend(..) | VCvtOp::Convert(Some(_), _) | VCvtOp::PromoteLow => {
-                    // Step_pure/vcvtop-half
-                    hit_op!("Step_pure/vcvtop-half", instr);
+                    // Step_pure/vcvtop (2.0: Step_pure/vcvtop-half)
+                    hit_op!("Step_pure/vcvtop", instr);
                 }
                 _ => {
-                    // Step_pure/vcvtop-full
-                    hit_op!("Step_pure/vcvtop-full", instr);
+                    // Step_pure/vcvtop (2.0: Step_pure/vcvtop-full)
+                    hit_op!("Step_pure/vcvtop", instr);
                 }
             }
             let a = pop(stack);

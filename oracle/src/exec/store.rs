@@ -288,10 +288,10 @@ impl Store {
         std::mem::take(&mut self.host_calls)
     }
 
-    /// `$alloctable`: a table of the type's minimum size, every slot `init` (a reference;
+    /// `$alloctable#1`: a table of the type's minimum size, every slot `init` (a reference;
     /// anything else, or a non-null reference of unknown identity, is taken as null).
     pub fn alloc_table(&mut self, ty: TableType, init: Value) -> TableAddr {
-        crate::hit!("$alloctable");
+        crate::hit!("$alloctable#1");
         let bits = match init {
             Value::Ref(RefValue::Extern(n)) => 1 + u64::from(n),
             _ => 0,
@@ -305,9 +305,9 @@ impl Store {
         self.tables.len() - 1
     }
 
-    /// `$allocmem`: a memory of the type's minimum size, zeroed (at most the host limit).
+    /// `$allocmem#1`: a memory of the type's minimum size, zeroed (at most the host limit).
     pub fn alloc_mem(&mut self, ty: MemType) -> MemAddr {
-        crate::hit!("$allocmem");
+        crate::hit!("$allocmem#1");
         let pages = ty.limits.min.min(self.max_memory_pages);
         self.mems.push(MemInst {
             ty,
@@ -317,10 +317,10 @@ impl Store {
         self.mems.len() - 1
     }
 
-    /// `$allocglobal`: a global of a type holding `init` (when `init` does not fit the
+    /// `$allocglobal#1`: a global of a type holding `init` (when `init` does not fit the
     /// type, the type's default value).
     pub fn alloc_global(&mut self, ty: GlobalType, init: Value) -> GlobalAddr {
-        crate::hit!("$allocglobal");
+        crate::hit!("$allocglobal#1");
         let val = Slot::from_value(&init, ty.ty).unwrap_or(Slot::ZERO);
         self.globals.push(GlobalInst { ty, val });
         self.globals.len() - 1
