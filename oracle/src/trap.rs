@@ -18,7 +18,7 @@ pub enum TrapKind {
     IntegerOverflow,
     /// `invalid conversion to integer` (`trunc` of a NaN).
     InvalidConversionToInteger,
-    /// `out of bounds memory access` (`Step_read/load-num-trap` and friends).
+    /// `out of bounds memory access` (`Step_read/load-num-oob` and friends).
     OutOfBoundsMemoryAccess,
     /// `out of bounds table access` (`table.get`/`set`/`fill`/`copy`/`init` out of range).
     OutOfBoundsTableAccess,
