@@ -74,8 +74,18 @@ fn json_output_counts_per_engine() {
 #[test]
 fn the_official_2_0_suite_passes_on_the_oracle_wasmi_and_cranelift() {
     let run = harness(&[
-        "wast", "--suite", "v2", "--suite", "simd", "--engine", "reference", "--engine", "wasmi", "--engine",
-        "wasmtime-cranelift", "--json",
+        "wast",
+        "--suite",
+        "v2",
+        "--suite",
+        "simd",
+        "--engine",
+        "reference",
+        "--engine",
+        "wasmi",
+        "--engine",
+        "wasmtime-cranelift",
+        "--json",
     ]);
     assert_eq!(run.code, 0, "{}", &run.stdout[..run.stdout.len().min(3000)]);
     let v = run.json();

@@ -11,12 +11,12 @@
 use std::collections::HashSet;
 
 use super::ValidationError;
-use super::cov::hit_op;
-use super::name::{instr_name, well_formed};
+use super::name::well_formed;
 use super::types::{heaptype_ok, valtype_ok, valtype_sub};
 use crate::ast::{
     BlockType, GlobalType, Instr, LaneType, MemArg, MemType, Shape, TableType, VLoadOp, VvOp,
 };
+use crate::exec::instr_name;
 use crate::value::{FuncType, RefType, ValType};
 
 type Result<T> = std::result::Result<T, ValidationError>;
@@ -417,21 +417,21 @@ impl<'c, 'm> Checker<'c, 'm> {
         match instr {
             Instr::Nop => {
                 // Instr_ok/nop
-                hit_op("Instr_ok/nop", instr);
+                crate::exec::hit_op!("Instr_ok/nop", instr);
             }
             Instr::Unreachable => {
                 // Instr_ok/unreachable
-                hit_op("Instr_ok/unreachable", instr);
+                crate::exec::hit_op!("Instr_ok/unreachable", instr);
                 self.set_unreachable();
             }
             Instr::Drop => {
                 // Instr_ok/drop
-                hit_op("Instr_ok/drop", instr);
+                crate::exec::hit_op!("Instr_ok/drop", instr);
                 self.pop()?;
             }
             Instr::Select(None) => {
                 // Instr_ok/select-impl
-                hit_op("Instr_ok/select-impl", instr);
+                crate::exec::hit_op!("Instr_ok/select-impl", instr);
                 self.pop_expect(I32)?;
                 let t1 = self.pop()?;
                 let t2 = self.pop()?;
@@ -450,7 +450,7 @@ impl<'c, 'm> Checker<'c, 'm> {
             }
             Instr::Select(Some(ts)) => {
                 // Instr_ok/select-expl
-                hit_op("Instr_ok/select-expl", instr);
+                crate::exec::hit_op!("Instr_ok/select-expl", instr);
                 let [t] = ts.as_slice() else {
                     return Err(self.err("invalid result arity"));
                 };
@@ -462,21 +462,21 @@ impl<'c, 'm> Checker<'c, 'm> {
             }
             Instr::Block(bt, body) => {
                 // Instr_ok/block
-                hit_op("Instr_ok/block", instr);
+                crate::exec::hit_op!("Instr_ok/block", instr);
                 let (params, results) = self.blocktype(*bt)?;
                 self.pop_vals(params.as_slice())?;
                 self.enter(Kind::Block, params, results, body);
             }
             Instr::Loop(bt, body) => {
                 // Instr_ok/loop
-                hit_op("Instr_ok/loop", instr);
+                crate::exec::hit_op!("Instr_ok/loop", instr);
                 let (params, results) = self.blocktype(*bt)?;
                 self.pop_vals(params.as_slice())?;
                 self.enter(Kind::Loop, params, results, body);
             }
             Instr::If(bt, then, els) => {
                 // Instr_ok/if
-                hit_op("Instr_ok/if", instr);
+                crate::exec::hit_op!("Instr_ok/if", instr);
                 let (params, results) = self.blocktype(*bt)?;
                 self.pop_expect(I32)?;
                 self.pop_vals(params.as_slice())?;
@@ -484,14 +484,14 @@ impl<'c, 'm> Checker<'c, 'm> {
             }
             Instr::Br(l) => {
                 // Instr_ok/br
-                hit_op("Instr_ok/br", instr);
+                crate::exec::hit_op!("Instr_ok/br", instr);
                 let ts = self.label(*l)?;
                 self.pop_vals(ts.as_slice())?;
                 self.set_unreachable();
             }
             Instr::BrIf(l) => {
                 // Instr_ok/br_if
-                hit_op("Instr_ok/br_if", instr);
+                crate::exec::hit_op!("Instr_ok/br_if", instr);
                 self.pop_expect(I32)?;
                 let ts = self.label(*l)?;
                 self.pop_vals(ts.as_slice())?;
@@ -499,7 +499,7 @@ impl<'c, 'm> Checker<'c, 'm> {
             }
             Instr::BrTable(ls, d) => {
                 // Instr_ok/br_table
-                hit_op("Instr_ok/br_table", instr);
+                crate::exec::hit_op!("Instr_ok/br_table", instr);
                 self.pop_expect(I32)?;
                 let dts = self.label(*d)?;
                 let arity = dts.len();
@@ -525,14 +525,14 @@ impl<'c, 'm> Checker<'c, 'm> {
             }
             Instr::Call(x) => {
                 // Instr_ok/call
-                hit_op("Instr_ok/call", instr);
+                crate::exec::hit_op!("Instr_ok/call", instr);
                 let ft = self.func(*x)?;
                 self.pop_vals(&ft.params)?;
                 self.push_vals(&ft.results);
             }
             Instr::CallIndirect(x, y) => {
                 // Instr_ok/call_indirect
-                hit_op("Instr_ok/call_indirect", instr);
+                crate::exec::hit_op!("Instr_ok/call_indirect", instr);
                 let tt = self.table(*x)?;
                 if ValType::Ref(tt.elem) != ValType::FUNCREF {
                     return Err(self.err(format!(
@@ -547,7 +547,7 @@ impl<'c, 'm> Checker<'c, 'm> {
             }
             Instr::Return => {
                 // Instr_ok/return
-                hit_op("Instr_ok/return", instr);
+                crate::exec::hit_op!("Instr_ok/return", instr);
                 let Some(ts) = self.ret else {
                     return Err(self.err("type mismatch: return outside a function"));
                 };
@@ -556,31 +556,31 @@ impl<'c, 'm> Checker<'c, 'm> {
             }
             Instr::LocalGet(x) => {
                 // Instr_ok/local.get
-                hit_op("Instr_ok/local.get", instr);
+                crate::exec::hit_op!("Instr_ok/local.get", instr);
                 let t = self.local(*x)?;
                 self.push(t);
             }
             Instr::LocalSet(x) => {
                 // Instr_ok/local.set
-                hit_op("Instr_ok/local.set", instr);
+                crate::exec::hit_op!("Instr_ok/local.set", instr);
                 let t = self.local(*x)?;
                 self.pop_expect(t)?;
             }
             Instr::LocalTee(x) => {
                 // Instr_ok/local.tee
-                hit_op("Instr_ok/local.tee", instr);
+                crate::exec::hit_op!("Instr_ok/local.tee", instr);
                 let t = self.local(*x)?;
                 self.unop(t)?;
             }
             Instr::GlobalGet(x) => {
                 // Instr_ok/global.get
-                hit_op("Instr_ok/global.get", instr);
+                crate::exec::hit_op!("Instr_ok/global.get", instr);
                 let gt = self.global(*x)?;
                 self.push(gt.ty);
             }
             Instr::GlobalSet(x) => {
                 // Instr_ok/global.set
-                hit_op("Instr_ok/global.set", instr);
+                crate::exec::hit_op!("Instr_ok/global.set", instr);
                 let gt = self.global(*x)?;
                 if !gt.mutable {
                     return Err(self.err(format!("global is immutable: global {x}")));
@@ -589,27 +589,27 @@ impl<'c, 'm> Checker<'c, 'm> {
             }
             Instr::TableGet(x) => {
                 // Instr_ok/table.get
-                hit_op("Instr_ok/table.get", instr);
+                crate::exec::hit_op!("Instr_ok/table.get", instr);
                 let tt = self.table(*x)?;
                 self.pop_expect(I32)?;
                 self.push(ValType::Ref(tt.elem));
             }
             Instr::TableSet(x) => {
                 // Instr_ok/table.set
-                hit_op("Instr_ok/table.set", instr);
+                crate::exec::hit_op!("Instr_ok/table.set", instr);
                 let tt = self.table(*x)?;
                 self.pop_expect(ValType::Ref(tt.elem))?;
                 self.pop_expect(I32)?;
             }
             Instr::TableSize(x) => {
                 // Instr_ok/table.size
-                hit_op("Instr_ok/table.size", instr);
+                crate::exec::hit_op!("Instr_ok/table.size", instr);
                 self.table(*x)?;
                 self.push(I32);
             }
             Instr::TableGrow(x) => {
                 // Instr_ok/table.grow
-                hit_op("Instr_ok/table.grow", instr);
+                crate::exec::hit_op!("Instr_ok/table.grow", instr);
                 let tt = self.table(*x)?;
                 self.pop_expect(I32)?;
                 self.pop_expect(ValType::Ref(tt.elem))?;
@@ -617,7 +617,7 @@ impl<'c, 'm> Checker<'c, 'm> {
             }
             Instr::TableFill(x) => {
                 // Instr_ok/table.fill
-                hit_op("Instr_ok/table.fill", instr);
+                crate::exec::hit_op!("Instr_ok/table.fill", instr);
                 let tt = self.table(*x)?;
                 self.pop_expect(I32)?;
                 self.pop_expect(ValType::Ref(tt.elem))?;
@@ -625,7 +625,7 @@ impl<'c, 'm> Checker<'c, 'm> {
             }
             Instr::TableCopy(x1, x2) => {
                 // Instr_ok/table.copy
-                hit_op("Instr_ok/table.copy", instr);
+                crate::exec::hit_op!("Instr_ok/table.copy", instr);
                 let t1 = self.table(*x1)?;
                 let t2 = self.table(*x2)?;
                 if !valtype_sub(ValType::Ref(t2.elem), ValType::Ref(t1.elem)) {
@@ -639,7 +639,7 @@ impl<'c, 'm> Checker<'c, 'm> {
             }
             Instr::TableInit(x, y) => {
                 // Instr_ok/table.init
-                hit_op("Instr_ok/table.init", instr);
+                crate::exec::hit_op!("Instr_ok/table.init", instr);
                 let tt = self.table(*x)?;
                 let rt = self.elem(*y)?;
                 if !valtype_sub(ValType::Ref(rt), ValType::Ref(tt.elem)) {
@@ -653,33 +653,33 @@ impl<'c, 'm> Checker<'c, 'm> {
             }
             Instr::ElemDrop(x) => {
                 // Instr_ok/elem.drop
-                hit_op("Instr_ok/elem.drop", instr);
+                crate::exec::hit_op!("Instr_ok/elem.drop", instr);
                 self.elem(*x)?;
             }
             Instr::Load(nt, None, x, m) => {
                 // Instr_ok/load-val
-                hit_op("Instr_ok/load-val", instr);
+                crate::exec::hit_op!("Instr_ok/load-val", instr);
                 self.mem(*x)?;
                 self.memarg(*m, nt.size())?;
                 self.unop_to(I32, nt.val_type())?;
             }
             Instr::Load(nt, Some((sz, _)), x, m) => {
                 // Instr_ok/load-pack
-                hit_op("Instr_ok/load-pack", instr);
+                crate::exec::hit_op!("Instr_ok/load-pack", instr);
                 self.mem(*x)?;
                 self.memarg(*m, *sz)?;
                 self.unop_to(I32, nt.val_type())?;
             }
             Instr::Store(nt, None, x, m) => {
                 // Instr_ok/store-val
-                hit_op("Instr_ok/store-val", instr);
+                crate::exec::hit_op!("Instr_ok/store-val", instr);
                 self.mem(*x)?;
                 self.memarg(*m, nt.size())?;
                 self.pop_vals(&[I32, nt.val_type()])?;
             }
             Instr::Store(nt, Some(sz), x, m) => {
                 // Instr_ok/store-pack
-                hit_op("Instr_ok/store-pack", instr);
+                crate::exec::hit_op!("Instr_ok/store-pack", instr);
                 self.mem(*x)?;
                 self.memarg(*m, *sz)?;
                 self.pop_vals(&[I32, nt.val_type()])?;
@@ -688,22 +688,22 @@ impl<'c, 'm> Checker<'c, 'm> {
                 let n = match op {
                     None => {
                         // Instr_ok/vload-val
-                        hit_op("Instr_ok/vload-val", instr);
+                        crate::exec::hit_op!("Instr_ok/vload-val", instr);
                         128
                     }
                     Some(VLoadOp::Shape { sz, m, .. }) => {
                         // Instr_ok/vload-pack
-                        hit_op("Instr_ok/vload-pack", instr);
+                        crate::exec::hit_op!("Instr_ok/vload-pack", instr);
                         sz.saturating_mul(*m)
                     }
                     Some(VLoadOp::Splat(n)) => {
                         // Instr_ok/vload-splat
-                        hit_op("Instr_ok/vload-splat", instr);
+                        crate::exec::hit_op!("Instr_ok/vload-splat", instr);
                         *n
                     }
                     Some(VLoadOp::Zero(n)) => {
                         // Instr_ok/vload-zero
-                        hit_op("Instr_ok/vload-zero", instr);
+                        crate::exec::hit_op!("Instr_ok/vload-zero", instr);
                         *n
                     }
                 };
@@ -713,7 +713,7 @@ impl<'c, 'm> Checker<'c, 'm> {
             }
             Instr::VLoadLane(n, x, m, i) => {
                 // Instr_ok/vload_lane
-                hit_op("Instr_ok/vload_lane", instr);
+                crate::exec::hit_op!("Instr_ok/vload_lane", instr);
                 self.mem(*x)?;
                 self.memarg(*m, *n)?;
                 self.lane(*i, 128 / (*n).max(1))?;
@@ -722,14 +722,14 @@ impl<'c, 'm> Checker<'c, 'm> {
             }
             Instr::VStore(x, m) => {
                 // Instr_ok/vstore
-                hit_op("Instr_ok/vstore", instr);
+                crate::exec::hit_op!("Instr_ok/vstore", instr);
                 self.mem(*x)?;
                 self.memarg(*m, 128)?;
                 self.pop_vals(&[I32, V128])?;
             }
             Instr::VStoreLane(n, x, m, i) => {
                 // Instr_ok/vstore_lane
-                hit_op("Instr_ok/vstore_lane", instr);
+                crate::exec::hit_op!("Instr_ok/vstore_lane", instr);
                 self.mem(*x)?;
                 self.memarg(*m, *n)?;
                 self.lane(*i, 128 / (*n).max(1))?;
@@ -737,44 +737,44 @@ impl<'c, 'm> Checker<'c, 'm> {
             }
             Instr::MemorySize(x) => {
                 // Instr_ok/memory.size
-                hit_op("Instr_ok/memory.size", instr);
+                crate::exec::hit_op!("Instr_ok/memory.size", instr);
                 self.mem(*x)?;
                 self.push(I32);
             }
             Instr::MemoryGrow(x) => {
                 // Instr_ok/memory.grow
-                hit_op("Instr_ok/memory.grow", instr);
+                crate::exec::hit_op!("Instr_ok/memory.grow", instr);
                 self.mem(*x)?;
                 self.unop(I32)?;
             }
             Instr::MemoryFill(x) => {
                 // Instr_ok/memory.fill
-                hit_op("Instr_ok/memory.fill", instr);
+                crate::exec::hit_op!("Instr_ok/memory.fill", instr);
                 self.mem(*x)?;
                 self.pop_vals(&[I32, I32, I32])?;
             }
             Instr::MemoryCopy(x1, x2) => {
                 // Instr_ok/memory.copy
-                hit_op("Instr_ok/memory.copy", instr);
+                crate::exec::hit_op!("Instr_ok/memory.copy", instr);
                 self.mem(*x1)?;
                 self.mem(*x2)?;
                 self.pop_vals(&[I32, I32, I32])?;
             }
             Instr::MemoryInit(x, y) => {
                 // Instr_ok/memory.init
-                hit_op("Instr_ok/memory.init", instr);
+                crate::exec::hit_op!("Instr_ok/memory.init", instr);
                 self.mem(*x)?;
                 self.data(*y)?;
                 self.pop_vals(&[I32, I32, I32])?;
             }
             Instr::DataDrop(x) => {
                 // Instr_ok/data.drop
-                hit_op("Instr_ok/data.drop", instr);
+                crate::exec::hit_op!("Instr_ok/data.drop", instr);
                 self.data(*x)?;
             }
             Instr::RefNull(ht) => {
                 // Instr_ok/ref.null
-                hit_op("Instr_ok/ref.null", instr);
+                crate::exec::hit_op!("Instr_ok/ref.null", instr);
                 heaptype_ok(*ht).map_err(|e| self.err(e.message))?;
                 self.push(ValType::Ref(RefType {
                     nullable: true,
@@ -783,7 +783,7 @@ impl<'c, 'm> Checker<'c, 'm> {
             }
             Instr::RefIsNull => {
                 // Instr_ok/ref.is_null
-                hit_op("Instr_ok/ref.is_null", instr);
+                crate::exec::hit_op!("Instr_ok/ref.is_null", instr);
                 match self.pop()? {
                     None | Some(ValType::Ref(_)) => {}
                     Some(t) => {
@@ -796,7 +796,7 @@ impl<'c, 'm> Checker<'c, 'm> {
             }
             Instr::RefFunc(x) => {
                 // Instr_ok/ref.func
-                hit_op("Instr_ok/ref.func", instr);
+                crate::exec::hit_op!("Instr_ok/ref.func", instr);
                 self.func(*x)?;
                 if !self.c.refs.contains(x) {
                     return Err(self.err(format!("undeclared function reference {x}")));
@@ -805,103 +805,103 @@ impl<'c, 'm> Checker<'c, 'm> {
             }
             Instr::Const(nt, _) => {
                 // Instr_ok/const
-                hit_op("Instr_ok/const", instr);
+                crate::exec::hit_op!("Instr_ok/const", instr);
                 self.push(nt.val_type());
             }
             Instr::Unop(nt, _) => {
                 // Instr_ok/unop
-                hit_op("Instr_ok/unop", instr);
+                crate::exec::hit_op!("Instr_ok/unop", instr);
                 self.unop(nt.val_type())?;
             }
             Instr::Binop(nt, _) => {
                 // Instr_ok/binop
-                hit_op("Instr_ok/binop", instr);
+                crate::exec::hit_op!("Instr_ok/binop", instr);
                 self.binop(nt.val_type())?;
             }
             Instr::Testop(nt) => {
                 // Instr_ok/testop
-                hit_op("Instr_ok/testop", instr);
+                crate::exec::hit_op!("Instr_ok/testop", instr);
                 self.unop_to(nt.val_type(), I32)?;
             }
             Instr::Relop(nt, _) => {
                 // Instr_ok/relop
-                hit_op("Instr_ok/relop", instr);
+                crate::exec::hit_op!("Instr_ok/relop", instr);
                 self.pop_expect(nt.val_type())?;
                 self.pop_expect(nt.val_type())?;
                 self.push(I32);
             }
             Instr::Cvtop(to, from, _) => {
                 // Instr_ok/cvtop
-                hit_op("Instr_ok/cvtop", instr);
+                crate::exec::hit_op!("Instr_ok/cvtop", instr);
                 self.unop_to(from.val_type(), to.val_type())?;
             }
             Instr::VConst(_) => {
                 // Instr_ok/vconst
-                hit_op("Instr_ok/vconst", instr);
+                crate::exec::hit_op!("Instr_ok/vconst", instr);
                 self.push(V128);
             }
             Instr::Vvop(op) => match op {
                 VvOp::Not => {
                     // Instr_ok/vvunop
-                    hit_op("Instr_ok/vvunop", instr);
+                    crate::exec::hit_op!("Instr_ok/vvunop", instr);
                     self.unop(V128)?;
                 }
                 VvOp::And | VvOp::AndNot | VvOp::Or | VvOp::Xor => {
                     // Instr_ok/vvbinop
-                    hit_op("Instr_ok/vvbinop", instr);
+                    crate::exec::hit_op!("Instr_ok/vvbinop", instr);
                     self.binop(V128)?;
                 }
                 VvOp::Bitselect => {
                     // Instr_ok/vvternop
-                    hit_op("Instr_ok/vvternop", instr);
+                    crate::exec::hit_op!("Instr_ok/vvternop", instr);
                     self.pop_vals(&[V128, V128, V128])?;
                     self.push(V128);
                 }
                 VvOp::AnyTrue => {
                     // Instr_ok/vvtestop
-                    hit_op("Instr_ok/vvtestop", instr);
+                    crate::exec::hit_op!("Instr_ok/vvtestop", instr);
                     self.unop_to(V128, I32)?;
                 }
             },
             Instr::VUnop(..) => {
                 // Instr_ok/vunop
-                hit_op("Instr_ok/vunop", instr);
+                crate::exec::hit_op!("Instr_ok/vunop", instr);
                 self.unop(V128)?;
             }
             Instr::VBinop(..) => {
                 // Instr_ok/vbinop
-                hit_op("Instr_ok/vbinop", instr);
+                crate::exec::hit_op!("Instr_ok/vbinop", instr);
                 self.binop(V128)?;
             }
             Instr::VAllTrue(_) => {
                 // Instr_ok/vtestop
-                hit_op("Instr_ok/vtestop", instr);
+                crate::exec::hit_op!("Instr_ok/vtestop", instr);
                 self.unop_to(V128, I32)?;
             }
             Instr::VRelop(..) => {
                 // Instr_ok/vrelop
-                hit_op("Instr_ok/vrelop", instr);
+                crate::exec::hit_op!("Instr_ok/vrelop", instr);
                 self.binop(V128)?;
             }
             Instr::VShiftop(..) => {
                 // Instr_ok/vshiftop
-                hit_op("Instr_ok/vshiftop", instr);
+                crate::exec::hit_op!("Instr_ok/vshiftop", instr);
                 self.pop_vals(&[V128, I32])?;
                 self.push(V128);
             }
             Instr::VBitmask(_) => {
                 // Instr_ok/vbitmask
-                hit_op("Instr_ok/vbitmask", instr);
+                crate::exec::hit_op!("Instr_ok/vbitmask", instr);
                 self.unop_to(V128, I32)?;
             }
             Instr::VSwizzle => {
                 // Instr_ok/vswizzlop
-                hit_op("Instr_ok/vswizzlop", instr);
+                crate::exec::hit_op!("Instr_ok/vswizzlop", instr);
                 self.binop(V128)?;
             }
             Instr::VShuffle(lanes) => {
                 // Instr_ok/vshuffle
-                hit_op("Instr_ok/vshuffle", instr);
+                crate::exec::hit_op!("Instr_ok/vshuffle", instr);
                 for i in lanes {
                     self.lane(*i, 2 * Shape::I8X16.dim)?;
                 }
@@ -909,40 +909,40 @@ impl<'c, 'm> Checker<'c, 'm> {
             }
             Instr::VSplat(sh) => {
                 // Instr_ok/vsplat
-                hit_op("Instr_ok/vsplat", instr);
+                crate::exec::hit_op!("Instr_ok/vsplat", instr);
                 self.unop_to(unpacked(*sh), V128)?;
             }
             Instr::VExtractLane(sh, _, i) => {
                 // Instr_ok/vextract_lane
-                hit_op("Instr_ok/vextract_lane", instr);
+                crate::exec::hit_op!("Instr_ok/vextract_lane", instr);
                 self.lane(*i, sh.dim)?;
                 self.unop_to(V128, unpacked(*sh))?;
             }
             Instr::VReplaceLane(sh, i) => {
                 // Instr_ok/vreplace_lane
-                hit_op("Instr_ok/vreplace_lane", instr);
+                crate::exec::hit_op!("Instr_ok/vreplace_lane", instr);
                 self.lane(*i, sh.dim)?;
                 self.pop_vals(&[V128, unpacked(*sh)])?;
                 self.push(V128);
             }
             Instr::VExtaddPairwise(..) => {
                 // Instr_ok/vextunop
-                hit_op("Instr_ok/vextunop", instr);
+                crate::exec::hit_op!("Instr_ok/vextunop", instr);
                 self.unop(V128)?;
             }
             Instr::VExtmul(..) | Instr::VDot => {
                 // Instr_ok/vextbinop
-                hit_op("Instr_ok/vextbinop", instr);
+                crate::exec::hit_op!("Instr_ok/vextbinop", instr);
                 self.binop(V128)?;
             }
             Instr::VNarrow(..) => {
                 // Instr_ok/vnarrow
-                hit_op("Instr_ok/vnarrow", instr);
+                crate::exec::hit_op!("Instr_ok/vnarrow", instr);
                 self.binop(V128)?;
             }
             Instr::VCvtop(..) => {
                 // Instr_ok/vcvtop
-                hit_op("Instr_ok/vcvtop", instr);
+                crate::exec::hit_op!("Instr_ok/vcvtop", instr);
                 self.unop(V128)?;
             }
         }
@@ -996,24 +996,24 @@ pub(crate) fn expr_ok_const(c: &Context<'_>, expr: &[Instr], t: ValType) -> Resu
         match instr {
             Instr::Const(..) => {
                 // Instr_const/const
-                hit_op("Instr_const/const", instr);
+                crate::exec::hit_op!("Instr_const/const", instr);
             }
             Instr::VConst(_) => {
                 // Instr_const/vconst
-                hit_op("Instr_const/vconst", instr);
+                crate::exec::hit_op!("Instr_const/vconst", instr);
             }
             Instr::RefNull(_) => {
                 // Instr_const/ref.null
-                hit_op("Instr_const/ref.null", instr);
+                crate::exec::hit_op!("Instr_const/ref.null", instr);
             }
             Instr::RefFunc(_) => {
                 // Instr_const/ref.func
-                hit_op("Instr_const/ref.func", instr);
+                crate::exec::hit_op!("Instr_const/ref.func", instr);
             }
             Instr::GlobalGet(x) => {
                 // Instr_const/global.get (2.0: `C.GLOBALS[x] = t`, an immutable global;
                 // the context holds only the imported globals)
-                hit_op("Instr_const/global.get", instr);
+                crate::exec::hit_op!("Instr_const/global.get", instr);
                 let gt = c
                     .globals
                     .get(*x as usize)

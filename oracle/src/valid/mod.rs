@@ -17,7 +17,6 @@
 //! allocates in proportion to a count the module merely claims (locals are looked up in
 //! their run-length form).
 
-mod cov;
 mod instr;
 mod module;
 mod name;
@@ -26,7 +25,7 @@ mod types;
 #[cfg(test)]
 mod tests;
 
-pub use name::instr_name;
+pub use crate::exec::instr_name;
 
 use crate::ast::{GlobalType, MemType, TableType};
 use crate::value::FuncType;
