@@ -65,7 +65,10 @@ enum What {
 /// The compute-heavy modules of `benches/modules/`, each exporting `run: [] -> [t]`.
 const ORACLE_MODULES: [(&str, &str); 3] = [
     ("fib", include_str!("../benches/modules/fib.wat")),
-    ("mandelbrot", include_str!("../benches/modules/mandelbrot.wat")),
+    (
+        "mandelbrot",
+        include_str!("../benches/modules/mandelbrot.wat"),
+    ),
     ("sieve", include_str!("../benches/modules/sieve.wat")),
 ];
 
@@ -372,7 +375,13 @@ fn bench_suite(runs: usize, engine_name: &str, jobs: Option<usize>) -> anyhow::R
         let t = Instant::now();
         let out = std::process::Command::new(&exe)
             .args([
-                "wast", "--suite", "v2", "--suite", "simd", "--engine", engine_name,
+                "wast",
+                "--suite",
+                "v2",
+                "--suite",
+                "simd",
+                "--engine",
+                engine_name,
             ])
             .output()
             .context("cannot run harness wast")?;
@@ -390,7 +399,8 @@ fn bench_suite(runs: usize, engine_name: &str, jobs: Option<usize>) -> anyhow::R
     }
 
     // 2. The same scripts in this process: parse, then run on the engine's sessions.
-    let engine = runners::by_name(engine_name).with_context(|| format!("no engine `{engine_name}`"))?;
+    let engine =
+        runners::by_name(engine_name).with_context(|| format!("no engine `{engine_name}`"))?;
     let limits = Limits {
         fuel: u64::MAX,
         step_timeout_ms: 20_000,
@@ -418,8 +428,8 @@ fn bench_suite(runs: usize, engine_name: &str, jobs: Option<usize>) -> anyhow::R
         let mut counts = [0usize; 3];
         for (commands, profile) in &scripts {
             let c = run_script_in_process(engine.as_ref(), commands, profile, &limits)?;
-            for k in 0..3 {
-                counts[k] += c[k];
+            for (total, n) in counts.iter_mut().zip(c) {
+                *total += n;
             }
         }
         run1_times.push(t.elapsed().as_micros() as u64);
