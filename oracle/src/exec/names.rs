@@ -453,6 +453,7 @@ pub const OP_NAMES: [&str; OP_COUNT] = [
 ];
 
 /// The index of an instruction's text name in [`OP_NAMES`].
+#[inline]
 pub fn op_id(i: &Instr) -> usize {
     match i {
         Instr::Nop => 0,

@@ -74,6 +74,7 @@ fn unsupported(instr: &Instr) -> ExecError {
 }
 
 /// `UNOP`.
+#[inline]
 pub(crate) fn unop(nt: NumType, op: UnOp, a: Slot, instr: &Instr) -> Result<Slot, ExecError> {
     let n = nt.size();
     let z = bits(a, n);
@@ -110,6 +111,7 @@ pub(crate) fn unop(nt: NumType, op: UnOp, a: Slot, instr: &Instr) -> Result<Slot
 }
 
 /// `BINOP`.
+#[inline]
 pub(crate) fn binop(
     nt: NumType,
     op: BinOp,
@@ -185,6 +187,7 @@ pub(crate) fn binop(
 }
 
 /// `TESTOP` (`eqz`).
+#[inline]
 pub(crate) fn testop(nt: NumType, a: Slot, instr: &Instr) -> Result<Slot, ExecError> {
     // Step_pure/testop
     hit_op!("Step_pure/testop", instr);
@@ -193,6 +196,7 @@ pub(crate) fn testop(nt: NumType, a: Slot, instr: &Instr) -> Result<Slot, ExecEr
 }
 
 /// `RELOP`.
+#[inline]
 pub(crate) fn relop(
     nt: NumType,
     op: RelOp,
@@ -235,6 +239,7 @@ pub(crate) fn relop(
 }
 
 /// `CVTOP`: to `to` from `from`.
+#[inline]
 pub(crate) fn cvtop(
     to: NumType,
     from: NumType,
