@@ -22,7 +22,10 @@ fn decode_validate_instantiate(bytes: &[u8]) -> usize {
     world.store.set_max_memory_pages(64);
     world.store.set_max_table_elems(1 << 16);
     world.store.set_max_call_depth(500);
-    if !matches!(world.instantiate(None, bytes), InstanceOutcome::Instantiated) {
+    if !matches!(
+        world.instantiate(None, bytes),
+        InstanceOutcome::Instantiated
+    ) {
         return 0;
     }
     let funcs: Vec<(String, usize)> = match world.exports(None) {
@@ -73,8 +76,8 @@ fn function_with_u32_max_locals() {
         3, 2, 1, 0, // func 0: type 0
         7, 5, 1, 1, b'f', 0, 0, // export "f" func 0
         // code: 1 body of 14 bytes: 2 runs (2^31 i32, 2^31 - 1 i64), end
-        10, 16, 1, 14, 2, 0x80, 0x80, 0x80, 0x80, 0x08, 0x7f, 0xff, 0xff, 0xff, 0xff, 0x07,
-        0x7e, 0x0b,
+        10, 16, 1, 14, 2, 0x80, 0x80, 0x80, 0x80, 0x08, 0x7f, 0xff, 0xff, 0xff, 0xff, 0x07, 0x7e,
+        0x0b,
     ]);
     let m = oracle::binary::decode(&bytes).expect("2^32 - 1 locals are within the format");
     assert!(oracle::valid::validate(&m).is_ok());
@@ -86,8 +89,8 @@ fn function_with_u32_max_locals() {
 fn function_with_2_pow_32_locals() {
     let bytes = module(&[
         1, 4, 1, 0x60, 0, 0, 3, 2, 1, 0, //
-        10, 16, 1, 14, 2, 0x80, 0x80, 0x80, 0x80, 0x08, 0x7f, 0x80, 0x80, 0x80, 0x80, 0x08,
-        0x7e, 0x0b,
+        10, 16, 1, 14, 2, 0x80, 0x80, 0x80, 0x80, 0x08, 0x7f, 0x80, 0x80, 0x80, 0x80, 0x08, 0x7e,
+        0x0b,
     ]);
     let e = oracle::binary::decode(&bytes).expect_err("2^32 locals");
     assert!(e.message.contains("too many locals"), "{e}");

@@ -136,8 +136,8 @@ pub(crate) fn well_formed(instr: &Instr) -> bool {
 mod tests {
     use super::*;
     use crate::ast::LaneType;
-    use crate::exec::instr_name;
     use crate::ast::MemArg;
+    use crate::exec::instr_name;
 
     #[test]
     fn names() {
