@@ -385,11 +385,8 @@ pub fn observe(
         dump_dir: dump_dir.map(Path::to_path_buf),
     };
     let mut collector = Collector::new(info.name);
-    match spawn(cmd, &request) {
-        Ok(child) => {
-            tracing::debug!(engine = %request.engine, pid = child.id(), "worker started");
-            drive(child, &mut collector, plan.invocations.len(), limits)
-        }
+    match Worker::start(cmd, &Job::Plan(request), parse_event) {
+        Ok(mut worker) => drive(&mut worker, &mut collector, plan.invocations.len(), limits),
         Err(e) => collector.stop(
             true,
             format!("cannot start the worker: {e}"),
@@ -399,106 +396,139 @@ pub fn observe(
     collector.finish(Some(start.elapsed()))
 }
 
-fn spawn(cmd: &WorkerCommand, request: &Request) -> std::io::Result<Child> {
-    let mut child = Command_::new(&cmd.program)
-        .args(&cmd.args)
-        .env("RUST_BACKTRACE", "0")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()?;
-    let body = serde_json::to_vec(&Job::Plan(request.clone())).map_err(std::io::Error::other)?;
-    if let Some(mut stdin) = child.stdin.take() {
-        // A worker that dies at once closes the pipe: that shows up as a crash below.
-        let _ = stdin.write_all(&body);
-    }
-    Ok(child)
+/// A running worker process: its events as they arrive, and its standard error, kept for
+/// when it dies. Dropping it kills the process if it still runs.
+struct Worker<E> {
+    child: Child,
+    events: mpsc::Receiver<Result<E, String>>,
+    reader: Option<std::thread::JoinHandle<()>>,
+    stderr: Option<std::thread::JoinHandle<Vec<u8>>>,
 }
 
-fn drive(mut child: Child, collector: &mut Collector, plan_len: usize, limits: &Limits) {
-    let (tx, rx) = mpsc::channel::<Result<Event, String>>();
-    let stdout = child.stdout.take();
-    let reader = std::thread::spawn(move || {
-        let Some(stdout) = stdout else { return };
-        for line in BufReader::new(stdout).lines() {
-            let Ok(line) = line else { break };
-            let event = parse_event(&line);
-            if tx.send(event).is_err() {
-                break;
-            }
+/// What waiting for a worker's next event gave.
+enum Next<E> {
+    /// An event.
+    Event(E),
+    /// A line that is not an event.
+    Bad(String),
+    /// Nothing within the wall-clock limit.
+    Late,
+    /// The worker ended; how, with the telling line of its standard error.
+    Died(String),
+}
+
+impl<E: Send + 'static> Worker<E> {
+    /// Starts `harness worker` and sends it the job.
+    fn start(
+        cmd: &WorkerCommand,
+        job: &Job,
+        parse: fn(&str) -> Result<E, String>,
+    ) -> std::io::Result<Worker<E>> {
+        let mut child = Command_::new(&cmd.program)
+            .args(&cmd.args)
+            .env("RUST_BACKTRACE", "0")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()?;
+        let body = serde_json::to_vec(job).map_err(std::io::Error::other)?;
+        if let Some(mut stdin) = child.stdin.take() {
+            // A worker that dies at once closes the pipe: that shows up as its death.
+            let _ = stdin.write_all(&body);
         }
-    });
-    let stderr = child.stderr.take();
-    let err_reader = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        if let Some(mut s) = stderr {
-            let _ = s.read_to_end(&mut buf);
-        }
-        if buf.len() > 8192 {
-            buf.drain(..buf.len() - 8192);
-        }
-        buf
-    });
-    let step_limit = Duration::from_millis(limits.step_timeout_ms);
-    loop {
-        match rx.recv_timeout(step_limit) {
-            Ok(Ok(event)) => {
-                collector.push(event);
-                if collector.finished() {
+        let (tx, events) = mpsc::channel();
+        let stdout = child.stdout.take();
+        let reader = std::thread::spawn(move || {
+            let Some(stdout) = stdout else { return };
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if tx.send(parse(&line)).is_err() {
                     break;
                 }
             }
-            Ok(Err(bad)) => {
-                let _ = child.kill();
-                let _ = child.wait();
-                collector.stop(
-                    true,
-                    format!("worker sent an unreadable event: {bad}"),
-                    plan_len,
-                );
-                break;
+        });
+        let stderr = child.stderr.take();
+        let stderr = std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            if let Some(mut s) = stderr {
+                let _ = s.read_to_end(&mut buf);
             }
+            if buf.len() > 8192 {
+                buf.drain(..buf.len() - 8192);
+            }
+            buf
+        });
+        tracing::debug!(pid = child.id(), "worker started");
+        Ok(Worker {
+            child,
+            events,
+            reader: Some(reader),
+            stderr: Some(stderr),
+        })
+    }
+
+    /// Waits for the next event, at most `limit`.
+    fn next(&mut self, limit: Duration) -> Next<E> {
+        match self.events.recv_timeout(limit) {
+            Ok(Ok(e)) => Next::Event(e),
+            Ok(Err(bad)) => Next::Bad(bad),
             Err(RecvTimeoutError::Timeout) => {
                 tracing::debug!(
-                    pid = child.id(),
+                    pid = self.child.id(),
                     "step past its wall-clock limit: killing the worker"
                 );
-                let _ = child.kill();
-                let _ = child.wait();
-                collector.stop(
-                    false,
-                    format!("wall-clock limit of {} ms exceeded", limits.step_timeout_ms),
-                    plan_len,
-                );
-                break;
+                Next::Late
             }
             Err(RecvTimeoutError::Disconnected) => {
-                let status = child.wait().ok();
-                let err = err_reader.join().unwrap_or_default();
-                let stderr = tail(&err);
+                let status = self.child.wait().ok();
+                let err = self
+                    .stderr
+                    .take()
+                    .and_then(|h| h.join().ok())
+                    .unwrap_or_default();
                 let mut message = describe(status);
-                tracing::debug!(pid = child.id(), %message, "worker ended before its final event");
-                if !stderr.is_empty() {
-                    message = format!("{message}: {stderr}");
+                tracing::debug!(pid = self.child.id(), %message, "worker ended before its last event");
+                let t = tail(&err);
+                if !t.is_empty() {
+                    message = format!("{message}: {t}");
                 }
-                collector.stop(true, message, plan_len);
-                let _ = reader.join();
-                return;
+                Next::Died(message)
             }
         }
     }
-    // Finished or killed: make sure the process is gone.
-    let deadline = Instant::now() + Duration::from_secs(2);
-    while Instant::now() < deadline {
-        if let Ok(Some(_)) = child.try_wait() {
-            break;
+}
+
+impl<E> Drop for Worker<E> {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        if let Some(h) = self.reader.take() {
+            let _ = h.join();
         }
-        std::thread::sleep(Duration::from_millis(5));
+        if let Some(h) = self.stderr.take() {
+            let _ = h.join();
+        }
     }
-    let _ = child.kill();
-    let _ = child.wait();
-    let _ = reader.join();
-    let _ = err_reader.join();
+}
+
+fn wall_clock(limits: &Limits) -> String {
+    format!("wall-clock limit of {} ms exceeded", limits.step_timeout_ms)
+}
+
+fn drive(worker: &mut Worker<Event>, collector: &mut Collector, plan_len: usize, limits: &Limits) {
+    let step_limit = Duration::from_millis(limits.step_timeout_ms);
+    while !collector.finished() {
+        match worker.next(step_limit) {
+            Next::Event(event) => collector.push(event),
+            Next::Bad(bad) => collector.stop(
+                true,
+                format!("worker sent an unreadable event: {bad}"),
+                plan_len,
+            ),
+            Next::Late => collector.stop(false, wall_clock(limits), plan_len),
+            Next::Died(message) => collector.stop(true, message, plan_len),
+        }
+    }
 }
 
 fn parse_event(line: &str) -> Result<Event, String> {
@@ -609,85 +639,30 @@ pub fn observe_script(
             });
         }
     };
-    let mut child = match Command_::new(&cmd.program)
-        .args(&cmd.args)
-        .env("RUST_BACKTRACE", "0")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-    {
-        Ok(c) => c,
+    let parse: fn(&str) -> Result<ScriptEvent, String> =
+        |line| serde_json::from_str(line).map_err(|e| e.to_string());
+    let mut worker = match Worker::start(cmd, &request, parse) {
+        Ok(w) => w,
         Err(e) => {
             fill_rest(&mut outcomes, format!("cannot start the worker: {e}"));
             return outcomes;
         }
     };
-    if let (Some(mut stdin), Ok(body)) = (child.stdin.take(), serde_json::to_vec(&request)) {
-        let _ = stdin.write_all(&body);
-    }
-    let (tx, rx) = mpsc::channel::<Result<ScriptEvent, String>>();
-    let stdout = child.stdout.take();
-    let reader = std::thread::spawn(move || {
-        let Some(stdout) = stdout else { return };
-        for line in BufReader::new(stdout).lines() {
-            let Ok(line) = line else { break };
-            let event = serde_json::from_str::<ScriptEvent>(&line).map_err(|e| format!("{e}"));
-            if tx.send(event).is_err() {
-                break;
-            }
-        }
-    });
-    let stderr = child.stderr.take();
-    let err_reader = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        if let Some(mut s) = stderr {
-            let _ = s.read_to_end(&mut buf);
-        }
-        buf
-    });
     let step_limit = Duration::from_millis(limits.step_timeout_ms);
     while outcomes.len() < commands.len() {
-        match rx.recv_timeout(step_limit) {
-            Ok(Ok(ev)) if ev.index == outcomes.len() => outcomes.push(ev.outcome),
-            Ok(Ok(ev)) => {
-                let _ = child.kill();
-                fill_rest(
-                    &mut outcomes,
-                    format!("worker sent command {} out of order", ev.index),
-                );
-            }
-            Ok(Err(bad)) => {
-                let _ = child.kill();
-                fill_rest(
-                    &mut outcomes,
-                    format!("worker sent an unreadable event: {bad}"),
-                );
-            }
-            Err(RecvTimeoutError::Timeout) => {
-                let _ = child.kill();
-                fill_rest(
-                    &mut outcomes,
-                    format!("wall-clock limit of {} ms exceeded", limits.step_timeout_ms),
-                );
-            }
-            Err(RecvTimeoutError::Disconnected) => {
-                let status = child.wait().ok();
-                let err = err_reader.join().unwrap_or_default();
-                let mut message = describe(status);
-                let t = tail(&err);
-                if !t.is_empty() {
-                    message = format!("{message}: {t}");
-                }
-                fill_rest(&mut outcomes, message);
-                let _ = reader.join();
-                return outcomes;
-            }
+        match worker.next(step_limit) {
+            Next::Event(ev) if ev.index == outcomes.len() => outcomes.push(ev.outcome),
+            Next::Event(ev) => fill_rest(
+                &mut outcomes,
+                format!("worker sent command {} out of order", ev.index),
+            ),
+            Next::Bad(bad) => fill_rest(
+                &mut outcomes,
+                format!("worker sent an unreadable event: {bad}"),
+            ),
+            Next::Late => fill_rest(&mut outcomes, wall_clock(limits)),
+            Next::Died(message) => fill_rest(&mut outcomes, message),
         }
     }
-    let _ = child.kill();
-    let _ = child.wait();
-    let _ = reader.join();
-    let _ = err_reader.join();
     outcomes
 }
