@@ -745,7 +745,7 @@ impl Store {
                         hit_op!("Step_read/load-num-val", instr);
                     }
                     let tag = load_tag(mem, ea, width);
-                    m.stack.push(Slot { v, tag });
+                    m.stack.push(Slot::new(v, tag));
                 }
                 Instr::Store(nt, pack, x, ma) => {
                     let c = pop(&mut m.stack);
@@ -825,7 +825,7 @@ impl Store {
                         }
                     };
                     let tag = load_tag(mem, ea, width);
-                    m.stack.push(Slot { v, tag });
+                    m.stack.push(Slot::new(v, tag));
                 }
                 Instr::VLoadLane(sz, x, ma, lane) => {
                     let vec = pop(&mut m.stack);
@@ -848,7 +848,7 @@ impl Store {
                     } else {
                         load_tag(mem, ea, width)
                     };
-                    m.stack.push(Slot { v, tag });
+                    m.stack.push(Slot::new(v, tag));
                 }
                 Instr::VStore(x, ma) => {
                     let c = pop(&mut m.stack);
