@@ -249,7 +249,7 @@ impl Store {
         }
         let inst = ModuleInst {
             types: module.types.clone(),
-            code: super::code::Code::of(&module.funcs),
+            code: super::code::Code::of(&module.funcs, &module.types),
             funcs,
             tables,
             mems,

@@ -2,23 +2,25 @@
 //! (WebAssembly 2.0; `4.3-execution.instructions.spectec` in 3.0) over the nested abstract
 //! syntax, with explicit stacks of frames, labels and operands.
 //!
-//! A label is a body slice and a program counter; reaching the end of a body is
-//! `Step_pure/label-vals` (or `Step_pure/frame-vals` for a function's body), a branch
-//! moves the label's arity of values down to the label's height.
+//! Function bodies run as flat code ([`super::code::Op`]): a label is where a branch to it
+//! continues, its height and arity; reaching the `End` of a body is `Step_pure/label-vals`
+//! (or `Step_pure/frame-vals` for a function's body), a branch moves the label's arity of
+//! values down to the label's height and jumps.
 
 use std::rc::Rc;
 
+use super::code::Op;
 use super::store::{FuncInst, MemInst, ModuleInst, PAGE, Slot, Store, TableInst, Tag};
 use super::{ExecError, FuncAddr, hit_op, num, simd, taint};
 use crate::TrapKind;
-use crate::ast::{BlockType, Instr, MemArg, Sx, VLoadOp};
+use crate::ast::{Instr, MemArg, Sx, VLoadOp};
 use crate::value::Value;
 
-/// A label: the instructions of a block, loop or function body being executed.
+/// A label: a block, loop or function body being executed.
 #[derive(Clone, Copy, Debug)]
-struct Label<'a> {
-    body: &'a [Instr],
-    pc: usize,
+struct Label {
+    /// Where a branch to the label continues in the function's code.
+    cont: usize,
     /// Operand stack height below the label's operands.
     height: usize,
     /// How many values a branch to the label keeps.
@@ -29,7 +31,11 @@ struct Label<'a> {
 
 /// A frame: one call of a function defined by a module.
 #[derive(Clone, Copy, Debug)]
-struct Frame {
+struct Frame<'a> {
+    /// The function's flat code.
+    code: &'a [Op],
+    /// Where the caller continues in its code.
+    ret: usize,
     inst: usize,
     locals_base: usize,
     /// Index of the function body's label.
@@ -42,8 +48,8 @@ struct Frame {
 struct Machine<'a> {
     stack: Vec<Slot>,
     locals: Vec<Slot>,
-    labels: Vec<Label<'a>>,
-    frames: Vec<Frame>,
+    labels: Vec<Label>,
+    frames: Vec<Frame<'a>>,
     /// Control flow or an address depended on a value the spec leaves open: the results
     /// are whatever the other paths give, so they are reported as unknown.
     diverged: bool,
@@ -71,17 +77,14 @@ fn pop_i32(m: &mut Machine<'_>) -> u32 {
     s.v as u32
 }
 
-/// `(params, results)` of a block type.
-fn block_arity(inst: &ModuleInst, bt: BlockType) -> (usize, usize) {
-    match bt {
-        BlockType::Result(None) => (0, 0),
-        BlockType::Result(Some(_)) => (0, 1),
-        BlockType::Type(i) => inst
-            .types
-            .get(i as usize)
-            .map(|t| (t.params.len(), t.results.len()))
-            .unwrap_or((0, 0)),
-    }
+/// Where execution goes after a branch or a return.
+enum Flow {
+    /// On at this op of the current function.
+    Jump(usize),
+    /// The frame was left: on at this op of the caller.
+    Left(usize),
+    /// The last frame was left.
+    Done,
 }
 
 /// Moves the top `n` values down to `height`.
@@ -179,7 +182,7 @@ impl Store {
             frames: Vec::new(),
             diverged: false,
         };
-        self.call(&mods, &mut m, func)?;
+        self.call(&mods, &mut m, func, 0)?;
         self.exec(&mods, &mut m)?;
         if m.diverged {
             for s in &mut m.stack {
@@ -189,13 +192,15 @@ impl Store {
         Ok(m.stack)
     }
 
-    /// `Step_read/call_ref-func`: enters a function (or runs a host function).
+    /// `Step_read/call_ref-func`: enters a function (or runs a host function); whether a
+    /// frame was entered. `ret` is where the caller continues.
     fn call<'a>(
         &mut self,
         mods: &'a [Rc<ModuleInst>],
         m: &mut Machine<'a>,
         addr: FuncAddr,
-    ) -> Result<(), ExecError> {
+        ret: usize,
+    ) -> Result<bool, ExecError> {
         let (inst, idx, nparams, nresults) = match self.funcs.get(addr) {
             Some(FuncInst::Wasm { ty, inst, idx }) => {
                 (*inst, *idx, ty.params.len(), ty.results.len())
@@ -219,7 +224,7 @@ impl Store {
                     func: name.clone(),
                     args,
                 });
-                return Ok(());
+                return Ok(false);
             }
             None => return Err(malformed("function address")),
         };
@@ -243,36 +248,43 @@ impl Store {
         m.stack.truncate(split);
         m.locals.resize(locals_base + nparams + nlocals, Slot::ZERO);
         m.frames.push(Frame {
+            code: &f.code,
+            ret,
             inst,
             locals_base,
             label_base: m.labels.len(),
             arity: nresults,
         });
         m.labels.push(Label {
-            body: &f.body,
-            pc: 0,
+            cont: f.code.len().saturating_sub(1),
             height: split,
             arity: nresults,
             is_loop: false,
         });
-        Ok(())
+        Ok(true)
     }
 
     /// Leaves the current frame with its results (`Step_pure/frame-vals`,
-    /// `Step_pure/return-frame`); whether no frame is left.
-    fn leave(m: &mut Machine<'_>) -> bool {
+    /// `Step_pure/return-frame`).
+    fn leave(m: &mut Machine<'_>) -> Flow {
+        let mut ret = 0;
         if let Some(fr) = m.frames.pop() {
             let height = m.labels.get(fr.label_base).map(|l| l.height).unwrap_or(0);
             keep_top(&mut m.stack, height, fr.arity);
             m.labels.truncate(fr.label_base);
             m.locals.truncate(fr.locals_base);
+            ret = fr.ret;
         }
-        m.frames.is_empty()
+        if m.frames.is_empty() {
+            Flow::Done
+        } else {
+            Flow::Left(ret)
+        }
     }
 
-    /// `Step_pure/br-label-zero`, `Step_pure/br-label-succ`: branches to label `l`; whether
-    /// the branch left the last frame.
-    fn branch(m: &mut Machine<'_>, l: u32) -> bool {
+    /// `Step_pure/br-label-zero`, `Step_pure/br-label-succ`: branches to label `l`.
+    #[inline]
+    fn branch(m: &mut Machine<'_>, l: u32) -> Flow {
         let base = m.frames.last().map(|f| f.label_base).unwrap_or(0);
         let Some(idx) = m.labels.len().checked_sub(1 + l as usize) else {
             return Self::leave(m);
@@ -289,11 +301,10 @@ impl Store {
         keep_top(&mut m.stack, lab.height, lab.arity);
         if lab.is_loop {
             m.labels.truncate(idx + 1);
-            m.labels[idx].pc = 0;
         } else {
             m.labels.truncate(idx);
         }
-        false
+        Flow::Jump(lab.cont)
     }
 
     /// The reduction loop.
@@ -307,42 +318,113 @@ impl Store {
         };
         let mut inst: &'a ModuleInst = &mods[fr.inst];
         let mut locals_base = fr.locals_base;
-        macro_rules! after_leave {
-            ($done:expr) => {{
-                if $done {
-                    return Ok(());
-                }
+        let mut code: &'a [Op] = fr.code;
+        let mut pc: usize = 0;
+        // Enters the current top frame's code at its start (after a call).
+        macro_rules! enter_top {
+            () => {{
                 if let Some(fr) = m.frames.last() {
                     inst = &mods[fr.inst];
                     locals_base = fr.locals_base;
+                    code = fr.code;
+                    pc = 0;
+                }
+            }};
+        }
+        macro_rules! after_leave {
+            ($flow:expr) => {{
+                match $flow {
+                    Flow::Jump(to) => pc = to,
+                    Flow::Left(to) => {
+                        if let Some(fr) = m.frames.last() {
+                            inst = &mods[fr.inst];
+                            locals_base = fr.locals_base;
+                            code = fr.code;
+                        }
+                        pc = to;
+                    }
+                    Flow::Done => return Ok(()),
                 }
                 continue;
             }};
         }
         loop {
-            let Some(lab) = m.labels.last_mut() else {
-                return Ok(());
+            let Some(op) = code.get(pc) else {
+                return Err(malformed("code without end"));
             };
-            let body = lab.body;
-            let Some(instr) = body.get(lab.pc) else {
-                let idx = m.labels.len() - 1;
-                if m.frames.last().is_some_and(|f| f.label_base == idx) {
-                    // Step_pure/frame-vals
-                    crate::hit!("Step_pure/frame-vals");
-                    after_leave!(Self::leave(m));
+            pc += 1;
+            match op {
+                Op::End => {
+                    let idx = m.labels.len().wrapping_sub(1);
+                    if m.frames.last().is_some_and(|f| f.label_base == idx) {
+                        // Step_pure/frame-vals
+                        crate::hit!("Step_pure/frame-vals");
+                        after_leave!(Self::leave(m));
+                    }
+                    // Step_pure/label-vals
+                    crate::hit!("Step_pure/label-vals");
+                    m.labels.pop();
+                    continue;
                 }
-                // Step_pure/label-vals
-                crate::hit!("Step_pure/label-vals");
-                m.labels.pop();
-                continue;
-            };
-            lab.pc += 1;
+                Op::Else { end } => {
+                    // Step_pure/label-vals
+                    crate::hit!("Step_pure/label-vals");
+                    m.labels.pop();
+                    pc = *end as usize;
+                    continue;
+                }
+                _ => {}
+            }
             if let Some(f) = &mut self.fuel {
                 if *f == 0 {
                     return Err(ExecError::OutOfFuel);
                 }
                 *f -= 1;
             }
+            let instr = match op {
+                Op::I(instr) => instr,
+                Op::Block { p, r, end } => {
+                    // Step_read/block
+                    crate::hit!("Step_read/block", "block");
+                    m.labels.push(Label {
+                        cont: *end as usize,
+                        height: m.stack.len().saturating_sub(*p as usize),
+                        arity: *r as usize,
+                        is_loop: false,
+                    });
+                    continue;
+                }
+                Op::Loop { p } => {
+                    // Step_read/loop
+                    crate::hit!("Step_read/loop", "loop");
+                    m.labels.push(Label {
+                        cont: pc,
+                        height: m.stack.len().saturating_sub(*p as usize),
+                        arity: *p as usize,
+                        is_loop: true,
+                    });
+                    continue;
+                }
+                Op::If { p, r, els, end } => {
+                    let c = pop_i32(m);
+                    if c != 0 {
+                        // Step_pure/if-true
+                        crate::hit!("Step_pure/if-true", "if");
+                    } else {
+                        // Step_pure/if-false
+                        crate::hit!("Step_pure/if-false", "if");
+                        pc = *els as usize;
+                    }
+                    m.labels.push(Label {
+                        cont: *end as usize,
+                        height: m.stack.len().saturating_sub(*p as usize),
+                        arity: *r as usize,
+                        is_loop: false,
+                    });
+                    continue;
+                }
+                Op::End | Op::Else { .. } => continue,
+            };
             match instr {
                 Instr::Nop => {
                     // Step_pure/nop
@@ -376,49 +458,8 @@ impl Store {
                     }
                     m.stack.push(r);
                 }
-                Instr::Block(bt, body) => {
-                    // Step_read/block
-                    crate::hit!("Step_read/block", "block");
-                    let (p, r) = block_arity(inst, *bt);
-                    m.labels.push(Label {
-                        body,
-                        pc: 0,
-                        height: m.stack.len().saturating_sub(p),
-                        arity: r,
-                        is_loop: false,
-                    });
-                }
-                Instr::Loop(bt, body) => {
-                    // Step_read/loop
-                    crate::hit!("Step_read/loop", "loop");
-                    let (p, _) = block_arity(inst, *bt);
-                    m.labels.push(Label {
-                        body,
-                        pc: 0,
-                        height: m.stack.len().saturating_sub(p),
-                        arity: p,
-                        is_loop: true,
-                    });
-                }
-                Instr::If(bt, then, els) => {
-                    let c = pop_i32(m);
-                    let body = if c != 0 {
-                        // Step_pure/if-true
-                        crate::hit!("Step_pure/if-true", "if");
-                        then
-                    } else {
-                        // Step_pure/if-false
-                        crate::hit!("Step_pure/if-false", "if");
-                        els
-                    };
-                    let (p, r) = block_arity(inst, *bt);
-                    m.labels.push(Label {
-                        body,
-                        pc: 0,
-                        height: m.stack.len().saturating_sub(p),
-                        arity: r,
-                        is_loop: false,
-                    });
+                Instr::Block(..) | Instr::Loop(..) | Instr::If(..) => {
+                    return Err(malformed("structured instruction in flat code"));
                 }
                 Instr::Br(l) => {
                     after_leave!(Self::branch(m, *l));
@@ -460,10 +501,8 @@ impl Store {
                         .funcs
                         .get(*x as usize)
                         .ok_or_else(|| malformed("function index"))?;
-                    self.call(mods, m, a)?;
-                    if let Some(fr) = m.frames.last() {
-                        inst = &mods[fr.inst];
-                        locals_base = fr.locals_base;
+                    if self.call(mods, m, a, pc)? {
+                        enter_top!();
                     }
                 }
                 Instr::CallIndirect(x, y) => {
@@ -491,10 +530,8 @@ impl Store {
                     }
                     // Step_pure/call_indirect
                     crate::hit!("Step_pure/call_indirect", "call_indirect");
-                    self.call(mods, m, a)?;
-                    if let Some(fr) = m.frames.last() {
-                        inst = &mods[fr.inst];
-                        locals_base = fr.locals_base;
+                    if self.call(mods, m, a, pc)? {
+                        enter_top!();
                     }
                 }
                 Instr::LocalGet(x) => {
@@ -708,7 +745,7 @@ impl Store {
                         hit_op!("Step_read/load-num-val", instr);
                     }
                     let tag = load_tag(mem, ea, width);
-                    m.stack.push(Slot { v, tag });
+                    m.stack.push(Slot::new(v, tag));
                 }
                 Instr::Store(nt, pack, x, ma) => {
                     let c = pop(&mut m.stack);
@@ -788,7 +825,7 @@ impl Store {
                         }
                     };
                     let tag = load_tag(mem, ea, width);
-                    m.stack.push(Slot { v, tag });
+                    m.stack.push(Slot::new(v, tag));
                 }
                 Instr::VLoadLane(sz, x, ma, lane) => {
                     let vec = pop(&mut m.stack);
@@ -811,7 +848,7 @@ impl Store {
                     } else {
                         load_tag(mem, ea, width)
                     };
-                    m.stack.push(Slot { v, tag });
+                    m.stack.push(Slot::new(v, tag));
                 }
                 Instr::VStore(x, ma) => {
                     let c = pop(&mut m.stack);

@@ -30,14 +30,8 @@ pub(crate) fn arithmetic_nan(n: u32) -> u64 {
 pub(crate) fn float_slot(n: u32, r: FloatSet) -> Slot {
     match r {
         FloatSet::Exact(b) => Slot::exact(u128::from(b)),
-        FloatSet::CanonicalNan => Slot {
-            v: u128::from(canonical_nan(n)),
-            tag: Tag::Canon,
-        },
-        FloatSet::ArithmeticNan => Slot {
-            v: u128::from(arithmetic_nan(n)),
-            tag: Tag::Arith,
-        },
+        FloatSet::CanonicalNan => Slot::new(u128::from(canonical_nan(n)), Tag::Canon),
+        FloatSet::ArithmeticNan => Slot::new(u128::from(arithmetic_nan(n)), Tag::Arith),
     }
 }
 
@@ -63,10 +57,7 @@ fn int_tag(tags: &[Tag]) -> Tag {
 
 #[inline]
 fn with_tag(v: u64, tag: Tag) -> Slot {
-    Slot {
-        v: u128::from(v),
-        tag,
-    }
+    Slot::new(u128::from(v), tag)
 }
 
 fn unsupported(instr: &Instr) -> ExecError {
@@ -74,7 +65,7 @@ fn unsupported(instr: &Instr) -> ExecError {
 }
 
 /// `UNOP`.
-#[inline]
+#[inline(always)]
 pub(crate) fn unop(nt: NumType, op: UnOp, a: Slot, instr: &Instr) -> Result<Slot, ExecError> {
     let n = nt.size();
     let z = bits(a, n);
@@ -111,7 +102,7 @@ pub(crate) fn unop(nt: NumType, op: UnOp, a: Slot, instr: &Instr) -> Result<Slot
 }
 
 /// `BINOP`.
-#[inline]
+#[inline(always)]
 pub(crate) fn binop(
     nt: NumType,
     op: BinOp,
@@ -187,7 +178,7 @@ pub(crate) fn binop(
 }
 
 /// `TESTOP` (`eqz`).
-#[inline]
+#[inline(always)]
 pub(crate) fn testop(nt: NumType, a: Slot, instr: &Instr) -> Result<Slot, ExecError> {
     // Step_pure/testop
     hit_op!("Step_pure/testop", instr);
@@ -196,7 +187,7 @@ pub(crate) fn testop(nt: NumType, a: Slot, instr: &Instr) -> Result<Slot, ExecEr
 }
 
 /// `RELOP`.
-#[inline]
+#[inline(always)]
 pub(crate) fn relop(
     nt: NumType,
     op: RelOp,

@@ -115,10 +115,7 @@ pub(crate) fn exec(stack: &mut Vec<Slot>, instr: &Instr) -> Result<(), ExecError
                 }
                 _ => Tag::Unknown,
             };
-            stack.push(Slot {
-                v: splat_bits(c.v, sz),
-                tag,
-            });
+            stack.push(Slot::new(splat_bits(c.v, sz), tag));
         }
         Instr::VExtractLane(sh, sx, i) => {
             let v = pop(stack);
@@ -144,10 +141,7 @@ pub(crate) fn exec(stack: &mut Vec<Slot>, instr: &Instr) -> Result<(), ExecError
                     (c, tag)
                 }
             };
-            stack.push(Slot {
-                v: u128::from(c),
-                tag,
-            });
+            stack.push(Slot::new(u128::from(c), tag));
         }
         Instr::VReplaceLane(sh, i) => {
             // Step_pure/vreplace_lane
@@ -170,7 +164,7 @@ pub(crate) fn exec(stack: &mut Vec<Slot>, instr: &Instr) -> Result<(), ExecError
             } else {
                 int_tag(&[v.tag, c.tag])
             };
-            stack.push(Slot { v: r, tag });
+            stack.push(Slot::new(r, tag));
         }
         Instr::VShuffle(idx) => {
             // Step_pure/vshuffle
@@ -187,10 +181,7 @@ pub(crate) fn exec(stack: &mut Vec<Slot>, instr: &Instr) -> Result<(), ExecError
                 };
                 r = set_lane(r, 8, k as u32, c);
             }
-            stack.push(Slot {
-                v: r,
-                tag: int_tag(&[a.tag, b.tag]),
-            });
+            stack.push(Slot::new(r, int_tag(&[a.tag, b.tag])));
         }
         Instr::VSwizzle => {
             // Step_pure/vswizzlop
@@ -203,10 +194,7 @@ pub(crate) fn exec(stack: &mut Vec<Slot>, instr: &Instr) -> Result<(), ExecError
                 let c = if i < 16 { lane(a.v, 8, i as u32) } else { 0 };
                 r = set_lane(r, 8, k, c);
             }
-            stack.push(Slot {
-                v: r,
-                tag: int_tag(&[a.tag, b.tag]),
-            });
+            stack.push(Slot::new(r, int_tag(&[a.tag, b.tag])));
         }
         Instr::VAllTrue(sh) => {
             let v = pop(stack);
@@ -219,10 +207,7 @@ pub(crate) fn exec(stack: &mut Vec<Slot>, instr: &Instr) -> Result<(), ExecError
                 // Step_pure/vtestop (2.0: Step_pure/vtestop-false)
                 hit_op!("Step_pure/vtestop", instr);
             }
-            stack.push(Slot {
-                v: u128::from(all),
-                tag: int_tag(&[v.tag]),
-            });
+            stack.push(Slot::new(u128::from(all), int_tag(&[v.tag])));
         }
         Instr::VBitmask(sh) => {
             // Step_pure/vbitmask
@@ -233,10 +218,7 @@ pub(crate) fn exec(stack: &mut Vec<Slot>, instr: &Instr) -> Result<(), ExecError
             for i in 0..sh.dim {
                 r |= u128::from(lane(v.v, sz, i) >> (sz - 1)) << i;
             }
-            stack.push(Slot {
-                v: r,
-                tag: int_tag(&[v.tag]),
-            });
+            stack.push(Slot::new(r, int_tag(&[v.tag])));
         }
         Instr::VNarrow(to, from, d) => {
             // Step_pure/vnarrow
@@ -253,10 +235,7 @@ pub(crate) fn exec(stack: &mut Vec<Slot>, instr: &Instr) -> Result<(), ExecError
                 let c = s::narrow__(n1, n2, super::num::sx(*d), lane(src, n1, i));
                 r = set_lane(r, n2, k as u32, c);
             }
-            stack.push(Slot {
-                v: r,
-                tag: int_tag(&[a.tag, b.tag]),
-            });
+            stack.push(Slot::new(r, int_tag(&[a.tag, b.tag])));
         }
         _ => return vector_numeric(stack, instr),
     }
@@ -369,14 +348,11 @@ fn set_slot(set: &vector::V128Set, operands: &[(u128, Tag)]) -> Slot {
         v = set_lane(v, sz, k, bits);
         classes.push(class);
     }
-    Slot {
-        v,
-        tag: if set.shape.is_float() {
+    Slot::new(v, if set.shape.is_float() {
             lanes_tag(dim, classes.into_iter())
         } else {
             Tag::None
-        },
-    }
+        })
 }
 
 /// The vector instructions whose result is a vector numeric `def`.
@@ -388,10 +364,7 @@ fn vector_numeric(stack: &mut Vec<Slot>, instr: &Instr) -> Result<(), ExecError>
                 // Step_pure/vvunop
                 hit_op!("Step_pure/vvunop", instr);
                 let a = pop(stack);
-                Slot {
-                    v: vector::vvunop_(a.v),
-                    tag: int_tag(&[a.tag]),
-                }
+                Slot::new(vector::vvunop_(a.v), int_tag(&[a.tag]))
             }
             VvOp::And | VvOp::AndNot | VvOp::Or | VvOp::Xor => {
                 // Step_pure/vvbinop
@@ -404,10 +377,7 @@ fn vector_numeric(stack: &mut Vec<Slot>, instr: &Instr) -> Result<(), ExecError>
                     VvOp::Or => vector::Vvbinop::Or,
                     _ => vector::Vvbinop::Xor,
                 };
-                Slot {
-                    v: vector::vvbinop_(vop, a.v, b.v),
-                    tag: int_tag(&[a.tag, b.tag]),
-                }
+                Slot::new(vector::vvbinop_(vop, a.v, b.v), int_tag(&[a.tag, b.tag]))
             }
             VvOp::Bitselect => {
                 // Step_pure/vvternop
@@ -415,19 +385,13 @@ fn vector_numeric(stack: &mut Vec<Slot>, instr: &Instr) -> Result<(), ExecError>
                 let c = pop(stack);
                 let b = pop(stack);
                 let a = pop(stack);
-                Slot {
-                    v: vector::vvternop_(a.v, b.v, c.v),
-                    tag: int_tag(&[a.tag, b.tag, c.tag]),
-                }
+                Slot::new(vector::vvternop_(a.v, b.v, c.v), int_tag(&[a.tag, b.tag, c.tag]))
             }
             VvOp::AnyTrue => {
                 // Step_pure/vvtestop
                 hit_op!("Step_pure/vvtestop", instr);
                 let a = pop(stack);
-                Slot {
-                    v: u128::from(vector::any_true(a.v)),
-                    tag: int_tag(&[a.tag]),
-                }
+                Slot::new(u128::from(vector::any_true(a.v)), int_tag(&[a.tag]))
             }
         },
         Instr::VUnop(sh, op) => {
@@ -469,14 +433,11 @@ fn vector_numeric(stack: &mut Vec<Slot>, instr: &Instr) -> Result<(), ExecError>
             let a = pop(stack);
             let v = vector::vrelop_(vshape(*sh), vrelop(*op), a.v, b.v).ok_or_else(none)?;
             let known = |t: Tag| t == Tag::None || (is_float(*sh) && lanes_known(t, sh.dim));
-            Slot {
-                v,
-                tag: if known(a.tag) && known(b.tag) {
+            Slot::new(v, if known(a.tag) && known(b.tag) {
                     Tag::None
                 } else {
                     Tag::Unknown
-                },
-            }
+                })
         }
         Instr::VShiftop(sh, op) => {
             // Step_pure/vshiftop
@@ -489,20 +450,14 @@ fn vector_numeric(stack: &mut Vec<Slot>, instr: &Instr) -> Result<(), ExecError>
             };
             let v =
                 vector::vshiftop_(vshape(*sh), d, a.v, u64::from(n.v as u32)).ok_or_else(none)?;
-            Slot {
-                v,
-                tag: int_tag(&[a.tag, n.tag]),
-            }
+            Slot::new(v, int_tag(&[a.tag, n.tag]))
         }
         Instr::VExtaddPairwise(to, from, x) => {
             // Step_pure/vextunop
             hit_op!("Step_pure/vextunop", instr);
             let a = pop(stack);
             let v = vector::vextunop__(vshape(*from), vshape(*to), sx(*x), a.v).ok_or_else(none)?;
-            Slot {
-                v,
-                tag: int_tag(&[a.tag]),
-            }
+            Slot::new(v, int_tag(&[a.tag]))
         }
         Instr::VExtmul(to, from, h, x) => {
             // Step_pure/vextbinop
@@ -512,10 +467,7 @@ fn vector_numeric(stack: &mut Vec<Slot>, instr: &Instr) -> Result<(), ExecError>
             let op = vector::Vextbinop::Extmul(vhalf(*h), sx(*x));
             let v =
                 vector::vextbinop__(vshape(*from), vshape(*to), op, a.v, b.v).ok_or_else(none)?;
-            Slot {
-                v,
-                tag: int_tag(&[a.tag, b.tag]),
-            }
+            Slot::new(v, int_tag(&[a.tag, b.tag]))
         }
         Instr::VDot => {
             // Step_pure/vextbinop
@@ -530,10 +482,7 @@ fn vector_numeric(stack: &mut Vec<Slot>, instr: &Instr) -> Result<(), ExecError>
                 b.v,
             )
             .ok_or_else(none)?;
-            Slot {
-                v,
-                tag: int_tag(&[a.tag, b.tag]),
-            }
+            Slot::new(v, int_tag(&[a.tag, b.tag]))
         }
         Instr::VCvtop(to, from, op) => {
             match op {

@@ -57,25 +57,34 @@ impl Tag {
 /// `i32`/`f32` live in the low 32 bits, `i64`/`f64` in the low 64, a reference is 0 for
 /// null and `1 + address` (a function) or `1 + n` (host reference `n`) otherwise. Every
 /// type's default value is all zeros.
+///
+/// The slot has no padding: `pad` (always zero) fills it out to 32 bytes, so that making a
+/// slot writes all of it and a copy reads back whole stores (a copy that read padding
+/// never written would stall on every operand: no store-to-load forwarding).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(C)]
 pub(crate) struct Slot {
     /// The bits.
     pub v: u128,
     /// What else the value could be.
     pub tag: Tag,
+    pad: [u8; 12],
 }
 
 impl Slot {
     /// Zero bits, exact: the default value of every type.
-    pub(crate) const ZERO: Slot = Slot {
-        v: 0,
-        tag: Tag::None,
-    };
+    pub(crate) const ZERO: Slot = Slot::new(0, Tag::None);
+
+    /// Bits with a tag.
+    #[inline]
+    pub(crate) const fn new(v: u128, tag: Tag) -> Slot {
+        Slot { v, tag, pad: [0; 12] }
+    }
 
     /// Exact bits.
     #[inline]
     pub(crate) fn exact(v: u128) -> Slot {
-        Slot { v, tag: Tag::None }
+        Slot::new(v, Tag::None)
     }
 
     /// A slot from a harness value of a type.
