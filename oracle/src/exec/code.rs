@@ -263,7 +263,7 @@ mod tests {
 
     #[test]
     fn flat_code_resolves_targets() {
-        use crate::ast::{NumType, Instr::*};
+        use crate::ast::{Instr::*, NumType};
         let body = vec![
             Block(BlockType::Result(None), vec![Br(0)]),
             If(BlockType::Result(None), vec![Nop], vec![]),
@@ -271,10 +271,13 @@ mod tests {
             Const(NumType::I32, 0),
         ];
         let f = flatten(&body, &[]);
-        let shape: Vec<String> = f.iter().map(|o| match o {
-            Op::I(i) => format!("{i:?}"),
-            o => format!("{o:?}"),
-        }).collect();
+        let shape: Vec<String> = f
+            .iter()
+            .map(|o| match o {
+                Op::I(i) => format!("{i:?}"),
+                o => format!("{o:?}"),
+            })
+            .collect();
         assert_eq!(
             shape,
             [

@@ -348,11 +348,14 @@ fn set_slot(set: &vector::V128Set, operands: &[(u128, Tag)]) -> Slot {
         v = set_lane(v, sz, k, bits);
         classes.push(class);
     }
-    Slot::new(v, if set.shape.is_float() {
+    Slot::new(
+        v,
+        if set.shape.is_float() {
             lanes_tag(dim, classes.into_iter())
         } else {
             Tag::None
-        })
+        },
+    )
 }
 
 /// The vector instructions whose result is a vector numeric `def`.
@@ -385,7 +388,10 @@ fn vector_numeric(stack: &mut Vec<Slot>, instr: &Instr) -> Result<(), ExecError>
                 let c = pop(stack);
                 let b = pop(stack);
                 let a = pop(stack);
-                Slot::new(vector::vvternop_(a.v, b.v, c.v), int_tag(&[a.tag, b.tag, c.tag]))
+                Slot::new(
+                    vector::vvternop_(a.v, b.v, c.v),
+                    int_tag(&[a.tag, b.tag, c.tag]),
+                )
             }
             VvOp::AnyTrue => {
                 // Step_pure/vvtestop
@@ -433,11 +439,14 @@ fn vector_numeric(stack: &mut Vec<Slot>, instr: &Instr) -> Result<(), ExecError>
             let a = pop(stack);
             let v = vector::vrelop_(vshape(*sh), vrelop(*op), a.v, b.v).ok_or_else(none)?;
             let known = |t: Tag| t == Tag::None || (is_float(*sh) && lanes_known(t, sh.dim));
-            Slot::new(v, if known(a.tag) && known(b.tag) {
+            Slot::new(
+                v,
+                if known(a.tag) && known(b.tag) {
                     Tag::None
                 } else {
                     Tag::Unknown
-                })
+                },
+            )
         }
         Instr::VShiftop(sh, op) => {
             // Step_pure/vshiftop

@@ -78,7 +78,11 @@ impl Slot {
     /// Bits with a tag.
     #[inline]
     pub(crate) const fn new(v: u128, tag: Tag) -> Slot {
-        Slot { v, tag, pad: [0; 12] }
+        Slot {
+            v,
+            tag,
+            pad: [0; 12],
+        }
     }
 
     /// Exact bits.
