@@ -35,6 +35,11 @@ impl NumType {
         matches!(self, NumType::I32 | NumType::I64)
     }
 
+    /// Whether it is `f32` or `f64`.
+    pub fn is_float(self) -> bool {
+        !self.is_int()
+    }
+
     /// As a value type.
     pub fn val_type(self) -> ValType {
         match self {

@@ -9,14 +9,6 @@ use crate::ast::{BinOp, CvtOp, Instr, NumType, RelOp, UnOp};
 use crate::numerics::scalar as s;
 use crate::numerics::{FloatSet, Sx, canonical_nan};
 
-/// The numerics' signedness of the syntax's.
-pub(crate) fn sx(x: crate::ast::Sx) -> Sx {
-    match x {
-        crate::ast::Sx::U => Sx::U,
-        crate::ast::Sx::S => Sx::S,
-    }
-}
-
 /// The non-canonical arithmetic NaN the oracle computes with for "any arithmetic NaN".
 pub(crate) fn arithmetic_nan(n: u32) -> u64 {
     if n == 32 {
@@ -117,7 +109,7 @@ pub(crate) fn binop(
             BinOp::Add => s::iadd_(n, x, y),
             BinOp::Sub => s::isub_(n, x, y),
             BinOp::Mul => s::imul_(n, x, y),
-            BinOp::Div(Some(d)) => match s::idiv_(n, sx(d), x, y) {
+            BinOp::Div(Some(d)) => match s::idiv_(n, d, x, y) {
                 Some(r) => r,
                 None => {
                     // Step_pure/binop-trap
@@ -129,7 +121,7 @@ pub(crate) fn binop(
                     }));
                 }
             },
-            BinOp::Rem(d) => match s::irem_(n, sx(d), x, y) {
+            BinOp::Rem(d) => match s::irem_(n, d, x, y) {
                 Some(r) => r,
                 None => {
                     // Step_pure/binop-trap
@@ -141,7 +133,7 @@ pub(crate) fn binop(
             BinOp::Or => s::ior_(n, x, y),
             BinOp::Xor => s::ixor_(n, x, y),
             BinOp::Shl => s::ishl_(n, x, y),
-            BinOp::Shr(d) => s::ishr_(n, sx(d), x, y),
+            BinOp::Shr(d) => s::ishr_(n, d, x, y),
             BinOp::Rotl => s::irotl_(n, x, y),
             BinOp::Rotr => s::irotr_(n, x, y),
             _ => return Err(unsupported(instr)),
@@ -203,10 +195,10 @@ pub(crate) fn relop(
         match op {
             RelOp::Eq => s::ieq_(n, x, y),
             RelOp::Ne => s::ine_(n, x, y),
-            RelOp::Lt(Some(d)) => s::ilt_(n, sx(d), x, y),
-            RelOp::Gt(Some(d)) => s::igt_(n, sx(d), x, y),
-            RelOp::Le(Some(d)) => s::ile_(n, sx(d), x, y),
-            RelOp::Ge(Some(d)) => s::ige_(n, sx(d), x, y),
+            RelOp::Lt(Some(d)) => s::ilt_(n, d, x, y),
+            RelOp::Gt(Some(d)) => s::igt_(n, d, x, y),
+            RelOp::Le(Some(d)) => s::ile_(n, d, x, y),
+            RelOp::Ge(Some(d)) => s::ige_(n, d, x, y),
             _ => return Err(unsupported(instr)),
         }
     } else {
@@ -244,9 +236,9 @@ pub(crate) fn cvtop(
     let exact_tag = if unknown { Tag::Unknown } else { Tag::None };
     let out = match op {
         CvtOp::Wrap => with_tag(s::wrap__(n1, n2, z), exact_tag),
-        CvtOp::Extend(d) => with_tag(s::extend__(n1, n2, sx(d), z), exact_tag),
-        CvtOp::Convert(d) => with_tag(s::convert__(n1, n2, sx(d), z), exact_tag),
-        CvtOp::Trunc(d) => match s::trunc_checked__(n1, n2, sx(d), z) {
+        CvtOp::Extend(d) => with_tag(s::extend__(n1, n2, d, z), exact_tag),
+        CvtOp::Convert(d) => with_tag(s::convert__(n1, n2, d, z), exact_tag),
+        CvtOp::Trunc(d) => match s::trunc_checked__(n1, n2, d, z) {
             Ok(r) => with_tag(r, exact_tag),
             Err(e) => {
                 // Step_pure/cvtop-trap
@@ -257,7 +249,7 @@ pub(crate) fn cvtop(
                 }));
             }
         },
-        CvtOp::TruncSat(d) => with_tag(s::trunc_sat__(n1, n2, sx(d), z), exact_tag),
+        CvtOp::TruncSat(d) => with_tag(s::trunc_sat__(n1, n2, d, z), exact_tag),
         CvtOp::Promote => {
             let mut r = float_slot(n2, s::promote__(n1, n2, z));
             if unknown {

@@ -2,10 +2,9 @@
 //! rules (`$lanes_`, `$inv_lanes_`), the vector numeric `def`s of
 //! [`crate::numerics::vector`], and the tags of [`super::Nondet`] per lane.
 
-use super::num::sx;
 use super::store::{Slot, Tag};
 use super::{ExecError, hit_op};
-use crate::ast::{Half, Instr, LaneType, RelOp, Shape, VBinOp, VCvtOp, VShiftOp, VUnOp, VvOp};
+use crate::ast::{Instr, LaneType, RelOp, Shape, VBinOp, VCvtOp, VShiftOp, VUnOp, VvOp};
 use crate::numerics::scalar as s;
 use crate::numerics::{FloatSet, canonical_nan, vector};
 
@@ -125,10 +124,7 @@ pub(crate) fn exec(stack: &mut Vec<Slot>, instr: &Instr) -> Result<(), ExecError
                 Some(d) => {
                     // Step_pure/vextract_lane-pack
                     hit_op!("Step_pure/vextract_lane-pack", instr);
-                    (
-                        s::extend__(sz, 32, super::num::sx(*d), c),
-                        int_tag(&[v.tag]),
-                    )
+                    (s::extend__(sz, 32, *d, c), int_tag(&[v.tag]))
                 }
                 None => {
                     // Step_pure/vextract_lane-num
@@ -232,7 +228,7 @@ pub(crate) fn exec(stack: &mut Vec<Slot>, instr: &Instr) -> Result<(), ExecError
                 .chain((0..from.dim).map(|i| (b.v, i)))
                 .enumerate()
             {
-                let c = s::narrow__(n1, n2, super::num::sx(*d), lane(src, n1, i));
+                let c = s::narrow__(n1, n2, *d, lane(src, n1, i));
                 r = set_lane(r, n2, k as u32, c);
             }
             stack.push(Slot::new(r, int_tag(&[a.tag, b.tag])));
@@ -253,15 +249,8 @@ fn vshape(sh: Shape) -> vector::Shape {
     }
 }
 
-fn vhalf(h: Half) -> vector::Half {
-    match h {
-        Half::Low => vector::Half::Low,
-        Half::High => vector::Half::High,
-    }
-}
-
 fn vrelop(op: RelOp) -> vector::Vrelop {
-    let s = |x: Option<crate::ast::Sx>| x.map(sx);
+    let s = |x: Option<crate::ast::Sx>| x;
     match op {
         RelOp::Eq => vector::Vrelop::Eq,
         RelOp::Ne => vector::Vrelop::Ne,
@@ -286,12 +275,12 @@ fn vunop(op: VUnOp) -> vector::Vunop {
 }
 
 fn vbinop(op: VBinOp) -> vector::Vbinop {
-    let s = |x: Option<crate::ast::Sx>| x.map(sx);
+    let s = |x: Option<crate::ast::Sx>| x;
     match op {
         VBinOp::Add => vector::Vbinop::Add,
         VBinOp::Sub => vector::Vbinop::Sub,
-        VBinOp::AddSat(x) => vector::Vbinop::AddSat(sx(x)),
-        VBinOp::SubSat(x) => vector::Vbinop::SubSat(sx(x)),
+        VBinOp::AddSat(x) => vector::Vbinop::AddSat(x),
+        VBinOp::SubSat(x) => vector::Vbinop::SubSat(x),
         VBinOp::Mul => vector::Vbinop::Mul,
         VBinOp::AvgrU => vector::Vbinop::AvgrU,
         VBinOp::Q15MulrSatS => vector::Vbinop::Q15mulrSatS,
@@ -305,9 +294,9 @@ fn vbinop(op: VBinOp) -> vector::Vbinop {
 
 fn vcvtop(op: VCvtOp) -> vector::Vcvtop {
     match op {
-        VCvtOp::Extend(h, x) => vector::Vcvtop::Extend(vhalf(h), sx(x)),
-        VCvtOp::Convert(h, x) => vector::Vcvtop::Convert(h.map(vhalf), sx(x)),
-        VCvtOp::TruncSat(x, z) => vector::Vcvtop::TruncSat(sx(x), z),
+        VCvtOp::Extend(h, x) => vector::Vcvtop::Extend(h, x),
+        VCvtOp::Convert(h, x) => vector::Vcvtop::Convert(h, x),
+        VCvtOp::TruncSat(x, z) => vector::Vcvtop::TruncSat(x, z),
         VCvtOp::DemoteZero => vector::Vcvtop::DemoteZero,
         VCvtOp::PromoteLow => vector::Vcvtop::PromoteLow,
     }
@@ -455,7 +444,7 @@ fn vector_numeric(stack: &mut Vec<Slot>, instr: &Instr) -> Result<(), ExecError>
             let a = pop(stack);
             let d = match op {
                 VShiftOp::Shl => None,
-                VShiftOp::Shr(x) => Some(sx(*x)),
+                VShiftOp::Shr(x) => Some(*x),
             };
             let v =
                 vector::vshiftop_(vshape(*sh), d, a.v, u64::from(n.v as u32)).ok_or_else(none)?;
@@ -465,7 +454,7 @@ fn vector_numeric(stack: &mut Vec<Slot>, instr: &Instr) -> Result<(), ExecError>
             // Step_pure/vextunop
             hit_op!("Step_pure/vextunop", instr);
             let a = pop(stack);
-            let v = vector::vextunop__(vshape(*from), vshape(*to), sx(*x), a.v).ok_or_else(none)?;
+            let v = vector::vextunop__(vshape(*from), vshape(*to), *x, a.v).ok_or_else(none)?;
             Slot::new(v, int_tag(&[a.tag]))
         }
         Instr::VExtmul(to, from, h, x) => {
@@ -473,7 +462,7 @@ fn vector_numeric(stack: &mut Vec<Slot>, instr: &Instr) -> Result<(), ExecError>
             hit_op!("Step_pure/vextbinop", instr);
             let b = pop(stack);
             let a = pop(stack);
-            let op = vector::Vextbinop::Extmul(vhalf(*h), sx(*x));
+            let op = vector::Vextbinop::Extmul(*h, *x);
             let v =
                 vector::vextbinop__(vshape(*from), vshape(*to), op, a.v, b.v).ok_or_else(none)?;
             Slot::new(v, int_tag(&[a.tag, b.tag]))

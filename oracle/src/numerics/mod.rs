@@ -25,14 +25,8 @@ pub enum FloatSet {
     ArithmeticNan,
 }
 
-/// The spec's `sx`: how an integer's bits are read.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Sx {
-    /// Unsigned.
-    U,
-    /// Signed (two's complement).
-    S,
-}
+/// The spec's `sx`: the syntax's, shared.
+pub use crate::ast::Sx;
 
 /// The layout of a float of width `n` (32, anything else is read as 64).
 #[derive(Clone, Copy)]

@@ -1006,33 +1006,8 @@ pub fn reinterpret__(n: u32, c: u64) -> u64 {
 // Operator dispatch
 // ---------------------------------------------------------------------------------------
 
-/// A number type: `I32`, `I64`, `F32`, `F64`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum NumType {
-    /// `i32`.
-    I32,
-    /// `i64`.
-    I64,
-    /// `f32`.
-    F32,
-    /// `f64`.
-    F64,
-}
-
-impl NumType {
-    /// The width in bits (`$sizenn`).
-    pub fn size(self) -> u32 {
-        match self {
-            NumType::I32 | NumType::F32 => 32,
-            NumType::I64 | NumType::F64 => 64,
-        }
-    }
-
-    /// Whether it is `F32` or `F64`.
-    pub fn is_float(self) -> bool {
-        matches!(self, NumType::F32 | NumType::F64)
-    }
-}
+/// A number type: the syntax's, shared.
+pub use crate::ast::NumType;
 
 /// The spec's `unop_(numtype)`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -57,14 +57,8 @@ impl Shape {
     }
 }
 
-/// The spec's `half`: which half of the lanes a conversion reads.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Half {
-    /// The low lanes.
-    Low,
-    /// The high lanes.
-    High,
-}
+/// The spec's `half`: the syntax's, shared.
+pub use crate::ast::Half;
 
 /// `$lanes_(shape, v)`: the lanes of `v`, lane 0 first.
 pub fn lanes_(shape: Shape, v: u128) -> Vec<u64> {
