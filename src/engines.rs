@@ -22,6 +22,7 @@ pub fn worker_command() -> anyhow::Result<WorkerCommand> {
     Ok(WorkerCommand {
         program,
         args: vec!["worker".into()],
+        env: Vec::new(),
     })
 }
 

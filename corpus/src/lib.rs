@@ -20,7 +20,7 @@ mod finding;
 mod hash;
 mod store;
 
-pub use atomic::write_atomic;
+pub use atomic::{write_atomic, write_atomic_unsynced};
 pub use error::CorpusError;
 pub use finding::{Finding, finding_id, load_finding_module_and_plan, save_finding};
 pub use hash::{Hash, HashError};

@@ -1,6 +1,7 @@
 //! Modules and plans.
 //!
-//! For now: default plans that call every exported function once with arguments drawn
+//! Valid modules from wasm-smith in swarm configurations ([`smith`]), mutants of seed
+//! modules ([`mutate`]), default plans that call every exported function once with arguments drawn
 //! deterministically from a seed out of an edge-value list ([`default_plan`]), plans from
 //! command-line arguments in the spec's text syntax ([`invoke_plan`]), and the check that a
 //! plan fits a module's exports ([`check_plan`]).
@@ -9,6 +10,8 @@
 
 pub mod args;
 pub mod edge;
+pub mod mutate;
+pub mod smith;
 
 use oracle::{ExportedFunc, HeapType, Invocation, Plan, RefType, RefValue, ValType, Value};
 

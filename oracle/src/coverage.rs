@@ -53,9 +53,42 @@ impl Counter {
         if !self.registered.swap(true, Ordering::AcqRel)
             && let Ok(mut r) = REGISTRY.lock()
         {
+            // A point can have several call sites: it is new only at the first of them.
+            if !r
+                .iter()
+                .any(|c| c.name == self.name && c.detail == self.detail)
+            {
+                FRESH.with(|f| f.set(f.get() + 1));
+            }
             r.push(self);
         }
     }
+}
+
+thread_local! {
+    /// Points this thread was the first in the process to reach, since [`take_fresh`].
+    static FRESH: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// How many coverage points (rules, clauses and (rule, opcode) pairs) fired for the first
+/// time in this process on the calling thread since the last call; resets the count.
+///
+/// A point is attributed to the thread whose code reached it first, so a campaign running
+/// cases on many threads learns exactly which case reached a point no case had reached
+/// before. [`reset`] does not make points new again.
+pub fn take_fresh() -> u64 {
+    FRESH.with(|f| f.replace(0))
+}
+
+/// How many distinct coverage points have fired in this process (ever, whatever
+/// [`reset`] did since).
+pub fn reached() -> usize {
+    REGISTRY.lock().map_or(0, |r| {
+        let mut names: Vec<(&str, &str)> = r.iter().map(|c| (c.name, c.detail)).collect();
+        names.sort_unstable();
+        names.dedup();
+        names.len()
+    })
 }
 
 /// Marks the code of a coverage point: `hit!("$idiv_#3")`, or with an opcode,

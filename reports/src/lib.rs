@@ -4,6 +4,7 @@
 
 #![deny(missing_docs)]
 
+pub mod campaign;
 mod text;
 
 use oracle::{Comparison, Observation, Plan};

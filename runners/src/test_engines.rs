@@ -30,9 +30,12 @@ enum Fault {
     WrongNan,
     /// Reports "integer divide by zero" as "integer overflow" and the other way round.
     WrongTrap,
+    /// Computes `i32.add` as `i32.xor`: wrong for one opcode, and only on operands whose
+    /// bits overlap (a carry), as a real miscompilation would be.
+    WrongOpcode,
 }
 
-const FAULTS: [(&str, Fault); 10] = [
+const FAULTS: [(&str, Fault); 11] = [
     ("test-wrong-value", Fault::WrongValue),
     ("test-abort", Fault::Abort),
     ("test-segfault", Fault::Segfault),
@@ -43,6 +46,7 @@ const FAULTS: [(&str, Fault); 10] = [
     ("test-wrong-memory", Fault::WrongMemory),
     ("test-wrong-nan", Fault::WrongNan),
     ("test-wrong-trap", Fault::WrongTrap),
+    ("test-wrong-opcode", Fault::WrongOpcode),
 ];
 
 struct Faulty {
@@ -94,6 +98,17 @@ impl Engine for Faulty {
                 compile_us: 0,
             };
         }
+        let rewritten;
+        let module = match self.fault {
+            Fault::WrongOpcode => match add_as_xor(module) {
+                Some(m) => {
+                    rewritten = m;
+                    &rewritten[..]
+                }
+                None => module,
+            },
+            _ => module,
+        };
         let mut inst = self.inner.instantiate(module, limits);
         inst.instance = inst.instance.map(|inner| {
             Box::new(FaultyInstance {
@@ -103,6 +118,30 @@ impl Engine for Faulty {
         });
         inst
     }
+}
+
+/// The module with every `i32.add` replaced by `i32.xor`, or `None` when it does not
+/// parse (wasmi then rejects the original as it should).
+fn add_as_xor(module: &[u8]) -> Option<Vec<u8>> {
+    use wasm_encoder::reencode::{Error, Reencode, utils};
+
+    struct Swap;
+    impl Reencode for Swap {
+        type Error = std::convert::Infallible;
+        fn instruction<'a>(
+            &mut self,
+            op: wasmparser::Operator<'a>,
+        ) -> Result<wasm_encoder::Instruction<'a>, Error<Self::Error>> {
+            match op {
+                wasmparser::Operator::I32Add => Ok(wasm_encoder::Instruction::I32Xor),
+                other => utils::instruction(self, other),
+            }
+        }
+    }
+    let mut out = wasm_encoder::Module::new();
+    Swap.parse_core_module(&mut out, wasmparser::Parser::new(0), module)
+        .ok()?;
+    Some(out.finish())
 }
 
 struct FaultyInstance {

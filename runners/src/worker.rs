@@ -83,6 +83,9 @@ pub struct WorkerCommand {
     pub program: PathBuf,
     /// Its arguments.
     pub args: Vec<String>,
+    /// Environment variables to set for it (for example `RAYON_NUM_THREADS=1`, so that a
+    /// campaign's workers compile on one core each).
+    pub env: Vec<(String, String)>,
 }
 
 /// A worker failed before it could serve.
@@ -120,17 +123,59 @@ fn limit_self(bytes: u64) {
     }
 }
 
-/// The worker's side: reads a job from `input`, runs it, writes events to `output`.
-pub fn serve(input: impl Read, output: impl Write) -> Result<(), WorkerError> {
-    match serde_json::from_reader(input).map_err(|e| WorkerError::Request(e.to_string()))? {
-        Job::Plan(req) => serve_plan(req, output),
-        Job::Script(req) => serve_script(req, output),
+/// The worker's side: reads jobs from `input`, one JSON object a line, runs each in turn
+/// and writes its events to `output`; returns at the end of the input.
+///
+/// A one-shot parent writes one line and closes the pipe; a persistent parent
+/// ([`Persistent`]) keeps it open and sends the next job after the last event of the one
+/// before (a plan's `final` event). Engines are made once per process, so a persistent
+/// worker compiles with the same Wasmtime engine every time.
+pub fn serve(input: impl BufRead, mut output: impl Write) -> Result<(), WorkerError> {
+    die_with_parent();
+    let mut engines: Vec<Box<dyn Engine>> = Vec::new();
+    for line in input.lines() {
+        let line = line.map_err(|e| WorkerError::Request(e.to_string()))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let job: Job =
+            serde_json::from_str(&line).map_err(|e| WorkerError::Request(e.to_string()))?;
+        let name = match &job {
+            Job::Plan(r) => &r.engine,
+            Job::Script(r) => &r.engine,
+        };
+        let engine = match engines.iter().position(|e| e.info().name == *name) {
+            Some(i) => i,
+            None => {
+                engines
+                    .push(crate::by_name(name).ok_or_else(|| WorkerError::Engine(name.clone()))?);
+                engines.len() - 1
+            }
+        };
+        let engine = engines[engine].as_ref();
+        match job {
+            Job::Plan(req) => serve_plan(engine, req, &mut output)?,
+            Job::Script(req) => serve_script(engine, req, &mut output)?,
+        }
+    }
+    Ok(())
+}
+
+/// A worker must not outlive the harness (a `kill -9` of a campaign): it asks the kernel for
+/// SIGKILL when its parent goes.
+fn die_with_parent() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: prctl with PR_SET_PDEATHSIG takes a signal number and touches no memory.
+    unsafe {
+        libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
     }
 }
 
-fn serve_script(req: ScriptRequest, mut output: impl Write) -> Result<(), WorkerError> {
-    let engine =
-        crate::by_name(&req.engine).ok_or_else(|| WorkerError::Engine(req.engine.clone()))?;
+fn serve_script(
+    engine: &dyn Engine,
+    req: ScriptRequest,
+    mut output: impl Write,
+) -> Result<(), WorkerError> {
     let text = std::fs::read_to_string(&req.script)
         .map_err(|e| WorkerError::Module(req.script.clone(), e))?;
     let commands = crate::wast::parse_script(&text, &req.script.display().to_string())
@@ -139,7 +184,7 @@ fn serve_script(req: ScriptRequest, mut output: impl Write) -> Result<(), Worker
     let mut session = engine
         .session(&req.limits, req.profile.as_deref())
         .map_err(WorkerError::Request)?;
-    let gate = crate::wast::Gate::new(engine.as_ref(), req.profile.as_deref());
+    let gate = crate::wast::Gate::new(engine, req.profile.as_deref());
     let mut runner = crate::wast::ScriptRunner::new(session.as_mut(), gate);
     for (index, c) in commands.iter().enumerate() {
         let outcome = runner.run(&c.command);
@@ -153,40 +198,36 @@ fn serve_script(req: ScriptRequest, mut output: impl Write) -> Result<(), Worker
     Ok(())
 }
 
-fn serve_plan(req: Request, mut output: impl Write) -> Result<(), WorkerError> {
-    let engine =
-        crate::by_name(&req.engine).ok_or_else(|| WorkerError::Engine(req.engine.clone()))?;
+fn serve_plan(
+    engine: &dyn Engine,
+    req: Request,
+    mut output: impl Write,
+) -> Result<(), WorkerError> {
     let module =
         std::fs::read(&req.module).map_err(|e| WorkerError::Module(req.module.clone(), e))?;
     limit_self(req.limits.worker_memory);
     let mut failure = None;
-    run_plan(
-        engine.as_ref(),
-        &module,
-        &req.plan,
-        &req.limits,
-        &mut |event| {
-            if failure.is_some() {
-                return;
+    run_plan(engine, &module, &req.plan, &req.limits, &mut |event| {
+        if failure.is_some() {
+            return;
+        }
+        let mut line = match &event {
+            Event::Final { state: Some(state) } => {
+                let dumps = write_dumps(state, &req);
+                let mut v = serde_json::to_value(&event).unwrap_or_default();
+                v["dumps"] = serde_json::to_value(dumps).unwrap_or_default();
+                v.to_string()
             }
-            let mut line = match &event {
-                Event::Final { state: Some(state) } => {
-                    let dumps = write_dumps(state, &req);
-                    let mut v = serde_json::to_value(&event).unwrap_or_default();
-                    v["dumps"] = serde_json::to_value(dumps).unwrap_or_default();
-                    v.to_string()
-                }
-                _ => serde_json::to_string(&event).unwrap_or_default(),
-            };
-            line.push('\n');
-            if let Err(e) = output
-                .write_all(line.as_bytes())
-                .and_then(|_| output.flush())
-            {
-                failure = Some(WorkerError::Write(e));
-            }
-        },
-    );
+            _ => serde_json::to_string(&event).unwrap_or_default(),
+        };
+        line.push('\n');
+        if let Err(e) = output
+            .write_all(line.as_bytes())
+            .and_then(|_| output.flush())
+        {
+            failure = Some(WorkerError::Write(e));
+        }
+    });
     failure.map_or(Ok(()), Err)
 }
 
@@ -213,6 +254,7 @@ pub struct Collector {
     invocations: Vec<Step<Outcome>>,
     final_state: Option<FinalState>,
     finished: bool,
+    stopped: bool,
     timings: Timings,
 }
 
@@ -225,6 +267,7 @@ impl Collector {
             invocations: Vec::new(),
             final_state: None,
             finished: false,
+            stopped: false,
             timings: Timings::default(),
         }
     }
@@ -263,6 +306,7 @@ impl Collector {
         if self.finished {
             return;
         }
+        self.stopped = true;
         match &self.instantiation {
             None => {
                 self.instantiation = Some(Step::bare(if crash {
@@ -366,16 +410,8 @@ pub fn observe(
 ) -> Observation {
     let info = engine.info();
     let start = Instant::now();
-    if let Support::Unsupported(proposals, message) =
-        support_features(module, engine.features(), &info.proposals)
-    {
-        let mut c = Collector::new(info.name);
-        c.instantiation = Some(Step::bare(InstanceOutcome::Unsupported {
-            message,
-            proposals,
-        }));
-        c.finished = true;
-        return c.finish(None);
+    if let Some(unsupported) = unsupported(engine, module) {
+        return unsupported;
     }
     let request = Request {
         engine: info.name.clone(),
@@ -396,10 +432,118 @@ pub fn observe(
     collector.finish(Some(start.elapsed()))
 }
 
+/// The observation of an engine that lacks a proposal the module uses, if it does.
+fn unsupported(engine: &dyn Engine, module: &[u8]) -> Option<Observation> {
+    let info = engine.info();
+    match support_features(module, engine.features(), &info.proposals) {
+        Support::Unsupported(proposals, message) => {
+            let mut c = Collector::new(info.name);
+            c.instantiation = Some(Step::bare(InstanceOutcome::Unsupported {
+                message,
+                proposals,
+            }));
+            c.finished = true;
+            Some(c.finish(None))
+        }
+        _ => None,
+    }
+}
+
+/// A worker process that serves plan after plan for one caller (a campaign thread), so
+/// that neither process start-up nor engine set-up is paid per case. A worker that
+/// crashes, hangs past a step's limit or sends garbage is killed, the step gets its
+/// `crash` or `timeout` outcome as with [`observe`], and the next plan starts a fresh one.
+pub struct Persistent {
+    cmd: WorkerCommand,
+    worker: Option<Worker<Event>>,
+    restarts: u64,
+}
+
+impl Persistent {
+    /// No process yet: the first plan starts one.
+    pub fn new(cmd: WorkerCommand) -> Persistent {
+        Persistent {
+            cmd,
+            worker: None,
+            restarts: 0,
+        }
+    }
+
+    /// How many workers were replaced after a crash, a timeout or garbage.
+    pub fn restarts(&self) -> u64 {
+        self.restarts
+    }
+
+    /// Observes one engine on a module and plan, in this caller's worker process (the
+    /// engine may differ from plan to plan).
+    pub fn observe(
+        &mut self,
+        engine: &dyn Engine,
+        module: &[u8],
+        module_path: &Path,
+        plan: &Plan,
+        limits: &Limits,
+        dump_dir: Option<&Path>,
+    ) -> Observation {
+        let start = Instant::now();
+        if let Some(unsupported) = unsupported(engine, module) {
+            return unsupported;
+        }
+        let name = engine.info().name;
+        let job = Job::Plan(Request {
+            engine: name.clone(),
+            module: module_path.to_path_buf(),
+            plan: plan.clone(),
+            limits: limits.clone(),
+            dump_dir: dump_dir.map(Path::to_path_buf),
+        });
+        let mut collector = Collector::new(name);
+        // An idle worker that died (its pipe is closed) is replaced once.
+        let mut sent = false;
+        for _ in 0..2 {
+            if self.worker.is_none() {
+                match Worker::spawn(&self.cmd, parse_event) {
+                    Ok(w) => self.worker = Some(w),
+                    Err(e) => {
+                        collector.stop(
+                            true,
+                            format!("cannot start the worker: {e}"),
+                            plan.invocations.len(),
+                        );
+                        return collector.finish(Some(start.elapsed()));
+                    }
+                }
+            }
+            if let Some(w) = &mut self.worker
+                && w.send(&job).is_ok()
+            {
+                sent = true;
+                break;
+            }
+            self.worker = None;
+        }
+        match (&mut self.worker, sent) {
+            (Some(w), true) => drive(w, &mut collector, plan.invocations.len(), limits),
+            _ => collector.stop(
+                true,
+                "cannot send the job to the worker".into(),
+                plan.invocations.len(),
+            ),
+        }
+        if collector.stopped {
+            // Killed (by Drop) and replaced at the next plan.
+            self.worker = None;
+            self.restarts += 1;
+        }
+        collector.finish(Some(start.elapsed()))
+    }
+}
+
 /// A running worker process: its events as they arrive, and its standard error, kept for
 /// when it dies. Dropping it kills the process if it still runs.
 struct Worker<E> {
     child: Child,
+    stdin: Option<std::process::ChildStdin>,
     events: mpsc::Receiver<Result<E, String>>,
     reader: Option<std::thread::JoinHandle<()>>,
     stderr: Option<std::thread::JoinHandle<Vec<u8>>>,
@@ -418,24 +562,49 @@ enum Next<E> {
 }
 
 impl<E: Send + 'static> Worker<E> {
-    /// Starts `harness worker` and sends it the job.
+    /// Starts `harness worker`, sends it the job and closes its input: it serves that job
+    /// only.
     fn start(
         cmd: &WorkerCommand,
         job: &Job,
         parse: fn(&str) -> Result<E, String>,
     ) -> std::io::Result<Worker<E>> {
+        let mut w = Worker::spawn(cmd, parse)?;
+        // A worker that dies at once closes the pipe: that shows up as its death.
+        let _ = w.send(job);
+        w.stdin = None;
+        Ok(w)
+    }
+
+    /// Sends a job (one line).
+    fn send(&mut self, job: &Job) -> std::io::Result<()> {
+        let mut body = serde_json::to_vec(job).map_err(std::io::Error::other)?;
+        body.push(b'\n');
+        let stdin = self
+            .stdin
+            .as_mut()
+            .ok_or_else(|| std::io::Error::other("the worker's input is closed"))?;
+        stdin.write_all(&body)?;
+        stdin.flush()
+    }
+
+    /// Starts `harness worker`, in a process group of its own (a Ctrl-C meant for the
+    /// harness must not kill the engines it is observing), its input left open.
+    fn spawn(
+        cmd: &WorkerCommand,
+        parse: fn(&str) -> Result<E, String>,
+    ) -> std::io::Result<Worker<E>> {
+        use std::os::unix::process::CommandExt;
         let mut child = Command_::new(&cmd.program)
             .args(&cmd.args)
             .env("RUST_BACKTRACE", "0")
+            .envs(cmd.env.iter().map(|(k, v)| (k, v)))
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
+            .process_group(0)
             .spawn()?;
-        let body = serde_json::to_vec(job).map_err(std::io::Error::other)?;
-        if let Some(mut stdin) = child.stdin.take() {
-            // A worker that dies at once closes the pipe: that shows up as its death.
-            let _ = stdin.write_all(&body);
-        }
+        let stdin = child.stdin.take();
         let (tx, events) = mpsc::channel();
         let stdout = child.stdout.take();
         let reader = std::thread::spawn(move || {
@@ -461,6 +630,7 @@ impl<E: Send + 'static> Worker<E> {
         tracing::debug!(pid = child.id(), "worker started");
         Ok(Worker {
             child,
+            stdin,
             events,
             reader: Some(reader),
             stderr: Some(stderr),
@@ -500,6 +670,7 @@ impl<E: Send + 'static> Worker<E> {
 
 impl<E> Drop for Worker<E> {
     fn drop(&mut self) {
+        self.stdin = None;
         let _ = self.child.kill();
         let _ = self.child.wait();
         if let Some(h) = self.reader.take() {

@@ -1,0 +1,1223 @@
+//! `harness campaign`: generate modules and plans, run them on every engine in isolated
+//! workers, judge each engine against the oracle, keep what reaches new coverage points,
+//! de-duplicate findings, and report. Resumable after an interrupt or a `kill -9`.
+
+mod signature;
+pub mod store;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use indicatif::{ProgressBar, ProgressStyle};
+use oracle::expect::SpecJudgement;
+use oracle::{Plan, Proposal};
+use reports::campaign::{
+    CAMPAIGN_SCHEMA, CampaignReport, EngineRow, FindingRow, Sample, StrategyRow,
+};
+use runners::worker::Persistent;
+use runners::{Engine, Limits};
+
+use crate::engines::worker_command;
+use store::{Config, Dir, FindingMeta, Kept, Pending, Record, STATE_SCHEMA, State};
+
+/// Arguments of `harness campaign`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// How long to run this session: `90s`, `30m`, `8h` (default: until `--cases` or Ctrl-C).
+    #[arg(long, value_parser = parse_duration)]
+    time: Option<Duration>,
+    /// Stop when the campaign has run this many cases in all.
+    #[arg(long)]
+    cases: Option<u64>,
+    /// The campaign's directory (created; must not hold a campaign already).
+    #[arg(long, value_name = "DIR", required_unless_present = "resume")]
+    out: Option<PathBuf>,
+    /// Continue the campaign in DIR with its configuration.
+    #[arg(long, value_name = "DIR", conflicts_with = "out")]
+    resume: Option<PathBuf>,
+    /// Engines to judge (repeatable; default: every bundled engine, judged by the oracle).
+    #[arg(long = "engine", value_name = "NAME")]
+    engines: Vec<String>,
+    /// Generate only with these proposals (repeatable; default: every WebAssembly 2.0
+    /// proposal all the engines support).
+    #[arg(long = "proposal", value_name = "NAME")]
+    proposals: Vec<String>,
+    /// Parallel cases (default: the number of cores).
+    #[arg(long)]
+    jobs: Option<usize>,
+    /// The campaign's seed.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Strategy weights: `smith=3,mutate=1` (smith: wasm-smith swarm; mutate: wasm-mutate
+    /// of the official suite's modules and the corpus).
+    #[arg(long, default_value = "smith=3,mutate=1")]
+    strategies: String,
+    /// Fuel per call, for the engines and the oracle.
+    #[arg(long, default_value_t = 1_000_000)]
+    fuel: u64,
+    /// Wall-clock limit of each step, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 5.0)]
+    timeout: f64,
+    /// Memory limit of each engine's worker process, in MiB.
+    #[arg(long, value_name = "MIB", default_value_t = 2048)]
+    worker_memory: u64,
+    /// Refresh the report every this many seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 120)]
+    report_every: u64,
+}
+
+/// Reads `90s`, `30m`, `8h`, `1d` or a plain number of seconds.
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    let (num, unit) = s.split_at(s.find(|c: char| c.is_alphabetic()).unwrap_or(s.len()));
+    let n: f64 = num
+        .parse()
+        .map_err(|_| format!("`{s}` is not a duration (try 90s, 30m, 8h)"))?;
+    let secs = match unit {
+        "" | "s" => n,
+        "m" | "min" => n * 60.0,
+        "h" => n * 3600.0,
+        "d" => n * 86400.0,
+        _ => return Err(format!("unknown unit `{unit}` in `{s}` (use s, m, h or d)")),
+    };
+    if !(secs > 0.0 && secs.is_finite()) {
+        return Err(format!("`{s}` is not a positive duration"));
+    }
+    Ok(Duration::from_secs_f64(secs))
+}
+
+fn parse_strategies(s: &str) -> anyhow::Result<Vec<(String, u32)>> {
+    let mut out = Vec::new();
+    for part in s.split(',').filter(|p| !p.trim().is_empty()) {
+        let (name, w) = part
+            .split_once('=')
+            .with_context(|| format!("`{part}`: write strategies as name=weight"))?;
+        let name = name.trim();
+        if !STRATEGIES.contains(&name) {
+            bail!(
+                "unknown strategy `{name}`; known: {}",
+                STRATEGIES.join(", ")
+            );
+        }
+        let w: u32 = w
+            .trim()
+            .parse()
+            .with_context(|| format!("`{part}`: the weight must be a whole number"))?;
+        out.push((name.to_string(), w));
+    }
+    if out.iter().all(|(_, w)| *w == 0) {
+        bail!("every strategy has weight 0");
+    }
+    Ok(out)
+}
+
+const STRATEGIES: [&str; 2] = ["smith", "mutate"];
+
+/// Small modules exercising one 2.0 proposal each: an engine whose features reject one
+/// cannot take modules using that proposal.
+const PROBES: [(Proposal, &str); 7] = [
+    (
+        Proposal::MutableGlobal,
+        r#"(module (global (export "g") (mut i32) (i32.const 0)))"#,
+    ),
+    (
+        Proposal::SignExtension,
+        "(module (func (result i32) i32.const 0 i32.extend8_s))",
+    ),
+    (
+        Proposal::SaturatingFloatToInt,
+        "(module (func (result i32) f32.const 0 i32.trunc_sat_f32_s))",
+    ),
+    (
+        Proposal::MultiValue,
+        "(module (func (result i32 i32) i32.const 0 i32.const 0))",
+    ),
+    (
+        Proposal::BulkMemory,
+        "(module (memory 1) (func i32.const 0 i32.const 0 i32.const 0 memory.fill))",
+    ),
+    (
+        Proposal::ReferenceTypes,
+        "(module (table 1 externref) (func (param externref)))",
+    ),
+    (
+        Proposal::Simd,
+        "(module (func (result v128) v128.const i64x2 0 0))",
+    ),
+];
+
+/// The proposals every engine and the oracle support: generation stays inside them.
+pub fn common_proposals(engines: &[Box<dyn Engine>]) -> Vec<Proposal> {
+    PROBES
+        .iter()
+        .filter(|(p, wat)| {
+            let Ok(bytes) = wat::parse_str(wat) else {
+                return false;
+            };
+            Proposal::WASM2.contains(p)
+                && engines.iter().all(|e| {
+                    e.info().proposals.contains(p)
+                        && matches!(
+                            runners::inspect::support_features(
+                                &bytes,
+                                e.features(),
+                                &e.info().proposals
+                            ),
+                            runners::inspect::Support::Supported
+                        )
+                })
+        })
+        .map(|(p, _)| *p)
+        .collect()
+}
+
+/// The common proposals, narrowed to those named (an error names one that is not common).
+fn restrict(common: Vec<Proposal>, named: &[String]) -> anyhow::Result<Vec<Proposal>> {
+    if named.is_empty() {
+        return Ok(common);
+    }
+    named
+        .iter()
+        .map(|n| {
+            common
+                .iter()
+                .copied()
+                .find(|p| p.name() == n)
+                .with_context(|| {
+                    let names: Vec<&str> = common.iter().map(|p| p.name()).collect();
+                    format!(
+                        "--proposal {n}: not one every engine and the oracle support ({})",
+                        names.join(", ")
+                    )
+                })
+        })
+        .collect()
+}
+
+/// Stops the campaign at Ctrl-C (a second one kills it as usual).
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+extern "C" fn on_sigint(_: libc::c_int) {
+    if INTERRUPTED.swap(true, Ordering::SeqCst) {
+        // SAFETY: async-signal-safe calls only.
+        unsafe {
+            libc::signal(libc::SIGINT, libc::SIG_DFL);
+            libc::raise(libc::SIGINT);
+        }
+    }
+}
+
+fn catch_interrupt() {
+    // SAFETY: the handler only touches an atomic and async-signal-safe functions.
+    unsafe {
+        libc::signal(libc::SIGINT, on_sigint as *const () as libc::sighandler_t);
+        libc::signal(libc::SIGTERM, on_sigint as *const () as libc::sighandler_t);
+    }
+}
+
+/// What every campaign thread shares.
+struct Shared {
+    dir: Dir,
+    config: Config,
+    engines: Vec<Box<dyn Engine>>,
+    limits: Limits,
+    start: Instant,
+    elapsed_before: f64,
+    next_case: AtomicU64,
+    /// Cases to re-run first (pending at the last stop).
+    redo: Mutex<Vec<Pending>>,
+    /// Mutation seeds: the official suite's modules and the corpus.
+    seeds: RwLock<Vec<(String, Arc<Vec<u8>>)>>,
+    stop: AtomicBool,
+    fatal: Mutex<Option<anyhow::Error>>,
+    tally: Mutex<Tally>,
+    deadline: Option<Instant>,
+    max_cases: Option<u64>,
+}
+
+/// Counters derived from the log (and so rebuilt exactly on resume).
+#[derive(Default)]
+struct Tally {
+    cases: u64,
+    logged: HashSet<u64>,
+    corpus: u64,
+    per_engine: BTreeMap<String, EngineRow>,
+    per_strategy: BTreeMap<String, StrategyRow>,
+    findings: BTreeMap<String, FindingRow>,
+    by_signature: HashMap<String, String>,
+}
+
+impl Tally {
+    fn add(&mut self, r: &Record) {
+        if !self.logged.insert(r.case) {
+            return;
+        }
+        self.cases += 1;
+        if r.kept {
+            self.corpus += 1;
+        }
+        let s = self
+            .per_strategy
+            .entry(r.strategy.clone())
+            .or_insert_with(|| StrategyRow {
+                name: r.strategy.clone(),
+                ..StrategyRow::default()
+            });
+        s.cases += 1;
+        s.kept += u64::from(r.kept);
+        s.failures += u64::from(r.failed.is_some());
+        s.with_findings += u64::from(!r.findings.is_empty());
+        for (engine, class) in &r.verdicts {
+            let e = self
+                .per_engine
+                .entry(engine.clone())
+                .or_insert_with(|| EngineRow {
+                    engine: engine.clone(),
+                    ..EngineRow::default()
+                });
+            match class.as_str() {
+                "conforms" => e.conforms += 1,
+                "deviates" => e.deviates += 1,
+                "unsupported" => e.unsupported += 1,
+                "crash" => e.crash += 1,
+                "timeout" => e.timeout += 1,
+                _ => e.inconclusive += 1,
+            }
+        }
+        for id in &r.findings {
+            if let Some(f) = self.findings.get_mut(id) {
+                f.hits += 1;
+            }
+        }
+    }
+}
+
+/// `harness campaign`.
+pub fn run(args: Args) -> anyhow::Result<u8> {
+    if !(args.timeout > 0.0 && args.timeout.is_finite()) {
+        bail!("--timeout must be a positive number of seconds");
+    }
+    let jobs = args
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    if jobs == 0 {
+        bail!("--jobs must be at least 1");
+    }
+    let (dir, state) = match (&args.resume, &args.out) {
+        (Some(d), _) => {
+            let dir = Dir::open(d)?;
+            let state = dir.load_state()?;
+            (dir, state)
+        }
+        (None, Some(d)) => {
+            if d.join("campaign.json").exists() {
+                bail!(
+                    "{} already holds a campaign: continue it with --resume {}",
+                    d.display(),
+                    d.display()
+                );
+            }
+            let dir = Dir::open(d)?;
+            let engines = crate::diff::select_engines(&default_engines(&args.engines))?;
+            let config = Config {
+                seed: args.seed,
+                engines: engines.iter().map(|e| e.info().name).collect(),
+                proposals: restrict(common_proposals(&engines), &args.proposals)?,
+                strategies: parse_strategies(&args.strategies)?,
+                fuel: args.fuel,
+                timeout_ms: (args.timeout * 1000.0) as u64,
+                worker_memory: args.worker_memory.saturating_mul(1 << 20),
+                generator: format!(
+                    "{} {}",
+                    generator::smith::GENERATOR_VERSION,
+                    generator::mutate::MUTATOR_VERSION
+                ),
+            };
+            let state = State {
+                schema: STATE_SCHEMA.into(),
+                config,
+                elapsed_s: 0.0,
+                sessions: 0,
+                next_case: 0,
+            };
+            dir.save_state(&state)?;
+            (dir, state)
+        }
+        (None, None) => bail!("give --out DIR for a new campaign or --resume DIR"),
+    };
+    let engines = crate::diff::select_engines(&state.config.engines)?;
+    let limits = Limits {
+        fuel: state.config.fuel,
+        step_timeout_ms: state.config.timeout_ms,
+        worker_memory: state.config.worker_memory,
+        ..Limits::default()
+    };
+
+    // What the log says is done, what was in flight, what was found.
+    let records = dir.records();
+    let mut tally = Tally::default();
+    for m in dir.findings_meta() {
+        tally.by_signature.insert(m.signature.clone(), m.id.clone());
+        tally.findings.insert(m.id.clone(), finding_row(&m));
+    }
+    for r in &records {
+        tally.add(r);
+    }
+    let mut redo: Vec<Pending> = Vec::new();
+    for p in dir.pending() {
+        if tally.logged.contains(&p.case) {
+            dir.remove_pending(p.case);
+        } else {
+            redo.push(p);
+        }
+    }
+    let next_case = records
+        .iter()
+        .map(|r| r.case + 1)
+        .chain(redo.iter().map(|p| p.case + 1))
+        .chain([state.next_case])
+        .max()
+        .unwrap_or(0);
+
+    // Mutation seeds, and the corpus run once through the oracle so that coverage is
+    // where the last session left it.
+    let corpus = dir.corpus();
+    let mut seeds: Vec<(String, Arc<Vec<u8>>)> = Vec::new();
+    if state
+        .config
+        .strategies
+        .iter()
+        .any(|(n, w)| n == "mutate" && *w > 0)
+    {
+        seeds.extend(suite_seeds(&state.config.proposals));
+    }
+    for (k, bytes) in &corpus {
+        let _ = std::panic::catch_unwind(|| oracle::expect::expect(bytes, &k.plan, limits.fuel));
+        seeds.push((k.module.clone(), Arc::new(bytes.clone())));
+    }
+    oracle::coverage::take_fresh();
+
+    let resumed = state.sessions > 0;
+    let mut state = state;
+    state.sessions += 1;
+    state.next_case = next_case;
+    dir.save_state(&state)?;
+    if resumed {
+        eprintln!(
+            "resuming {}: {} cases done, {} pending re-run, {} findings, corpus of {}",
+            dir.root().display(),
+            tally.cases,
+            redo.len(),
+            tally.findings.len(),
+            corpus.len()
+        );
+    }
+
+    let shared = Arc::new(Shared {
+        dir: dir.clone(),
+        config: state.config.clone(),
+        engines,
+        limits,
+        start: Instant::now(),
+        elapsed_before: state.elapsed_s,
+        next_case: AtomicU64::new(next_case),
+        redo: Mutex::new(redo),
+        seeds: RwLock::new(seeds),
+        stop: AtomicBool::new(false),
+        fatal: Mutex::new(None),
+        tally: Mutex::new(tally),
+        deadline: args.time.map(|t| Instant::now() + t),
+        max_cases: args.cases,
+    });
+    catch_interrupt();
+    let progress = ProgressBar::new_spinner();
+    progress.set_style(
+        ProgressStyle::with_template("{spinner} [{elapsed_precise}] {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    progress.enable_steady_tick(Duration::from_millis(200));
+
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs + 1)
+        .thread_name(|i| format!("campaign-{i}"))
+        .build()
+        .context("cannot start the campaign's threads")?;
+    let report_every = Duration::from_secs(args.report_every.max(1));
+    pool.scope(|s| {
+        for t in 0..jobs {
+            let shared = Arc::clone(&shared);
+            s.spawn(move |_| case_loop(&shared, t));
+        }
+        let shared = Arc::clone(&shared);
+        let progress = progress.clone();
+        s.spawn(move |_| monitor(&shared, &progress, report_every));
+    });
+    progress.finish_and_clear();
+
+    let elapsed = shared.elapsed_before + shared.start.elapsed().as_secs_f64();
+    let mut state = state;
+    state.elapsed_s = elapsed;
+    state.next_case = shared.next_case.load(Ordering::SeqCst);
+    let fatal = shared.fatal.lock().ok().and_then(|mut f| f.take());
+    if let Some(e) = fatal {
+        // Best effort: the state and report may not be writable either.
+        let _ = shared.dir.save_state(&state);
+        return Err(e.context(format!(
+            "the campaign in {} stopped; everything written before this error is intact \
+             (continue with --resume)",
+            shared.dir.root().display()
+        )));
+    }
+    shared.dir.save_state(&state)?;
+    sample(&shared)?;
+    let report = write_report(&shared.dir, true)?;
+    println!(
+        "{} cases in {:.0} s ({:.1} cases/s), {} findings, {} coverage points, corpus of {}",
+        report.cases,
+        report.elapsed_s,
+        report.cases_per_s,
+        report.findings.len(),
+        report.points_reached,
+        report.corpus
+    );
+    for f in &report.findings {
+        println!(
+            "  {} {} {}: {} hits, {}",
+            f.id,
+            f.engine,
+            f.kind,
+            f.hits,
+            shared.dir.findings().join(&f.id).display()
+        );
+    }
+    println!(
+        "findings: {}\nreport:   {}",
+        shared.dir.findings().display(),
+        shared.dir.root().join("report.html").display()
+    );
+    if INTERRUPTED.load(Ordering::SeqCst) {
+        println!(
+            "interrupted: continue with harness campaign --resume {}",
+            shared.dir.root().display()
+        );
+    }
+    Ok(if report.findings.is_empty() { 0 } else { 1 })
+}
+
+fn default_engines(named: &[String]) -> Vec<String> {
+    if !named.is_empty() {
+        return named.to_vec();
+    }
+    // The oracle judges in-process; running it as an engine too would only repeat it.
+    runners::bundled()
+        .iter()
+        .map(|e| e.info().name)
+        .filter(|n| n != "reference")
+        .collect()
+}
+
+/// The official 2.0 suite's modules that use only the campaign's proposals and import
+/// only what the standard host provides.
+fn suite_seeds(proposals: &[Proposal]) -> Vec<(String, Arc<Vec<u8>>)> {
+    let mut out = Vec::new();
+    for (name, text) in crate::wast::suite_scripts() {
+        let Ok(commands) = runners::wast::parse_script(text, &name) else {
+            continue;
+        };
+        for c in commands {
+            if let oracle::script::Command::Module { bytes, .. } = c.command
+                && let Ok(info) = runners::inspect::inspect(&bytes)
+                && info.proposals.iter().all(|p| proposals.contains(p))
+                && info.imports.iter().all(runners::host::provides)
+            {
+                out.push((corpus::Hash::of(&bytes).to_string(), Arc::new(bytes)));
+            }
+        }
+    }
+    out
+}
+
+fn finding_row(m: &FindingMeta) -> FindingRow {
+    FindingRow {
+        id: m.id.clone(),
+        engine: m.engine.clone(),
+        kind: m.kind.clone(),
+        signature: m.signature.clone(),
+        expected: m.expected.clone(),
+        got: m.got.clone(),
+        first_case: m.first_case,
+        hits: 0,
+        repro: m.repro.clone(),
+    }
+}
+
+fn should_stop(shared: &Shared) -> bool {
+    shared.stop.load(Ordering::SeqCst)
+        || INTERRUPTED.load(Ordering::SeqCst)
+        || shared.deadline.is_some_and(|d| Instant::now() >= d)
+}
+
+/// Claims the next case: a pending one first, else a new number (none past `--cases`).
+fn claim(shared: &Shared) -> Option<Claim> {
+    if let Some(p) = shared.redo.lock().ok().and_then(|mut r| r.pop()) {
+        return Some(Claim::Redo(p));
+    }
+    let n = shared.next_case.fetch_add(1, Ordering::SeqCst);
+    if shared.max_cases.is_some_and(|m| n >= m) {
+        shared.next_case.fetch_sub(1, Ordering::SeqCst);
+        return None;
+    }
+    Some(Claim::New(n))
+}
+
+enum Claim {
+    New(u64),
+    Redo(Pending),
+}
+
+/// The seed of case `n` of a campaign.
+pub fn case_seed(campaign: u64, n: u64) -> u64 {
+    let mut r = generator::SplitMix64::new(campaign ^ n.wrapping_mul(0x9e37_79b9_7f4a_7c15));
+    r.next_u64()
+}
+
+fn pick_strategy(config: &Config, seed: u64, have_seeds: bool) -> String {
+    let usable: Vec<&(String, u32)> = config
+        .strategies
+        .iter()
+        .filter(|(n, w)| *w > 0 && (n != "mutate" || have_seeds))
+        .collect();
+    let total: u64 = usable.iter().map(|(_, w)| u64::from(*w)).sum();
+    if total == 0 {
+        return "smith".into();
+    }
+    let mut x = (seed >> 8) % total;
+    for (n, w) in &usable {
+        if x < u64::from(*w) {
+            return n.clone();
+        }
+        x -= u64::from(*w);
+    }
+    "smith".into()
+}
+
+/// One thread's cases, each engine in this thread's own persistent worker.
+fn case_loop(shared: &Shared, thread: usize) {
+    let mut cmd = match worker_command() {
+        Ok(c) => c,
+        Err(e) => {
+            fail(shared, e);
+            return;
+        }
+    };
+    // Each worker compiles on one core: the campaign's parallelism is across cases.
+    cmd.env.push(("RAYON_NUM_THREADS".into(), "1".into()));
+    let mut workers: Vec<Persistent> = shared
+        .engines
+        .iter()
+        .map(|_| Persistent::new(cmd.clone()))
+        .collect();
+    let scratch = shared.dir.root().join("scratch").join(thread.to_string());
+    if let Err(e) = std::fs::create_dir_all(&scratch) {
+        fail(
+            shared,
+            anyhow::Error::new(e).context(format!("cannot create {}", scratch.display())),
+        );
+        return;
+    }
+    while !should_stop(shared) {
+        let Some(claim) = claim(shared) else { break };
+        if let Err(e) = run_case(shared, &mut workers, &scratch, claim) {
+            fail(shared, e);
+            break;
+        }
+    }
+}
+
+fn fail(shared: &Shared, e: anyhow::Error) {
+    if let Ok(mut f) = shared.fatal.lock()
+        && f.is_none()
+    {
+        *f = Some(e);
+    }
+    shared.stop.store(true, Ordering::SeqCst);
+}
+
+/// A case's module and plan, or why there is none.
+fn make_case(shared: &Shared, n: u64) -> (Pending, Option<Vec<u8>>, Option<String>) {
+    let seed = case_seed(shared.config.seed, n);
+    let have_seeds = shared.seeds.read().is_ok_and(|s| !s.is_empty());
+    let strategy = pick_strategy(&shared.config, seed, have_seeds);
+    let mut parent = None;
+    let made = match strategy.as_str() {
+        "mutate" => {
+            let chosen =
+                shared.seeds.read().ok().and_then(|s| {
+                    (!s.is_empty()).then(|| s[(seed % s.len() as u64) as usize].clone())
+                });
+            match chosen {
+                Some((hash, bytes)) => {
+                    parent = Some(hash);
+                    generator::mutate::mutate(&bytes, seed).map_err(|e| e.to_string())
+                }
+                None => Err("no seed module".into()),
+            }
+        }
+        _ => generator::smith::generate(seed, &shared.config.proposals)
+            .map(|g| g.bytes)
+            .map_err(|e| e.to_string()),
+    };
+    // A mutant may use what the campaign leaves out, or import what no host provides.
+    let made = made.and_then(|bytes| match runners::inspect::inspect(&bytes) {
+        Ok(info)
+            if info
+                .proposals
+                .iter()
+                .all(|p| shared.config.proposals.contains(p))
+                && info.imports.iter().all(runners::host::provides) =>
+        {
+            Ok((bytes, info))
+        }
+        Ok(_) => Err("uses a proposal or an import outside the campaign's".into()),
+        Err(e) => Err(format!("does not validate: {e}")),
+    });
+    let mut pending = Pending {
+        case: n,
+        strategy,
+        seed,
+        parent,
+        module: String::new(),
+        plan: Plan::new(vec![]),
+    };
+    match made {
+        Ok((bytes, info)) => {
+            pending.plan = generator::default_plan(&info.funcs, seed).0;
+            (pending, Some(bytes), None)
+        }
+        Err(why) => (pending, None, Some(why)),
+    }
+}
+
+fn run_case(
+    shared: &Shared,
+    workers: &mut [Persistent],
+    scratch: &Path,
+    claim: Claim,
+) -> anyhow::Result<()> {
+    let t = || shared.elapsed_before + shared.start.elapsed().as_secs_f64();
+    let (pending, bytes) = match claim {
+        Claim::New(n) => {
+            let (mut pending, bytes, failed) = make_case(shared, n);
+            let Some(bytes) = bytes else {
+                let r = Record {
+                    case: n,
+                    strategy: pending.strategy,
+                    seed: pending.seed,
+                    failed,
+                    t: t(),
+                    ..Record::default()
+                };
+                shared.dir.log(&r)?;
+                add(shared, &r);
+                return Ok(());
+            };
+            // Written before any engine runs it.
+            pending.module = shared.dir.modules.put(&bytes)?.to_string();
+            shared.dir.put_pending(&pending)?;
+            (pending, bytes)
+        }
+        Claim::Redo(p) => {
+            let bytes = p
+                .module
+                .parse::<corpus::Hash>()
+                .map_err(|e| anyhow::anyhow!("{e}"))
+                .and_then(|h| Ok(shared.dir.modules.get(&h)?));
+            match bytes {
+                Ok(b) => (p, b),
+                Err(e) => {
+                    eprintln!(
+                        "warning: pending case {} has no intact module, dropped: {e:#}",
+                        p.case
+                    );
+                    shared.dir.remove_pending(p.case);
+                    return Ok(());
+                }
+            }
+        }
+    };
+    let module_path = shared.dir.modules.path_of(&pending.module.parse()?);
+
+    // The oracle: the expectation, and which coverage points this case reached first.
+    oracle::coverage::take_fresh();
+    let expectation = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        oracle::expect::expect(&bytes, &pending.plan, shared.limits.fuel)
+    }));
+    let new_points = oracle::coverage::take_fresh();
+    let Ok(expectation) = expectation else {
+        let dir = shared.dir.root().join("oracle-failures");
+        std::fs::create_dir_all(&dir)?;
+        corpus::write_atomic(&dir.join(format!("{}.wasm", pending.module)), &bytes)?;
+        eprintln!(
+            "warning: the oracle failed on case {} (a bug of ours): kept in {}",
+            pending.case,
+            dir.display()
+        );
+        let r = Record {
+            case: pending.case,
+            strategy: pending.strategy.clone(),
+            seed: pending.seed,
+            module: Some(pending.module.clone()),
+            failed: Some("oracle failure".into()),
+            t: t(),
+            ..Record::default()
+        };
+        shared.dir.log(&r)?;
+        shared.dir.remove_pending(pending.case);
+        add(shared, &r);
+        return Ok(());
+    };
+
+    let observations: Vec<_> = shared
+        .engines
+        .iter()
+        .zip(workers.iter_mut())
+        .map(|(e, w)| {
+            w.observe(
+                e.as_ref(),
+                &bytes,
+                &module_path,
+                &pending.plan,
+                &shared.limits,
+                Some(scratch),
+            )
+        })
+        .collect();
+    let judgement = SpecJudgement::new(expectation, &observations);
+    let mut record = Record {
+        case: pending.case,
+        strategy: pending.strategy.clone(),
+        seed: pending.seed,
+        module: Some(pending.module.clone()),
+        new_points,
+        t: t(),
+        ..Record::default()
+    };
+    for (v, o) in judgement.engines.iter().zip(&observations) {
+        record.verdicts.insert(
+            v.engine.clone(),
+            signature::class(&v.verdict, o, &judgement.expectation).into(),
+        );
+        if let Some(fault) = signature::fault(&v.verdict, o, &judgement.expectation) {
+            let id = record_finding(shared, &fault, &pending, &bytes, &observations, &judgement)?;
+            if !record.findings.contains(&id) {
+                record.findings.push(id);
+            }
+        }
+    }
+    if new_points > 0 {
+        record.kept = true;
+        shared.dir.keep(&Kept {
+            case: pending.case,
+            module: pending.module.clone(),
+            plan: pending.plan.clone(),
+            new_points,
+        })?;
+        if let Ok(mut s) = shared.seeds.write() {
+            s.push((pending.module.clone(), Arc::new(bytes.clone())));
+        }
+    }
+    shared.dir.log(&record)?;
+    shared.dir.remove_pending(pending.case);
+    if !record.kept {
+        // Its module lives on in any finding's own directory.
+        let _ = std::fs::remove_file(&module_path);
+    }
+    add(shared, &record);
+    Ok(())
+}
+
+fn add(shared: &Shared, r: &Record) {
+    if let Ok(mut t) = shared.tally.lock() {
+        t.add(r);
+    }
+}
+
+/// Stores a finding the first time its signature shows; returns its id.
+fn record_finding(
+    shared: &Shared,
+    fault: &signature::Fault,
+    pending: &Pending,
+    bytes: &[u8],
+    observations: &[oracle::Observation],
+    judgement: &SpecJudgement,
+) -> anyhow::Result<String> {
+    let id = oracle::judge::sha256_hex(fault.signature.as_bytes())[..16].to_string();
+    // The tally's lock makes the first sight of a signature happen once.
+    let mut tally = shared
+        .tally
+        .lock()
+        .map_err(|_| anyhow::anyhow!("a campaign thread panicked"))?;
+    if tally.by_signature.contains_key(&fault.signature) {
+        return Ok(id);
+    }
+    let engines: String = shared
+        .config
+        .engines
+        .iter()
+        .map(|e| format!(" --engine {e}"))
+        .collect();
+    let findings = shared.dir.findings();
+    let dir = findings.join(&id);
+    let repro = format!(
+        "harness diff {d}/module.wasm --plan {d}/plan.json --fuel {} --timeout {}{engines}",
+        shared.limits.fuel,
+        shared.limits.step_timeout_ms as f64 / 1000.0,
+        d = dir.display()
+    );
+    write_finding(&dir, fault, pending, bytes, observations, judgement, &repro)?;
+    let meta = FindingMeta {
+        id: id.clone(),
+        kind: fault.kind.into(),
+        engine: fault.engine.clone(),
+        signature: fault.signature.clone(),
+        expected: fault.expected.clone(),
+        got: fault.got.clone(),
+        first_case: pending.case,
+        repro,
+    };
+    // Last: a directory with finding.json is complete.
+    store::write_json(&dir.join("finding.json"), &meta, true)?;
+    tally
+        .by_signature
+        .insert(meta.signature.clone(), id.clone());
+    tally.findings.insert(id.clone(), finding_row(&meta));
+    Ok(id)
+}
+
+fn write_finding(
+    dir: &Path,
+    fault: &signature::Fault,
+    pending: &Pending,
+    bytes: &[u8],
+    observations: &[oracle::Observation],
+    judgement: &SpecJudgement,
+    repro: &str,
+) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let w = |name: &str, data: &[u8]| {
+        corpus::write_atomic(&dir.join(name), data)
+            .with_context(|| format!("cannot write {}", dir.join(name).display()))
+    };
+    w("module.wasm", bytes)?;
+    if let Ok(text) = wasmprinter::print_bytes(bytes) {
+        w("module.wat", text.as_bytes())?;
+    }
+    w(
+        "plan.json",
+        serde_json::to_string_pretty(&pending.plan)?.as_bytes(),
+    )?;
+    w(
+        "observations.json",
+        serde_json::to_string_pretty(observations)?.as_bytes(),
+    )?;
+    w(
+        "verdict.json",
+        serde_json::to_string_pretty(judgement)?.as_bytes(),
+    )?;
+    w("repro", format!("{repro}\n").as_bytes())?;
+    w(
+        "report.md",
+        finding_markdown(fault, pending, bytes, judgement, repro).as_bytes(),
+    )?;
+    Ok(())
+}
+
+/// A report for the engine's bug tracker.
+fn finding_markdown(
+    fault: &signature::Fault,
+    pending: &Pending,
+    bytes: &[u8],
+    judgement: &SpecJudgement,
+    repro: &str,
+) -> String {
+    use std::fmt::Write as _;
+    let esc = reports::escape;
+    let mut s = String::new();
+    let what = match fault.kind {
+        "crash" => "crashes",
+        "hang" => "hangs",
+        _ => "deviates from the WebAssembly spec",
+    };
+    let _ = writeln!(s, "# {} {what}\n", esc(&fault.engine));
+    let _ = writeln!(
+        s,
+        "Found by `harness campaign` (case {}, strategy {}, seed {}); the module is {} bytes.\n",
+        pending.case,
+        pending.strategy,
+        pending.seed,
+        bytes.len()
+    );
+    let _ = writeln!(s, "- **The spec allows:** `{}`", esc(&fault.expected));
+    let _ = writeln!(s, "- **{} did:** `{}`", esc(&fault.engine), esc(&fault.got));
+    let _ = writeln!(s, "- **Signature:** `{}`\n", esc(&fault.signature));
+    let _ = writeln!(s, "## Reproduce\n\n```sh\n{repro}\n```\n");
+    let _ = writeln!(s, "## Every engine\n");
+    for e in &judgement.engines {
+        let v = match &e.verdict {
+            oracle::expect::SpecVerdict::Conforms => "conforms".to_string(),
+            oracle::expect::SpecVerdict::Unsupported => "unsupported".to_string(),
+            oracle::expect::SpecVerdict::Deviates {
+                step,
+                expected,
+                got,
+            } => format!("DEVIATES at {step}: the spec allows {expected}; got {got}"),
+            oracle::expect::SpecVerdict::Inconclusive { step, why } => {
+                format!("judged up to {step}: {why}")
+            }
+        };
+        let _ = writeln!(s, "- {}: {}", esc(&e.engine), esc(&v));
+    }
+    let _ = writeln!(
+        s,
+        "\n## Plan\n\n```json\n{}\n```",
+        serde_json::to_string_pretty(&pending.plan).unwrap_or_default()
+    );
+    if let Ok(text) = wasmprinter::print_bytes(bytes)
+        && text.len() <= 20_000
+    {
+        let _ = writeln!(
+            s,
+            "\n## Module\n\n```wat\n{}\n```",
+            text.replace("```", "` ` `")
+        );
+    }
+    s
+}
+
+/// Shows progress, samples the counters every few seconds and refreshes the report.
+fn monitor(shared: &Shared, progress: &ProgressBar, report_every: Duration) {
+    let mut last_sample = Instant::now();
+    let mut last_report = Instant::now();
+    if let Err(e) = sample(shared) {
+        fail(shared, e);
+    }
+    loop {
+        let done = shared.max_cases.is_some_and(|m| {
+            shared.next_case.load(Ordering::SeqCst) >= m
+                && shared.tally.lock().is_ok_and(|t| t.cases >= m)
+        });
+        if should_stop(shared) || done {
+            // The case threads stop at their next claim.
+            shared.stop.store(true, Ordering::SeqCst);
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+        let elapsed = shared.start.elapsed().as_secs_f64().max(1e-9);
+        if let Ok(t) = shared.tally.lock() {
+            let session_cases = t.cases;
+            let (mut crashes, mut timeouts) = (0, 0);
+            for e in t.per_engine.values() {
+                crashes += e.crash;
+                timeouts += e.timeout;
+            }
+            progress.set_message(format!(
+                "{} cases ({:.1}/s), {} findings, {} coverage points, corpus {}, engine crashes {}, timeouts {}",
+                session_cases,
+                session_cases as f64 / (shared.elapsed_before + elapsed).max(1e-9),
+                t.findings.len(),
+                oracle::coverage::reached(),
+                t.corpus,
+                crashes,
+                timeouts
+            ));
+        }
+        if last_sample.elapsed() >= Duration::from_secs(5) {
+            last_sample = Instant::now();
+            if let Err(e) = sample(shared) {
+                fail(shared, e);
+            }
+        }
+        if last_report.elapsed() >= report_every {
+            last_report = Instant::now();
+            let elapsed_s = shared.elapsed_before + shared.start.elapsed().as_secs_f64();
+            let state = shared.dir.load_state().map(|mut s| {
+                s.elapsed_s = elapsed_s;
+                s.next_case = shared.next_case.load(Ordering::SeqCst);
+                s
+            });
+            let r = state
+                .and_then(|s| shared.dir.save_state(&s))
+                .and_then(|_| write_report(&shared.dir, false).map(|_| ()));
+            if let Err(e) = r {
+                fail(shared, e);
+            }
+        }
+    }
+}
+
+fn sample(shared: &Shared) -> anyhow::Result<()> {
+    let (cases, findings) = shared
+        .tally
+        .lock()
+        .map(|t| (t.cases, t.findings.len() as u64))
+        .unwrap_or_default();
+    shared.dir.sample(&Sample {
+        t: shared.elapsed_before + shared.start.elapsed().as_secs_f64(),
+        cases,
+        findings,
+        points: oracle::coverage::reached() as u64,
+    })
+}
+
+/// Renders the report from the campaign's files (and so `harness report DIR` too) and
+/// writes `report.json`, `report.md` and `report.html`.
+pub fn write_report(dir: &Dir, finished: bool) -> anyhow::Result<CampaignReport> {
+    let state = dir.load_state()?;
+    let mut tally = Tally::default();
+    for m in dir.findings_meta() {
+        tally.findings.insert(m.id.clone(), finding_row(&m));
+    }
+    for r in dir.records() {
+        tally.add(&r);
+    }
+    let series = dir.samples();
+    let elapsed_s = if finished {
+        state.elapsed_s
+    } else {
+        series
+            .last()
+            .map_or(state.elapsed_s, |s| s.t.max(state.elapsed_s))
+    };
+    let weights: BTreeMap<&str, u32> = state
+        .config
+        .strategies
+        .iter()
+        .map(|(n, w)| (n.as_str(), *w))
+        .collect();
+    let mut strategies: Vec<StrategyRow> = state
+        .config
+        .strategies
+        .iter()
+        .map(|(n, _)| {
+            tally.per_strategy.get(n).cloned().unwrap_or(StrategyRow {
+                name: n.clone(),
+                ..StrategyRow::default()
+            })
+        })
+        .collect();
+    for s in &mut strategies {
+        s.weight = weights.get(s.name.as_str()).copied().unwrap_or(0);
+    }
+    let mut findings: Vec<FindingRow> = tally.findings.into_values().collect();
+    findings.sort_by_key(|f| f.first_case);
+    let report = CampaignReport {
+        schema: CAMPAIGN_SCHEMA.into(),
+        dir: dir.root().display().to_string(),
+        seed: state.config.seed,
+        generator: state.config.generator.clone(),
+        engines: state.config.engines.clone(),
+        proposals: state
+            .config
+            .proposals
+            .iter()
+            .map(|p| p.name().to_string())
+            .collect(),
+        elapsed_s,
+        sessions: state.sessions,
+        finished,
+        cases: tally.cases,
+        cases_per_s: tally.cases as f64 / elapsed_s.max(1e-9),
+        corpus: tally.corpus,
+        points_reached: series.last().map_or(0, |s| s.points),
+        points_catalogued: oracle::coverage::catalogue().len() as u64,
+        strategies,
+        engine_counts: state
+            .config
+            .engines
+            .iter()
+            .map(|e| {
+                tally.per_engine.get(e).cloned().unwrap_or(EngineRow {
+                    engine: e.clone(),
+                    ..EngineRow::default()
+                })
+            })
+            .collect(),
+        findings,
+        series,
+    };
+    dir.write(
+        "report.json",
+        serde_json::to_string_pretty(&report)?.as_bytes(),
+    )?;
+    dir.write(
+        "report.md",
+        reports::campaign::render_campaign_markdown(&report).as_bytes(),
+    )?;
+    dir.write(
+        "report.html",
+        reports::campaign::render_campaign_html(&report).as_bytes(),
+    )?;
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_as_people_write_them() {
+        assert_eq!(parse_duration("90s").unwrap(), Duration::from_secs(90));
+        assert_eq!(parse_duration("30m").unwrap(), Duration::from_secs(1800));
+        assert_eq!(parse_duration("8h").unwrap(), Duration::from_secs(28800));
+        assert_eq!(parse_duration("2").unwrap(), Duration::from_secs(2));
+        assert!(parse_duration("8x").is_err());
+        assert!(parse_duration("-1s").is_err());
+        assert!(parse_duration("").is_err());
+    }
+
+    #[test]
+    fn strategies_are_checked() {
+        assert_eq!(
+            parse_strategies("smith=3,mutate=1").unwrap(),
+            vec![("smith".into(), 3), ("mutate".into(), 1)]
+        );
+        assert!(parse_strategies("smith=0").is_err());
+        assert!(parse_strategies("fuzz=1").is_err());
+        assert!(parse_strategies("smith").is_err());
+    }
+
+    #[test]
+    fn strategies_are_drawn_by_weight() {
+        let config = Config {
+            seed: 0,
+            engines: vec![],
+            proposals: vec![],
+            strategies: vec![("smith".into(), 3), ("mutate".into(), 1)],
+            fuel: 1,
+            timeout_ms: 1,
+            worker_memory: 1,
+            generator: String::new(),
+        };
+        let mutate = (0..4000)
+            .filter(|n| pick_strategy(&config, case_seed(7, *n), true) == "mutate")
+            .count();
+        assert!((800..1200).contains(&mutate), "{mutate} of 4000");
+        assert!((0..100).all(|n| pick_strategy(&config, case_seed(7, n), false) == "smith"));
+    }
+
+    #[test]
+    fn bundled_engines_share_all_of_2_0_but_winch_lacks_reference_types() {
+        let all = common_proposals(&runners::bundled());
+        assert!(!all.contains(&Proposal::ReferenceTypes));
+        assert!(all.contains(&Proposal::Simd));
+        let no_winch: Vec<Box<dyn Engine>> = runners::bundled()
+            .into_iter()
+            .filter(|e| e.info().name != "wasmtime-winch")
+            .collect();
+        assert_eq!(common_proposals(&no_winch).len(), PROBES.len());
+    }
+}

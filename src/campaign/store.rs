@@ -1,0 +1,383 @@
+//! A campaign's directory: its state, its case log, the cases in flight, the corpus and the
+//! findings. Everything is written atomically; nothing needed to resume lives only in
+//! memory.
+//!
+//! ```text
+//! DIR/campaign.json      configuration and session counters
+//! DIR/cases.log          one JSON line per finished case (appended with one write)
+//! DIR/pending/N.json     case N, written before any engine runs it, removed once logged
+//! DIR/modules/           the modules of pending and kept cases, content-addressed
+//! DIR/corpus/H.json      a kept case (it reached coverage points no case had reached)
+//! DIR/findings/ID/       one directory per distinct finding
+//! DIR/stats.jsonl        samples over time, for the report's plots
+//! DIR/report.{json,md,html}
+//! ```
+
+use std::collections::BTreeMap;
+use std::fs::{self, OpenOptions};
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use oracle::{Plan, Proposal};
+use serde::{Deserialize, Serialize};
+
+/// The schema of `campaign.json`.
+pub const STATE_SCHEMA: &str = "harness.campaign/1";
+
+/// What a campaign was started with; a resume keeps it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Config {
+    /// The campaign's seed: case N's seed derives from it.
+    pub seed: u64,
+    /// The engines judged.
+    pub engines: Vec<String>,
+    /// The proposals generation is restricted to.
+    pub proposals: Vec<Proposal>,
+    /// Strategy weights.
+    pub strategies: Vec<(String, u32)>,
+    /// Fuel per call (engines and oracle).
+    pub fuel: u64,
+    /// Wall-clock limit per step, ms.
+    pub timeout_ms: u64,
+    /// Worker memory limit, bytes.
+    pub worker_memory: u64,
+    /// Generator and mutator versions.
+    pub generator: String,
+}
+
+/// `campaign.json`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct State {
+    /// [`STATE_SCHEMA`].
+    pub schema: String,
+    /// The configuration.
+    pub config: Config,
+    /// Campaign seconds over the sessions before this one.
+    pub elapsed_s: f64,
+    /// Sessions started.
+    pub sessions: u32,
+    /// The next case number to claim (at least; the log and pending cases can say more).
+    pub next_case: u64,
+}
+
+/// A case in flight: everything needed to run it again.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Pending {
+    /// Its number.
+    pub case: u64,
+    /// Its strategy.
+    pub strategy: String,
+    /// Its seed.
+    pub seed: u64,
+    /// The seed module it mutates, by hash.
+    pub parent: Option<String>,
+    /// Its module, by hash (in `modules/`).
+    pub module: String,
+    /// Its plan.
+    pub plan: Plan,
+}
+
+/// A finished case, as logged.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Record {
+    /// Its number.
+    pub case: u64,
+    /// Its strategy.
+    pub strategy: String,
+    /// Its seed.
+    pub seed: u64,
+    /// Its module's hash (none when generation failed).
+    pub module: Option<String>,
+    /// Why no module came out, if none did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failed: Option<String>,
+    /// Whether it was kept in the corpus.
+    pub kept: bool,
+    /// Coverage points it reached first.
+    pub new_points: u64,
+    /// Each engine's class (`conforms`, `deviates`, `crash`, `timeout`, ...).
+    pub verdicts: BTreeMap<String, String>,
+    /// The findings it showed (new or known), by id.
+    pub findings: Vec<String>,
+    /// Campaign seconds when it finished.
+    pub t: f64,
+}
+
+/// A kept case.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Kept {
+    /// The case's number.
+    pub case: u64,
+    /// Its module, by hash.
+    pub module: String,
+    /// Its plan.
+    pub plan: Plan,
+    /// The points it reached first.
+    pub new_points: u64,
+}
+
+/// `findings/ID/finding.json`: what identifies a finding.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct FindingMeta {
+    /// The directory's name.
+    pub id: String,
+    /// `deviation`, `crash` or `hang`.
+    pub kind: String,
+    /// The engine.
+    pub engine: String,
+    /// The de-duplication signature.
+    pub signature: String,
+    /// What the spec allows.
+    pub expected: String,
+    /// What the engine did.
+    pub got: String,
+    /// The first case that showed it.
+    pub first_case: u64,
+    /// The reproduction command.
+    pub repro: String,
+}
+
+/// One sample of `stats.jsonl`.
+pub type Sample = reports::campaign::Sample;
+
+/// The campaign directory.
+#[derive(Clone, Debug)]
+pub struct Dir {
+    root: PathBuf,
+    /// The modules.
+    pub modules: corpus::Store,
+}
+
+impl Dir {
+    /// Creates (or opens, for a resume) the directory and its parts; an unwritable place is
+    /// an error here, before anything runs.
+    pub fn open(root: &Path) -> anyhow::Result<Dir> {
+        for sub in ["", "pending", "corpus", "findings"] {
+            let d = root.join(sub);
+            fs::create_dir_all(&d)
+                .with_context(|| format!("cannot create the campaign directory {}", d.display()))?;
+        }
+        let modules = corpus::Store::open(root.join("modules"))
+            .with_context(|| format!("cannot create {}", root.join("modules").display()))?;
+        let probe = root.join(".write-test");
+        corpus::write_atomic(&probe, b"ok")
+            .with_context(|| format!("cannot write in {}", root.display()))?;
+        let _ = fs::remove_file(probe);
+        Ok(Dir {
+            root: root.to_path_buf(),
+            modules,
+        })
+    }
+
+    /// The directory.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The findings' directory.
+    pub fn findings(&self) -> PathBuf {
+        self.root.join("findings")
+    }
+
+    /// Reads `campaign.json`.
+    pub fn load_state(&self) -> anyhow::Result<State> {
+        let path = self.root.join("campaign.json");
+        let text = fs::read_to_string(&path).with_context(|| {
+            format!(
+                "{} is not a campaign directory (no readable campaign.json)",
+                self.root.display()
+            )
+        })?;
+        let state: State = serde_json::from_str(&text)
+            .with_context(|| format!("{} is damaged", path.display()))?;
+        if state.schema != STATE_SCHEMA {
+            bail!(
+                "{} has schema {:?}; this harness reads {STATE_SCHEMA:?}",
+                path.display(),
+                state.schema
+            );
+        }
+        Ok(state)
+    }
+
+    /// Writes `campaign.json`.
+    pub fn save_state(&self, state: &State) -> anyhow::Result<()> {
+        write_json(&self.root.join("campaign.json"), state, true)
+    }
+
+    fn pending_path(&self, case: u64) -> PathBuf {
+        self.root.join("pending").join(format!("{case}.json"))
+    }
+
+    /// Records a case before any engine runs it (atomic; not flushed to the disk, which a
+    /// `kill -9` does not need).
+    pub fn put_pending(&self, p: &Pending) -> anyhow::Result<()> {
+        write_json(&self.pending_path(p.case), p, false)
+    }
+
+    /// Forgets a pending case once it is logged.
+    pub fn remove_pending(&self, case: u64) {
+        let _ = fs::remove_file(self.pending_path(case));
+    }
+
+    /// The pending cases; unreadable ones are skipped with a warning.
+    pub fn pending(&self) -> Vec<Pending> {
+        let mut out = Vec::new();
+        for path in list(&self.root.join("pending")) {
+            match read_json::<Pending>(&path) {
+                Ok(p) => out.push(p),
+                Err(e) => {
+                    tracing::warn!("skipping a damaged pending case: {e:#}");
+                    eprintln!("warning: skipping a damaged pending case: {e:#}");
+                    let _ = fs::remove_file(&path);
+                }
+            }
+        }
+        out.sort_by_key(|p| p.case);
+        out
+    }
+
+    /// Appends a finished case to the log, with one write.
+    pub fn log(&self, r: &Record) -> anyhow::Result<()> {
+        let mut line = serde_json::to_vec(r)?;
+        line.push(b'\n');
+        let path = self.root.join("cases.log");
+        let mut f = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .with_context(|| format!("cannot open {}", path.display()))?;
+        f.write_all(&line)
+            .with_context(|| format!("cannot write {}", path.display()))
+    }
+
+    /// The log; a damaged line (the end of a write cut by a kill) is skipped with a warning.
+    pub fn records(&self) -> Vec<Record> {
+        let Ok(text) = fs::read_to_string(self.root.join("cases.log")) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (i, line) in text.lines().enumerate() {
+            match serde_json::from_str::<Record>(line) {
+                Ok(r) => out.push(r),
+                Err(e) => eprintln!("warning: cases.log line {} is damaged, skipped: {e}", i + 1),
+            }
+        }
+        out
+    }
+
+    /// Keeps a case in the corpus.
+    pub fn keep(&self, k: &Kept) -> anyhow::Result<()> {
+        write_json(
+            &self.root.join("corpus").join(format!("{}.json", k.module)),
+            k,
+            false,
+        )
+    }
+
+    /// The corpus: kept cases with their modules; a damaged entry (unreadable, or whose
+    /// module no longer matches its hash) is skipped with a warning.
+    pub fn corpus(&self) -> Vec<(Kept, Vec<u8>)> {
+        let mut out = Vec::new();
+        for path in list(&self.root.join("corpus")) {
+            let loaded = read_json::<Kept>(&path).and_then(|k| {
+                let hash: corpus::Hash = k.module.parse().map_err(|e| anyhow::anyhow!("{e}"))?;
+                let bytes = self.modules.get(&hash)?;
+                Ok((k, bytes))
+            });
+            match loaded {
+                Ok(x) => out.push(x),
+                Err(e) => {
+                    eprintln!("warning: skipping corpus entry {}: {e:#}", path.display())
+                }
+            }
+        }
+        out.sort_by_key(|(k, _)| k.case);
+        out
+    }
+
+    /// Appends a sample.
+    pub fn sample(&self, s: &Sample) -> anyhow::Result<()> {
+        let mut line = serde_json::to_vec(s)?;
+        line.push(b'\n');
+        let path = self.root.join("stats.jsonl");
+        OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .and_then(|mut f| f.write_all(&line))
+            .with_context(|| format!("cannot write {}", path.display()))
+    }
+
+    /// The samples.
+    pub fn samples(&self) -> Vec<Sample> {
+        fs::read_to_string(self.root.join("stats.jsonl"))
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|l| serde_json::from_str(l).ok())
+            .collect()
+    }
+
+    /// The findings' metadata; damaged ones skipped with a warning.
+    pub fn findings_meta(&self) -> Vec<FindingMeta> {
+        let mut out = Vec::new();
+        let Ok(entries) = fs::read_dir(self.findings()) else {
+            return out;
+        };
+        for e in entries.flatten() {
+            let path = e.path().join("finding.json");
+            if !path.exists() {
+                continue;
+            }
+            match read_json::<FindingMeta>(&path) {
+                Ok(m) => out.push(m),
+                Err(e) => eprintln!("warning: skipping a damaged finding: {e:#}"),
+            }
+        }
+        out.sort_by_key(|m| m.first_case);
+        out
+    }
+
+    /// Writes a file of the campaign atomically (and flushed).
+    pub fn write(&self, name: &str, bytes: &[u8]) -> anyhow::Result<()> {
+        corpus::write_atomic(&self.root.join(name), bytes)
+            .with_context(|| format!("cannot write {}", self.root.join(name).display()))
+    }
+}
+
+/// The files of a directory, sorted; temporary files of interrupted writes are left out.
+fn list(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = fs::read_dir(dir)
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| e.path())
+                .filter(|p| {
+                    p.extension().is_some_and(|x| x == "json")
+                        && !p
+                            .file_name()
+                            .is_some_and(|n| n.to_string_lossy().starts_with(".tmp"))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> anyhow::Result<T> {
+    let text =
+        fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    serde_json::from_str(&text).with_context(|| format!("{} is damaged", path.display()))
+}
+
+/// Writes JSON atomically; `sync` flushes it to the disk too.
+pub fn write_json<T: Serialize>(path: &Path, value: &T, sync: bool) -> anyhow::Result<()> {
+    let bytes = serde_json::to_vec_pretty(value)?;
+    let r = if sync {
+        corpus::write_atomic(path, &bytes)
+    } else {
+        corpus::write_atomic_unsynced(path, &bytes)
+    };
+    r.with_context(|| format!("cannot write {}", path.display()))
+}

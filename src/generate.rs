@@ -1,0 +1,94 @@
+//! `harness gen`: the campaign's generator on its own, so that any case can be made again
+//! from its seed.
+
+use std::io::Write as _;
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use oracle::Proposal;
+
+/// Arguments of `harness gen`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// The seed (a campaign's case seed, as its log and pending files record it).
+    #[arg(long)]
+    seed: u64,
+    /// Mutate this module (`.wasm`/`.wat`) with wasm-mutate instead of generating one with
+    /// wasm-smith.
+    #[arg(long, value_name = "FILE")]
+    mutate: Option<PathBuf>,
+    /// Restrict generation to these proposals (default: every WebAssembly 2.0 proposal).
+    #[arg(long = "proposal", value_name = "NAME")]
+    proposals: Vec<String>,
+    /// Write the module here instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Print the text format instead of the binary.
+    #[arg(long)]
+    wat: bool,
+    /// Also write the default plan (edge-value arguments from the same seed) here.
+    #[arg(long, value_name = "FILE")]
+    plan: Option<PathBuf>,
+}
+
+/// `harness gen`.
+pub fn run(args: Args) -> anyhow::Result<u8> {
+    let proposals: Vec<Proposal> = if args.proposals.is_empty() {
+        Proposal::WASM2.to_vec()
+    } else {
+        args.proposals
+            .iter()
+            .map(|n| {
+                Proposal::ALL
+                    .iter()
+                    .copied()
+                    .find(|p| p.name() == n)
+                    .with_context(|| {
+                        let known: Vec<&str> = Proposal::WASM2.iter().map(|p| p.name()).collect();
+                        format!(
+                            "unknown proposal `{n}`; generation knows {}",
+                            known.join(", ")
+                        )
+                    })
+            })
+            .collect::<anyhow::Result<_>>()?
+    };
+    let bytes = match &args.mutate {
+        Some(path) => {
+            let input = crate::input::load_module(path)?;
+            generator::mutate::mutate(&input.bytes, args.seed)
+                .with_context(|| format!("cannot mutate {}", path.display()))?
+        }
+        None => {
+            generator::smith::generate(args.seed, &proposals)
+                .with_context(|| format!("seed {} gives no module", args.seed))?
+                .bytes
+        }
+    };
+    if let Some(plan_path) = &args.plan {
+        let info = runners::inspect::inspect(&bytes)
+            .map_err(|e| anyhow::anyhow!("the module does not validate: {e}"))?;
+        let (plan, _) = generator::default_plan(&info.funcs, args.seed);
+        std::fs::write(plan_path, serde_json::to_string_pretty(&plan)?)
+            .with_context(|| format!("cannot write {}", plan_path.display()))?;
+    }
+    let out = if args.wat {
+        let mut t = wasmprinter::print_bytes(&bytes).context("cannot print the module")?;
+        t.push('\n');
+        t.into_bytes()
+    } else {
+        bytes
+    };
+    match &args.output {
+        Some(path) => std::fs::write(path, &out)
+            .with_context(|| format!("cannot write {}", path.display()))?,
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            if !args.wat && std::io::IsTerminal::is_terminal(&stdout) {
+                bail!("the module is binary: give -o FILE, --wat, or redirect standard output");
+            }
+            stdout.write_all(&out)?;
+        }
+    }
+    Ok(0)
+}
