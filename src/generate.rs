@@ -39,7 +39,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         args.proposals
             .iter()
             .map(|n| {
-                Proposal::ALL
+                Proposal::WASM2
                     .iter()
                     .copied()
                     .find(|p| p.name() == n)

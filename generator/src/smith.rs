@@ -138,7 +138,7 @@ pub fn swarm_config(rng: &mut SplitMix64, allowed: &[Proposal]) -> (Config, Vec<
         max_imports: r(0, 6) as usize,
         max_exports: 40,
         max_type_size: 100_000,
-        export_everything: r(0, 1) == 1,
+        export_everything: r(0, 3) != 0,
         max_nesting_depth: 8,
         generate_custom_sections: false,
         ..Config::default()

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use indicatif::{ProgressBar, ProgressStyle};
-use oracle::expect::SpecJudgement;
+use oracle::expect::{Expectation, SpecJudgement};
 use oracle::{Plan, Proposal};
 use reports::campaign::{
     CAMPAIGN_SCHEMA, CampaignReport, EngineRow, FindingRow, Sample, StrategyRow,
@@ -358,6 +358,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     };
 
     // What the log says is done, what was in flight, what was found.
+    dir.repair_log()?;
     let records = dir.records();
     let mut tally = Tally::default();
     for m in dir.findings_meta() {
@@ -752,18 +753,15 @@ fn run_case(
     let module_path = shared.dir.modules.path_of(&pending.module.parse()?);
 
     // The oracle: the expectation, and which coverage points this case reached first.
-    oracle::coverage::take_fresh();
-    let expectation = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        oracle::expect::expect(&bytes, &pending.plan, shared.limits.fuel)
-    }));
-    let new_points = oracle::coverage::take_fresh();
+    let (expectation, new_points) = oracle_run(shared, &bytes, &pending.plan);
     let Ok(expectation) = expectation else {
+        let why = expectation.err().unwrap_or_default();
         let dir = shared.dir.root().join("oracle-failures");
         std::fs::create_dir_all(&dir)?;
         corpus::write_atomic(&dir.join(format!("{}.wasm", pending.module)), &bytes)?;
-        eprintln!(
-            "warning: the oracle failed on case {} (a bug of ours): kept in {}",
-            pending.case,
+        tracing::warn!(
+            case = pending.case,
+            "{why}: module kept in {}",
             dir.display()
         );
         let r = Record {
@@ -771,7 +769,7 @@ fn run_case(
             strategy: pending.strategy.clone(),
             seed: pending.seed,
             module: Some(pending.module.clone()),
-            failed: Some("oracle failure".into()),
+            failed: Some(why),
             t: t(),
             ..Record::default()
         };
@@ -838,6 +836,39 @@ fn run_case(
     }
     add(shared, &record);
     Ok(())
+}
+
+/// Runs the oracle on a thread of its own under the campaign's wall-clock limit (all steps
+/// together), and counts the coverage points it reached first. A run past the limit is
+/// abandoned (its fuel ends it later) and the case is not judged.
+fn oracle_run(shared: &Shared, bytes: &[u8], plan: &Plan) -> (Result<Expectation, String>, u64) {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let (bytes, plan2, fuel) = (bytes.to_vec(), plan.clone(), shared.limits.fuel);
+    let spawned = std::thread::Builder::new()
+        .name("oracle".into())
+        .spawn(move || {
+            oracle::coverage::take_fresh();
+            let e = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                oracle::expect::expect(&bytes, &plan2, fuel)
+            }));
+            let _ = tx.send((e, oracle::coverage::take_fresh()));
+        });
+    if let Err(e) = spawned {
+        return (Err(format!("cannot start the oracle: {e}")), 0);
+    }
+    let steps = plan.invocations.len() as u64 + 1;
+    let limit = Duration::from_millis(shared.limits.step_timeout_ms.saturating_mul(steps));
+    match rx.recv_timeout(limit) {
+        Ok((Ok(e), fresh)) => (Ok(e), fresh),
+        Ok((Err(_), fresh)) => (Err("the oracle failed (a bug of ours)".into()), fresh),
+        Err(_) => (
+            Err(format!(
+                "the oracle passed the wall-clock limit ({} ms a step)",
+                shared.limits.step_timeout_ms
+            )),
+            0,
+        ),
+    }
 }
 
 fn add(shared: &Shared, r: &Record) {

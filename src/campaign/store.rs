@@ -252,6 +252,20 @@ impl Dir {
             .with_context(|| format!("cannot write {}", path.display()))
     }
 
+    /// Ends the log with a line break if a kill cut its last write short, so that the next
+    /// record starts a line of its own.
+    pub fn repair_log(&self) -> anyhow::Result<()> {
+        let path = self.root.join("cases.log");
+        match fs::read(&path) {
+            Ok(b) if !b.is_empty() && !b.ends_with(b"\n") => OpenOptions::new()
+                .append(true)
+                .open(&path)
+                .and_then(|mut f| f.write_all(b"\n"))
+                .with_context(|| format!("cannot repair {}", path.display())),
+            _ => Ok(()),
+        }
+    }
+
     /// The log; a damaged line (the end of a write cut by a kill) is skipped with a warning.
     pub fn records(&self) -> Vec<Record> {
         let Ok(text) = fs::read_to_string(self.root.join("cases.log")) else {
