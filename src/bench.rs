@@ -47,6 +47,16 @@ enum What {
         #[arg(long, default_value = "wasmi")]
         against: String,
     },
+    /// Cases a second of the campaign: generation alone, with the oracle, the full loop
+    /// with 1 and 2 jobs, and the bare cost of the same engines on the same cases.
+    Campaign {
+        /// Cases (smith strategy, seed 0).
+        #[arg(long, default_value_t = 1000)]
+        cases: u64,
+        /// Engines (default: every bundled engine but the reference one).
+        #[arg(long = "engine", value_name = "NAME")]
+        engines: Vec<String>,
+    },
     /// Time the official 2.0 and SIMD suites on the reference engine: the whole
     /// `harness wast` command (worker processes), and the same scripts in this process.
     Suite {
@@ -133,6 +143,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             against,
         } => bench_oracle(runs, &modules, &against),
         What::Suite { runs, engine, jobs } => bench_suite(runs, &engine, jobs),
+        What::Campaign { cases, engines } => crate::campaign::bench::bench(cases, &engines),
     }
 }
 

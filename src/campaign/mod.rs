@@ -2,6 +2,7 @@
 //! workers, judge each engine against the oracle, keep what reaches new coverage points,
 //! de-duplicate findings, and report. Resumable after an interrupt or a `kill -9`.
 
+pub mod bench;
 mod signature;
 pub mod store;
 
