@@ -40,6 +40,18 @@ impl Store {
     /// Idempotent: if a blob with these contents is already stored intact, nothing is
     /// written. (A stored file that no longer matches its hash is replaced.)
     pub fn put(&self, bytes: &[u8]) -> Result<Hash, CorpusError> {
+        self.put_as(bytes, true)
+    }
+
+    /// Like [`put`](Store::put), without flushing to the disk: the blob survives the
+    /// process being killed but not a power loss (see [`write_atomic_unsynced`]).
+    ///
+    /// [`write_atomic_unsynced`]: crate::write_atomic_unsynced
+    pub fn put_unsynced(&self, bytes: &[u8]) -> Result<Hash, CorpusError> {
+        self.put_as(bytes, false)
+    }
+
+    fn put_as(&self, bytes: &[u8], sync: bool) -> Result<Hash, CorpusError> {
         let hash = Hash::of(bytes);
         let path = self.path_of(&hash);
         match fs::read(&path) {
@@ -51,9 +63,15 @@ impl Store {
         let dir = self.root.join(hash.fan_out());
         if !dir.is_dir() {
             fs::create_dir_all(&dir).map_err(|e| CorpusError::io("create directory", &dir, e))?;
-            sync_dir(&self.root)?;
+            if sync {
+                sync_dir(&self.root)?;
+            }
         }
-        write_atomic(&path, bytes)?;
+        if sync {
+            write_atomic(&path, bytes)?;
+        } else {
+            crate::write_atomic_unsynced(&path, bytes)?;
+        }
         Ok(hash)
     }
 

@@ -310,6 +310,12 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     }
     let (dir, state) = match (&args.resume, &args.out) {
         (Some(d), _) => {
+            if !d.join("campaign.json").is_file() {
+                bail!(
+                    "{} is not a campaign directory (no campaign.json)",
+                    d.display()
+                );
+            }
             let dir = Dir::open(d)?;
             let state = dir.load_state()?;
             (dir, state)
@@ -450,9 +456,9 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         .context("cannot start the campaign's threads")?;
     let report_every = Duration::from_secs(args.report_every.max(1));
     pool.scope(|s| {
-        for t in 0..jobs {
+        for _ in 0..jobs {
             let shared = Arc::clone(&shared);
-            s.spawn(move |_| case_loop(&shared, t));
+            s.spawn(move |_| case_loop(&shared));
         }
         let shared = Arc::clone(&shared);
         let progress = progress.clone();
@@ -608,7 +614,7 @@ fn pick_strategy(config: &Config, seed: u64, have_seeds: bool) -> String {
 }
 
 /// One thread's cases, each engine in this thread's own persistent worker.
-fn case_loop(shared: &Shared, thread: usize) {
+fn case_loop(shared: &Shared) {
     let mut cmd = match worker_command() {
         Ok(c) => c,
         Err(e) => {
@@ -623,17 +629,9 @@ fn case_loop(shared: &Shared, thread: usize) {
         .iter()
         .map(|_| Persistent::new(cmd.clone()))
         .collect();
-    let scratch = shared.dir.root().join("scratch").join(thread.to_string());
-    if let Err(e) = std::fs::create_dir_all(&scratch) {
-        fail(
-            shared,
-            anyhow::Error::new(e).context(format!("cannot create {}", scratch.display())),
-        );
-        return;
-    }
     while !should_stop(shared) {
         let Some(claim) = claim(shared) else { break };
-        if let Err(e) = run_case(shared, &mut workers, &scratch, claim) {
+        if let Err(e) = run_case(shared, &mut workers, claim) {
             fail(shared, e);
             break;
         }
@@ -704,12 +702,7 @@ fn make_case(shared: &Shared, n: u64) -> (Pending, Option<Vec<u8>>, Option<Strin
     }
 }
 
-fn run_case(
-    shared: &Shared,
-    workers: &mut [Persistent],
-    scratch: &Path,
-    claim: Claim,
-) -> anyhow::Result<()> {
+fn run_case(shared: &Shared, workers: &mut [Persistent], claim: Claim) -> anyhow::Result<()> {
     let t = || shared.elapsed_before + shared.start.elapsed().as_secs_f64();
     let (pending, bytes) = match claim {
         Claim::New(n) => {
@@ -728,7 +721,7 @@ fn run_case(
                 return Ok(());
             };
             // Written before any engine runs it.
-            pending.module = shared.dir.modules.put(&bytes)?.to_string();
+            pending.module = shared.dir.modules.put_unsynced(&bytes)?.to_string();
             shared.dir.put_pending(&pending)?;
             (pending, bytes)
         }
@@ -791,7 +784,8 @@ fn run_case(
                 &module_path,
                 &pending.plan,
                 &shared.limits,
-                Some(scratch),
+                // Memories are judged by their hash; contents cross only for `diff`.
+                None,
             )
         })
         .collect();
