@@ -65,7 +65,7 @@ pub struct Generated {
 pub fn swarm_config(rng: &mut SplitMix64, allowed: &[Proposal]) -> (Config, Vec<Proposal>) {
     let mut on = Vec::new();
     let mut pick = |p: Proposal, rng: &mut SplitMix64| {
-        let yes = allowed.contains(&p) && rng.next_u64() % 4 != 0;
+        let yes = allowed.contains(&p) && !rng.next_u64().is_multiple_of(4);
         if yes {
             on.push(p);
         }
@@ -96,7 +96,7 @@ pub fn swarm_config(rng: &mut SplitMix64, allowed: &[Proposal]) -> (Config, Vec<
         (InstructionKind::Reference, reference_types),
         (InstructionKind::Vector, simd),
     ] {
-        if wanted && rng.next_u64() % 5 != 0 {
+        if wanted && !rng.next_u64().is_multiple_of(5) {
             kinds.push(kind);
         }
     }

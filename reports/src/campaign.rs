@@ -390,9 +390,9 @@ pub fn render_campaign_html(r: &CampaignReport) -> String {
             s.failures
         );
     }
-    let _ = write!(
+    let _ = writeln!(
         out,
-        "</tbody></table><script>{SCRIPT}</script></body></html>\n"
+        "</tbody></table><script>{SCRIPT}</script></body></html>"
     );
     out
 }

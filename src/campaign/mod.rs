@@ -467,7 +467,6 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     progress.finish_and_clear();
 
     let elapsed = shared.elapsed_before + shared.start.elapsed().as_secs_f64();
-    let mut state = state;
     state.elapsed_s = elapsed;
     state.next_case = shared.next_case.load(Ordering::SeqCst);
     let fatal = shared.fatal.lock().ok().and_then(|mut f| f.take());
