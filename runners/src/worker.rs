@@ -398,7 +398,7 @@ fn tail(bytes: &[u8]) -> String {
     lines[start..].join(" | ")
 }
 
-/// Observes one engine in a worker process.
+/// Observes one engine in a worker process of its own, which serves this plan only.
 pub fn observe(
     cmd: &WorkerCommand,
     engine: &dyn Engine,
@@ -408,28 +408,7 @@ pub fn observe(
     limits: &Limits,
     dump_dir: Option<&Path>,
 ) -> Observation {
-    let info = engine.info();
-    let start = Instant::now();
-    if let Some(unsupported) = unsupported(engine, module) {
-        return unsupported;
-    }
-    let request = Request {
-        engine: info.name.clone(),
-        module: module_path.to_path_buf(),
-        plan: plan.clone(),
-        limits: limits.clone(),
-        dump_dir: dump_dir.map(Path::to_path_buf),
-    };
-    let mut collector = Collector::new(info.name);
-    match Worker::start(cmd, &Job::Plan(request), parse_event) {
-        Ok(mut worker) => drive(&mut worker, &mut collector, plan.invocations.len(), limits),
-        Err(e) => collector.stop(
-            true,
-            format!("cannot start the worker: {e}"),
-            plan.invocations.len(),
-        ),
-    }
-    collector.finish(Some(start.elapsed()))
+    Persistent::new(cmd.clone()).observe(engine, module, module_path, plan, limits, dump_dir)
 }
 
 /// The observation of an engine that lacks a proposal the module uses, if it does.

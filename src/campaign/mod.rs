@@ -365,6 +365,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     };
 
     // What the log says is done, what was in flight, what was found.
+    dir.sweep();
     dir.repair_log()?;
     let records = dir.records();
     let mut tally = Tally::default();

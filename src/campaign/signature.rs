@@ -234,19 +234,26 @@ fn final_detail(expected: &str) -> String {
 /// A crash message without what varies from run to run (numbers, addresses): the signal
 /// and the headline of the panic stay.
 fn normalise(message: &str) -> String {
+    // A word with a digit in it (a number, an address, a pid) becomes `N`.
     let mut out = String::new();
-    let mut last_digit = false;
-    for c in message.chars() {
-        if c.is_ascii_digit() {
-            if !last_digit {
-                out.push('N');
-            }
-            last_digit = true;
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        if word.chars().any(|c| c.is_ascii_digit()) {
+            out.push('N');
         } else {
-            last_digit = false;
+            out.push_str(word);
+        }
+        word.clear();
+    };
+    for c in message.chars() {
+        if c.is_alphanumeric() || c == '_' {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
             out.push(c);
         }
     }
+    flush(&mut word, &mut out);
     out.chars().take(120).collect()
 }
 
@@ -258,7 +265,7 @@ mod tests {
     fn crash_messages_lose_their_numbers_only() {
         assert_eq!(
             normalise("worker killed by signal 11 (SIGSEGV): at 0x7f12 pid 4242"),
-            "worker killed by signal N (SIGSEGV): at NxNf pid N"
+            "worker killed by signal N (SIGSEGV): at N pid N"
         );
     }
 }

@@ -252,6 +252,25 @@ impl Dir {
             .with_context(|| format!("cannot write {}", path.display()))
     }
 
+    /// Removes the temporary files of atomic writes a kill cut short (they are never
+    /// read: every reader skips them), anywhere in the directory.
+    pub fn sweep(&self) {
+        fn walk(dir: &Path) {
+            let Ok(entries) = fs::read_dir(dir) else {
+                return;
+            };
+            for e in entries.flatten() {
+                let path = e.path();
+                if path.is_dir() {
+                    walk(&path);
+                } else if e.file_name().to_string_lossy().starts_with(".tmp") {
+                    let _ = fs::remove_file(&path);
+                }
+            }
+        }
+        walk(&self.root);
+    }
+
     /// Ends the log with a line break if a kill cut its last write short, so that the next
     /// record starts a line of its own.
     pub fn repair_log(&self) -> anyhow::Result<()> {
