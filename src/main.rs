@@ -3,6 +3,7 @@
 
 mod bench;
 mod campaign;
+mod corpus_cmd;
 mod diff;
 mod engines;
 mod generate;
@@ -41,6 +42,8 @@ enum Command {
     Campaign(campaign::Args),
     /// Print the module (and plan) the campaign's generator makes from a seed.
     Gen(generate::Args),
+    /// Work on campaign directories: merge shards.
+    Corpus(corpus_cmd::Args),
     /// Re-render a campaign's report (report.json, report.md, report.html).
     Report(report::Args),
     /// Measure the harness (see BENCHMARKS.md).
@@ -63,6 +66,7 @@ fn main() -> ExitCode {
         Command::Campaign(args) => campaign::run(args),
         Command::Gen(args) => generate::run(args),
         Command::Report(args) => report::run(args),
+        Command::Corpus(args) => corpus_cmd::run(args),
         Command::Bench(args) => bench::run(args),
         Command::Worker => worker::run(),
     };

@@ -488,3 +488,78 @@ fn the_report_page_renders_in_chromium_without_script_errors() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("not a campaign directory"));
 }
+
+#[test]
+fn three_shards_split_the_cases_and_merge_into_one_campaign() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut dirs = Vec::new();
+    for k in 0..3 {
+        let out = tmp.path().join(format!("shard{k}"));
+        let shard = format!("{k}/3");
+        let mut args = vec![
+            "--cases",
+            "150",
+            "--shard",
+            &shard,
+            "--engine",
+            "wasmi",
+            "--engine",
+            "test-wrong-opcode",
+            "--jobs",
+            "1",
+        ];
+        args.extend_from_slice(&NO_SIMD);
+        let run = campaign(&out, &args);
+        assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
+        let cases = logged_cases(&out);
+        assert_eq!(cases.len(), 150);
+        assert!(cases.iter().all(|c| c % 3 == k), "shard {k}: {cases:?}");
+        dirs.push(out);
+    }
+    let merged = tmp.path().join("merged");
+    let mut args = vec!["corpus", "merge", "--out", merged.to_str().unwrap()];
+    args.extend(dirs.iter().map(|d| d.to_str().unwrap()));
+    let run = harness(&args);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let mut cases = logged_cases(&merged);
+    cases.sort_unstable();
+    assert_eq!(cases, (0..450).collect::<Vec<u64>>());
+    // Each signature once, whichever shards found it.
+    let shard_sigs: HashSet<String> = dirs
+        .iter()
+        .flat_map(|d| findings(d))
+        .map(|f| f["signature"].as_str().unwrap().to_string())
+        .collect();
+    let shard_findings: usize = dirs.iter().map(|d| findings(d).len()).sum();
+    assert!(!shard_sigs.is_empty(), "the faulty engine is found");
+    let merged_findings = findings(&merged);
+    assert_eq!(merged_findings.len(), shard_sigs.len());
+    assert!(merged_findings.len() <= shard_findings);
+    for f in &merged_findings {
+        let repro = f["repro"].as_str().unwrap();
+        assert!(repro.contains(merged.to_str().unwrap()), "{repro}");
+    }
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(merged.join("report.json")).unwrap())
+            .unwrap();
+    assert_eq!(report["cases"], 450);
+    assert_intact(&merged);
+
+    // Shards of other campaigns do not merge.
+    let other = tmp.path().join("other");
+    let run = campaign(
+        &other,
+        &["--cases", "5", "--engine", "wasmi", "--seed", "9"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = harness(&[
+        "corpus",
+        "merge",
+        "--out",
+        tmp.path().join("m2").to_str().unwrap(),
+        dirs[0].to_str().unwrap(),
+        other.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("another campaign"), "{}", run.stderr);
+}

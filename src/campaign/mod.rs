@@ -23,7 +23,7 @@ use runners::worker::Persistent;
 use runners::{Engine, Limits};
 
 use crate::engines::worker_command;
-use store::{Config, Dir, FindingMeta, Kept, Pending, Record, STATE_SCHEMA, State};
+use store::{Config, Dir, FindingMeta, Kept, Pending, Record, STATE_SCHEMA, Shard, State};
 
 /// Arguments of `harness campaign`.
 #[derive(clap::Args)]
@@ -47,6 +47,11 @@ pub struct Args {
     /// proposal all the engines support).
     #[arg(long = "proposal", value_name = "NAME")]
     proposals: Vec<String>,
+    /// Run only shard K of N (`--shard 0/3`): N machines sharing only the seed split the
+    /// case numbers (K, K+N, K+2N, ...); `harness corpus merge` combines their directories.
+    /// `--cases` then counts this shard's cases.
+    #[arg(long, value_name = "K/N", value_parser = Shard::parse)]
+    shard: Option<Shard>,
     /// Parallel cases (default: the number of cores).
     #[arg(long)]
     jobs: Option<usize>,
@@ -343,13 +348,14 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
                     generator::smith::GENERATOR_VERSION,
                     generator::mutate::MUTATOR_VERSION
                 ),
+                shard: args.shard,
             };
             let state = State {
                 schema: STATE_SCHEMA.into(),
                 config,
                 elapsed_s: 0.0,
                 sessions: 0,
-                next_case: 0,
+                next_case: Shard::numbering(args.shard).0,
             };
             dir.save_state(&state)?;
             (dir, state)
@@ -384,10 +390,11 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             redo.push(p);
         }
     }
+    let (_, stride) = Shard::numbering(state.config.shard);
     let next_case = records
         .iter()
-        .map(|r| r.case + 1)
-        .chain(redo.iter().map(|p| p.case + 1))
+        .map(|r| r.case + stride)
+        .chain(redo.iter().map(|p| p.case + stride))
         .chain([state.next_case])
         .max()
         .unwrap_or(0);
@@ -574,9 +581,10 @@ fn claim(shared: &Shared) -> Option<Claim> {
     if let Some(p) = shared.redo.lock().ok().and_then(|mut r| r.pop()) {
         return Some(Claim::Redo(p));
     }
-    let n = shared.next_case.fetch_add(1, Ordering::SeqCst);
-    if shared.max_cases.is_some_and(|m| n >= m) {
-        shared.next_case.fetch_sub(1, Ordering::SeqCst);
+    let (first, stride) = Shard::numbering(shared.config.shard);
+    let n = shared.next_case.fetch_add(stride, Ordering::SeqCst);
+    if shared.max_cases.is_some_and(|m| (n - first) / stride >= m) {
+        shared.next_case.fetch_sub(stride, Ordering::SeqCst);
         return None;
     }
     Some(Claim::New(n))
@@ -1032,8 +1040,9 @@ fn monitor(shared: &Shared, progress: &ProgressBar, report_every: Duration) {
         fail(shared, e);
     }
     loop {
+        let (first, stride) = Shard::numbering(shared.config.shard);
         let done = shared.max_cases.is_some_and(|m| {
-            shared.next_case.load(Ordering::SeqCst) >= m
+            (shared.next_case.load(Ordering::SeqCst) - first) / stride >= m
                 && shared.tally.lock().is_ok_and(|t| t.cases >= m)
         });
         if should_stop(shared) || done {
@@ -1227,6 +1236,7 @@ mod tests {
             timeout_ms: 1,
             worker_memory: 1,
             generator: String::new(),
+            shard: None,
         };
         let mutate = (0..4000)
             .filter(|n| pick_strategy(&config, case_seed(7, *n), true) == "mutate")

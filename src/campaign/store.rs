@@ -44,6 +44,45 @@ pub struct Config {
     pub worker_memory: u64,
     /// Generator and mutator versions.
     pub generator: String,
+    /// This machine's share of the case numbers, when the campaign is split across
+    /// machines (`--shard K/N`: the numbers `K, K+N, K+2N, ...`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<Shard>,
+}
+
+/// Shard `index` of `count`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Shard {
+    /// K, from 0.
+    pub index: u64,
+    /// N.
+    pub count: u64,
+}
+
+impl Shard {
+    /// Reads `K/N` (0 <= K < N).
+    pub fn parse(s: &str) -> Result<Shard, String> {
+        let (k, n) = s
+            .split_once('/')
+            .ok_or_else(|| format!("`{s}`: write a shard as K/N, e.g. 0/3"))?;
+        let index: u64 = k
+            .trim()
+            .parse()
+            .map_err(|_| format!("`{s}`: K is not a number"))?;
+        let count: u64 = n
+            .trim()
+            .parse()
+            .map_err(|_| format!("`{s}`: N is not a number"))?;
+        if count == 0 || index >= count {
+            return Err(format!("`{s}`: K must be at least 0 and less than N"));
+        }
+        Ok(Shard { index, count })
+    }
+
+    /// The first case number and the step between this shard's case numbers.
+    pub fn numbering(shard: Option<Shard>) -> (u64, u64) {
+        shard.map_or((0, 1), |s| (s.index, s.count))
+    }
 }
 
 /// `campaign.json`.
