@@ -2,6 +2,7 @@
 //! block nesting depth grows the host stack) into a sequence of ops whose structured
 //! instructions carry their resolved branch targets.
 
+use super::names::OpId;
 use crate::ast::{BlockType, Func, Instr};
 use crate::value::FuncType;
 
@@ -93,8 +94,9 @@ pub(crate) fn drop_expr(e: Vec<Instr>) {
 /// resolved (indices into the function's code).
 #[derive(Debug)]
 pub(crate) enum Op {
-    /// An instruction without a body (everything but `block`, `loop`, `if`).
-    I(Instr),
+    /// An instruction without a body (everything but `block`, `loop`, `if`), with the
+    /// index of its name for the coverage counters.
+    I(Instr, OpId),
     /// `BLOCK`: `p` parameters, `r` results; a branch to it continues at `end` (after its
     /// `End`).
     Block { p: u32, r: u32, end: u32 },
@@ -167,7 +169,7 @@ pub(crate) fn flatten(body: &[Instr], types: &[FuncType]) -> Vec<Op> {
                     });
                     stack.push((t, 0, Open::Then(at, e)));
                 }
-                other => out.push(Op::I(other.clone())),
+                other => out.push(Op::I(other.clone(), OpId::of(other))),
             }
             continue;
         }
@@ -274,7 +276,7 @@ mod tests {
         let shape: Vec<String> = f
             .iter()
             .map(|o| match o {
-                Op::I(i) => format!("{i:?}"),
+                Op::I(i, _) => format!("{i:?}"),
                 o => format!("{o:?}"),
             })
             .collect();

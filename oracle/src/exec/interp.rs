@@ -10,6 +10,7 @@
 use std::rc::Rc;
 
 use super::code::Op;
+use super::slots::Slots;
 use super::store::{FuncInst, MemInst, ModuleInst, PAGE, Slot, Store, TableInst, Tag};
 use super::{ExecError, FuncAddr, hit_op, num, simd, taint};
 use crate::TrapKind;
@@ -46,8 +47,8 @@ struct Frame<'a> {
 
 /// The configuration's stacks.
 struct Machine<'a> {
-    stack: Vec<Slot>,
-    locals: Vec<Slot>,
+    stack: Slots,
+    locals: Slots,
     labels: Vec<Label>,
     frames: Vec<Frame<'a>>,
     /// Control flow or an address depended on a value the spec leaves open: the results
@@ -64,13 +65,8 @@ fn malformed(what: &str) -> ExecError {
 }
 
 #[inline]
-fn pop(st: &mut Vec<Slot>) -> Slot {
-    st.pop().unwrap_or(Slot::ZERO)
-}
-
-#[inline]
 fn pop_i32(m: &mut Machine<'_>) -> u32 {
-    let s = pop(&mut m.stack);
+    let s = m.stack.pop();
     if s.tag != Tag::None {
         m.diverged = true;
     }
@@ -85,16 +81,6 @@ enum Flow {
     Left(usize),
     /// The last frame was left.
     Done,
-}
-
-/// Moves the top `n` values down to `height`.
-#[inline]
-fn keep_top(stack: &mut Vec<Slot>, height: usize, n: usize) {
-    let len = stack.len();
-    if len >= n && height + n <= len {
-        stack.copy_within(len - n.., height);
-        stack.truncate(height + n);
-    }
 }
 
 /// The effective address of an access of `width` bytes, if it is within `len`.
@@ -176,8 +162,8 @@ impl Store {
     pub(crate) fn run(&mut self, func: FuncAddr, args: Vec<Slot>) -> Result<Vec<Slot>, ExecError> {
         let mods: Vec<Rc<ModuleInst>> = self.instances.clone();
         let mut m = Machine {
-            stack: args,
-            locals: Vec::new(),
+            stack: Slots::from_vec(args),
+            locals: Slots::default(),
             labels: Vec::new(),
             frames: Vec::new(),
             diverged: false,
@@ -185,11 +171,9 @@ impl Store {
         self.call(&mods, &mut m, func, 0)?;
         self.exec(&mods, &mut m)?;
         if m.diverged {
-            for s in &mut m.stack {
-                s.tag = Tag::Unknown;
-            }
+            m.stack.all_unknown();
         }
-        Ok(m.stack)
+        Ok(m.stack.into_vec())
     }
 
     /// `Step_read/call_ref-func`: enters a function (or runs a host function); whether a
@@ -214,10 +198,9 @@ impl Store {
                 }
                 let n = ty.params.len();
                 let split = m.stack.len().saturating_sub(n);
-                let args: Vec<Value> = m.stack[split..]
-                    .iter()
+                let args: Vec<Value> = (split..m.stack.len())
                     .zip(&ty.params)
-                    .map(|(s, t)| s.value(*t))
+                    .map(|(i, t)| m.stack.get(i).value(*t))
                     .collect();
                 m.stack.truncate(split);
                 self.host_calls.push(crate::HostCall {
@@ -244,9 +227,8 @@ impl Store {
         }
         let split = m.stack.len() - nparams;
         let locals_base = m.locals.len();
-        m.locals.extend_from_slice(&m.stack[split..]);
-        m.stack.truncate(split);
-        m.locals.resize(locals_base + nparams + nlocals, Slot::ZERO);
+        m.stack.move_to(split, &mut m.locals);
+        m.locals.resize_zero(locals_base + nparams + nlocals);
         m.frames.push(Frame {
             code: &f.code,
             ret,
@@ -270,7 +252,7 @@ impl Store {
         let mut ret = 0;
         if let Some(fr) = m.frames.pop() {
             let height = m.labels.get(fr.label_base).map(|l| l.height).unwrap_or(0);
-            keep_top(&mut m.stack, height, fr.arity);
+            m.stack.keep_top(height, fr.arity);
             m.labels.truncate(fr.label_base);
             m.locals.truncate(fr.locals_base);
             ret = fr.ret;
@@ -298,7 +280,7 @@ impl Store {
             return Self::leave(m);
         }
         let lab = m.labels[idx];
-        keep_top(&mut m.stack, lab.height, lab.arity);
+        m.stack.keep_top(lab.height, lab.arity);
         if lab.is_loop {
             m.labels.truncate(idx + 1);
         } else {
@@ -307,12 +289,38 @@ impl Store {
         Flow::Jump(lab.cont)
     }
 
-    /// The reduction loop.
+    /// The reduction loop, with the fuel in a local.
     fn exec<'a>(
         &mut self,
         mods: &'a [Rc<ModuleInst>],
         m: &mut Machine<'a>,
     ) -> Result<(), ExecError> {
+        let mut fuel = self.fuel;
+        let r = self.exec_fuel(mods, m, &mut fuel);
+        self.fuel = fuel;
+        r
+    }
+
+    /// The reduction loop.
+    #[inline(always)]
+    fn exec_fuel<'a>(
+        &mut self,
+        mods: &'a [Rc<ModuleInst>],
+        m: &mut Machine<'a>,
+        fuel: &mut Option<u64>,
+    ) -> Result<(), ExecError> {
+        // Charges one unit of fuel for an instruction. (`fuel` is a local of the caller,
+        // into which this function is inlined: it stays in a register.)
+        macro_rules! charge {
+            () => {{
+                if let Some(f) = fuel {
+                    if *f == 0 {
+                        return Err(ExecError::OutOfFuel);
+                    }
+                    *f -= 1;
+                }
+            }};
+        }
         let Some(fr) = m.frames.last() else {
             return Ok(());
         };
@@ -353,7 +361,11 @@ impl Store {
                 return Err(malformed("code without end"));
             };
             pc += 1;
-            match op {
+            let (instr, id) = match op {
+                Op::I(instr, id) => {
+                    charge!();
+                    (instr, *id)
+                }
                 Op::End => {
                     let idx = m.labels.len().wrapping_sub(1);
                     if m.frames.last().is_some_and(|f| f.label_base == idx) {
@@ -373,17 +385,8 @@ impl Store {
                     pc = *end as usize;
                     continue;
                 }
-                _ => {}
-            }
-            if let Some(f) = &mut self.fuel {
-                if *f == 0 {
-                    return Err(ExecError::OutOfFuel);
-                }
-                *f -= 1;
-            }
-            let instr = match op {
-                Op::I(instr) => instr,
                 Op::Block { p, r, end } => {
+                    charge!();
                     // Step_read/block
                     crate::hit!("Step_read/block", "block");
                     m.labels.push(Label {
@@ -395,6 +398,7 @@ impl Store {
                     continue;
                 }
                 Op::Loop { p } => {
+                    charge!();
                     // Step_read/loop
                     crate::hit!("Step_read/loop", "loop");
                     m.labels.push(Label {
@@ -406,6 +410,7 @@ impl Store {
                     continue;
                 }
                 Op::If { p, r, els, end } => {
+                    charge!();
                     let c = pop_i32(m);
                     if c != 0 {
                         // Step_pure/if-true
@@ -423,7 +428,6 @@ impl Store {
                     });
                     continue;
                 }
-                Op::End | Op::Else { .. } => continue,
             };
             match instr {
                 Instr::Nop => {
@@ -438,12 +442,12 @@ impl Store {
                 Instr::Drop => {
                     // Step_pure/drop
                     crate::hit!("Step_pure/drop", "drop");
-                    pop(&mut m.stack);
+                    m.stack.pop();
                 }
                 Instr::Select(_) => {
-                    let c = pop(&mut m.stack);
-                    let b = pop(&mut m.stack);
-                    let a = pop(&mut m.stack);
+                    let c = m.stack.pop();
+                    let b = m.stack.pop();
+                    let a = m.stack.pop();
                     let mut r = if c.v as u32 != 0 {
                         // Step_pure/select-true
                         crate::hit!("Step_pure/select-true", "select");
@@ -537,27 +541,27 @@ impl Store {
                 Instr::LocalGet(x) => {
                     // Step_read/local.get
                     crate::hit!("Step_read/local.get", "local.get");
-                    let s = *m
-                        .locals
-                        .get(locals_base + *x as usize)
-                        .ok_or_else(|| malformed("local index"))?;
-                    m.stack.push(s);
+                    let i = locals_base + *x as usize;
+                    if i >= m.locals.len() {
+                        return Err(malformed("local index"));
+                    }
+                    m.stack.push(m.locals.get(i));
                 }
                 Instr::LocalSet(x) => {
                     // Step/local.set
                     crate::hit!("Step/local.set", "local.set");
-                    let s = pop(&mut m.stack);
-                    *m.locals
-                        .get_mut(locals_base + *x as usize)
-                        .ok_or_else(|| malformed("local index"))? = s;
+                    let s = m.stack.pop();
+                    if !m.locals.set(locals_base + *x as usize, s) {
+                        return Err(malformed("local index"));
+                    }
                 }
                 Instr::LocalTee(x) => {
                     // Step_pure/local.tee
                     crate::hit!("Step_pure/local.tee", "local.tee");
-                    let s = m.stack.last().copied().unwrap_or(Slot::ZERO);
-                    *m.locals
-                        .get_mut(locals_base + *x as usize)
-                        .ok_or_else(|| malformed("local index"))? = s;
+                    let s = m.stack.last();
+                    if !m.locals.set(locals_base + *x as usize, s) {
+                        return Err(malformed("local index"));
+                    }
                 }
                 Instr::GlobalGet(x) => {
                     // Step_read/global.get
@@ -572,7 +576,7 @@ impl Store {
                 Instr::GlobalSet(x) => {
                     // Step/global.set
                     crate::hit!("Step/global.set", "global.set");
-                    let mut s = pop(&mut m.stack);
+                    let mut s = m.stack.pop();
                     if m.diverged {
                         s.tag = Tag::Unknown;
                     }
@@ -598,7 +602,7 @@ impl Store {
                     m.stack.push(Slot::exact(u128::from(r)));
                 }
                 Instr::TableSet(x) => {
-                    let r = pop(&mut m.stack);
+                    let r = m.stack.pop();
                     let i = pop_i32(m);
                     let t = self.table_mut(inst, *x)?;
                     let Some(slot) = t.elems.get_mut(i as usize) else {
@@ -618,7 +622,7 @@ impl Store {
                 }
                 Instr::TableGrow(x) => {
                     let n = u64::from(pop_i32(m));
-                    let r = pop(&mut m.stack);
+                    let r = m.stack.pop();
                     let host = self.max_table_elems;
                     let t = self.table_mut(inst, *x)?;
                     let old = t.elems.len() as u64;
@@ -637,7 +641,7 @@ impl Store {
                 }
                 Instr::TableFill(x) => {
                     let n = u64::from(pop_i32(m));
-                    let r = pop(&mut m.stack);
+                    let r = m.stack.pop();
                     let i = u64::from(pop_i32(m));
                     let t = self.table_mut(inst, *x)?;
                     if i + n > t.elems.len() as u64 {
@@ -728,27 +732,27 @@ impl Store {
                     let Some(ea) = effective(i, ma, width, mem.data.len()) else {
                         if pack.is_some() {
                             // Step_read/load-pack-oob
-                            hit_op!("Step_read/load-pack-oob", instr);
+                            hit_op!("Step_read/load-pack-oob", id);
                         } else {
                             // Step_read/load-num-oob
-                            hit_op!("Step_read/load-num-oob", instr);
+                            hit_op!("Step_read/load-num-oob", id);
                         }
                         return Err(trap(TrapKind::OutOfBoundsMemoryAccess));
                     };
                     let mut v = read_le(&mem.data, ea, width);
                     if let Some((sz, sx)) = pack {
                         // Step_read/load-pack-val
-                        hit_op!("Step_read/load-pack-val", instr);
+                        hit_op!("Step_read/load-pack-val", id);
                         v = extend(v, *sz, n, *sx);
                     } else {
                         // Step_read/load-num-val
-                        hit_op!("Step_read/load-num-val", instr);
+                        hit_op!("Step_read/load-num-val", id);
                     }
                     let tag = load_tag(mem, ea, width);
                     m.stack.push(Slot::new(v, tag));
                 }
                 Instr::Store(nt, pack, x, ma) => {
-                    let c = pop(&mut m.stack);
+                    let c = m.stack.pop();
                     let i = pop_i32(m);
                     let diverged = m.diverged;
                     let mem = self.mem_mut(inst, *x)?;
@@ -756,19 +760,19 @@ impl Store {
                     let Some(ea) = effective(i, ma, width, mem.data.len()) else {
                         if pack.is_some() {
                             // Step/store-pack-oob
-                            hit_op!("Step/store-pack-oob", instr);
+                            hit_op!("Step/store-pack-oob", id);
                         } else {
                             // Step/store-num-oob
-                            hit_op!("Step/store-num-oob", instr);
+                            hit_op!("Step/store-num-oob", id);
                         }
                         return Err(trap(TrapKind::OutOfBoundsMemoryAccess));
                     };
                     if pack.is_some() {
                         // Step/store-pack-val
-                        hit_op!("Step/store-pack-val", instr);
+                        hit_op!("Step/store-pack-val", id);
                     } else {
                         // Step/store-num-val
-                        hit_op!("Step/store-num-val", instr);
+                        hit_op!("Step/store-num-val", id);
                     }
                     let tag = if diverged { Tag::Unknown } else { c.tag };
                     write_le(mem, ea, width, c.v, tag);
@@ -784,15 +788,15 @@ impl Store {
                     let Some(ea) = effective(i, ma, width, mem.data.len()) else {
                         match op {
                             // Step_read/vload-oob
-                            None => hit_op!("Step_read/vload-oob", instr),
+                            None => hit_op!("Step_read/vload-oob", id),
                             // Step_read/vload-pack-oob
                             Some(VLoadOp::Shape { .. }) => {
-                                hit_op!("Step_read/vload-pack-oob", instr)
+                                hit_op!("Step_read/vload-pack-oob", id)
                             }
                             // Step_read/vload-splat-oob
-                            Some(VLoadOp::Splat(_)) => hit_op!("Step_read/vload-splat-oob", instr),
+                            Some(VLoadOp::Splat(_)) => hit_op!("Step_read/vload-splat-oob", id),
                             // Step_read/vload-zero-oob
-                            Some(VLoadOp::Zero(_)) => hit_op!("Step_read/vload-zero-oob", instr),
+                            Some(VLoadOp::Zero(_)) => hit_op!("Step_read/vload-zero-oob", id),
                         }
                         return Err(trap(TrapKind::OutOfBoundsMemoryAccess));
                     };
@@ -800,12 +804,12 @@ impl Store {
                     let v = match op {
                         None => {
                             // Step_read/vload-val
-                            hit_op!("Step_read/vload-val", instr);
+                            hit_op!("Step_read/vload-val", id);
                             raw
                         }
                         Some(VLoadOp::Shape { sz, m: lanes, sx }) => {
                             // Step_read/vload-pack-val
-                            hit_op!("Step_read/vload-pack-val", instr);
+                            hit_op!("Step_read/vload-pack-val", id);
                             let mut out = 0u128;
                             for k in 0..*lanes {
                                 let lane = extend(raw >> (k * sz), *sz, 2 * sz, *sx);
@@ -815,12 +819,12 @@ impl Store {
                         }
                         Some(VLoadOp::Splat(sz)) => {
                             // Step_read/vload-splat-val
-                            hit_op!("Step_read/vload-splat-val", instr);
+                            hit_op!("Step_read/vload-splat-val", id);
                             simd::splat_bits(raw, *sz)
                         }
                         Some(VLoadOp::Zero(_)) => {
                             // Step_read/vload-zero-val
-                            hit_op!("Step_read/vload-zero-val", instr);
+                            hit_op!("Step_read/vload-zero-val", id);
                             raw
                         }
                     };
@@ -828,17 +832,17 @@ impl Store {
                     m.stack.push(Slot::new(v, tag));
                 }
                 Instr::VLoadLane(sz, x, ma, lane) => {
-                    let vec = pop(&mut m.stack);
+                    let vec = m.stack.pop();
                     let i = pop_i32(m);
                     let mem = self.mem_mut(inst, *x)?;
                     let width = u64::from(*sz / 8);
                     let Some(ea) = effective(i, ma, width, mem.data.len()) else {
                         // Step_read/vload_lane-oob
-                        hit_op!("Step_read/vload_lane-oob", instr);
+                        hit_op!("Step_read/vload_lane-oob", id);
                         return Err(trap(TrapKind::OutOfBoundsMemoryAccess));
                     };
                     // Step_read/vload_lane-val
-                    hit_op!("Step_read/vload_lane-val", instr);
+                    hit_op!("Step_read/vload_lane-val", id);
                     let raw = read_le(&mem.data, ea, width);
                     let shift = u32::from(*lane) * sz;
                     let mask = ((1u128 << sz) - 1) << shift;
@@ -851,33 +855,33 @@ impl Store {
                     m.stack.push(Slot::new(v, tag));
                 }
                 Instr::VStore(x, ma) => {
-                    let c = pop(&mut m.stack);
+                    let c = m.stack.pop();
                     let i = pop_i32(m);
                     let diverged = m.diverged;
                     let mem = self.mem_mut(inst, *x)?;
                     let Some(ea) = effective(i, ma, 16, mem.data.len()) else {
                         // Step/vstore-oob
-                        hit_op!("Step/vstore-oob", instr);
+                        hit_op!("Step/vstore-oob", id);
                         return Err(trap(TrapKind::OutOfBoundsMemoryAccess));
                     };
                     // Step/vstore-val
-                    hit_op!("Step/vstore-val", instr);
+                    hit_op!("Step/vstore-val", id);
                     let tag = if diverged { Tag::Unknown } else { c.tag };
                     write_le(mem, ea, 16, c.v, tag);
                 }
                 Instr::VStoreLane(sz, x, ma, lane) => {
-                    let c = pop(&mut m.stack);
+                    let c = m.stack.pop();
                     let i = pop_i32(m);
                     let diverged = m.diverged;
                     let mem = self.mem_mut(inst, *x)?;
                     let width = u64::from(*sz / 8);
                     let Some(ea) = effective(i, ma, width, mem.data.len()) else {
                         // Step/vstore_lane-oob
-                        hit_op!("Step/vstore_lane-oob", instr);
+                        hit_op!("Step/vstore_lane-oob", id);
                         return Err(trap(TrapKind::OutOfBoundsMemoryAccess));
                     };
                     // Step/vstore_lane-val
-                    hit_op!("Step/vstore_lane-val", instr);
+                    hit_op!("Step/vstore_lane-val", id);
                     let tag = if diverged { Tag::Unknown } else { c.tag };
                     write_le(mem, ea, width, c.v >> (u32::from(*lane) * sz), tag);
                 }
@@ -913,7 +917,7 @@ impl Store {
                 }
                 Instr::MemoryFill(x) => {
                     let n = u64::from(pop_i32(m));
-                    let val = pop(&mut m.stack);
+                    let val = m.stack.pop();
                     let d = u64::from(pop_i32(m));
                     let diverged = m.diverged;
                     let mem = self.mem_mut(inst, *x)?;
@@ -1027,7 +1031,7 @@ impl Store {
                     m.stack.push(Slot::ZERO);
                 }
                 Instr::RefIsNull => {
-                    let r = pop(&mut m.stack);
+                    let r = m.stack.pop();
                     let b = if r.v == 0 {
                         // Step_pure/ref.is_null-true
                         crate::hit!("Step_pure/ref.is_null-true", "ref.is_null");
@@ -1055,30 +1059,30 @@ impl Store {
                     m.stack.push(Slot::exact(*bits));
                 }
                 Instr::Unop(nt, op) => {
-                    let a = pop(&mut m.stack);
-                    let r = num::unop(*nt, *op, a, instr)?;
+                    let a = m.stack.pop();
+                    let r = num::unop(*nt, *op, a, id)?;
                     m.stack.push(r);
                 }
                 Instr::Binop(nt, op) => {
-                    let b = pop(&mut m.stack);
-                    let a = pop(&mut m.stack);
-                    let r = num::binop(*nt, *op, a, b, instr)?;
+                    let b = m.stack.pop();
+                    let a = m.stack.pop();
+                    let r = num::binop(*nt, *op, a, b, id)?;
                     m.stack.push(r);
                 }
                 Instr::Testop(nt) => {
-                    let a = pop(&mut m.stack);
-                    let r = num::testop(*nt, a, instr)?;
+                    let a = m.stack.pop();
+                    let r = num::testop(*nt, a, id)?;
                     m.stack.push(r);
                 }
                 Instr::Relop(nt, op) => {
-                    let b = pop(&mut m.stack);
-                    let a = pop(&mut m.stack);
-                    let r = num::relop(*nt, *op, a, b, instr)?;
+                    let b = m.stack.pop();
+                    let a = m.stack.pop();
+                    let r = num::relop(*nt, *op, a, b, id)?;
                     m.stack.push(r);
                 }
                 Instr::Cvtop(to, from, op) => {
-                    let a = pop(&mut m.stack);
-                    let r = num::cvtop(*to, *from, *op, a, instr)?;
+                    let a = m.stack.pop();
+                    let r = num::cvtop(*to, *from, *op, a, id)?;
                     m.stack.push(r);
                 }
                 _ => {
