@@ -9,26 +9,13 @@
 
 use std::rc::Rc;
 
-use super::code::Op;
+use super::code::{Op, RETURN, Target};
 use super::slots::Slots;
 use super::store::{FuncInst, MemInst, ModuleInst, PAGE, Slot, Store, TableInst, Tag};
 use super::{ExecError, FuncAddr, hit_op, num, simd, taint};
 use crate::TrapKind;
 use crate::ast::{Instr, MemArg, Sx, VLoadOp};
 use crate::value::Value;
-
-/// A label: a block, loop or function body being executed.
-#[derive(Clone, Copy, Debug)]
-struct Label {
-    /// Where a branch to the label continues in the function's code.
-    cont: usize,
-    /// Operand stack height below the label's operands.
-    height: usize,
-    /// How many values a branch to the label keeps.
-    arity: usize,
-    /// A branch to a loop restarts it.
-    is_loop: bool,
-}
 
 /// A frame: one call of a function defined by a module.
 #[derive(Clone, Copy, Debug)]
@@ -39,8 +26,9 @@ struct Frame<'a> {
     ret: usize,
     inst: usize,
     locals_base: usize,
-    /// Index of the function body's label.
-    label_base: usize,
+    /// The operand stack's height below the function's (the body label's height): the
+    /// heights of [`Target`]s are above it.
+    base: usize,
     /// Number of results.
     arity: usize,
 }
@@ -49,7 +37,6 @@ struct Frame<'a> {
 struct Machine<'a> {
     stack: Slots,
     locals: Slots,
-    labels: Vec<Label>,
     frames: Vec<Frame<'a>>,
     /// Control flow or an address depended on a value the spec leaves open: the results
     /// are whatever the other paths give, so they are reported as unknown.
@@ -164,7 +151,6 @@ impl Store {
         let mut m = Machine {
             stack: Slots::from_vec(args),
             locals: Slots::default(),
-            labels: Vec::new(),
             frames: Vec::new(),
             diverged: false,
         };
@@ -234,14 +220,8 @@ impl Store {
             ret,
             inst,
             locals_base,
-            label_base: m.labels.len(),
+            base: split,
             arity: nresults,
-        });
-        m.labels.push(Label {
-            cont: f.code.len().saturating_sub(1),
-            height: split,
-            arity: nresults,
-            is_loop: false,
         });
         Ok(true)
     }
@@ -251,9 +231,7 @@ impl Store {
     fn leave(m: &mut Machine<'_>) -> Flow {
         let mut ret = 0;
         if let Some(fr) = m.frames.pop() {
-            let height = m.labels.get(fr.label_base).map(|l| l.height).unwrap_or(0);
-            m.stack.keep_top(height, fr.arity);
-            m.labels.truncate(fr.label_base);
+            m.stack.keep_top(fr.base, fr.arity);
             m.locals.truncate(fr.locals_base);
             ret = fr.ret;
         }
@@ -264,29 +242,20 @@ impl Store {
         }
     }
 
-    /// `Step_pure/br-label-zero`, `Step_pure/br-label-succ`: branches to label `l`.
-    #[inline]
-    fn branch(m: &mut Machine<'_>, l: u32) -> Flow {
-        let base = m.frames.last().map(|f| f.label_base).unwrap_or(0);
-        let Some(idx) = m.labels.len().checked_sub(1 + l as usize) else {
-            return Self::leave(m);
-        };
-        if l == 0 {
+    /// `Step_pure/br-label-zero`, `Step_pure/br-label-succ`: branches to a label of the
+    /// current frame, whose operand stack starts at `base`.
+    #[inline(always)]
+    fn branch(m: &mut Machine<'_>, base: usize, t: &Target) -> Flow {
+        if t.zero {
             crate::hit!("Step_pure/br-label-zero");
         } else {
             crate::hit!("Step_pure/br-label-succ");
         }
-        if idx <= base {
+        if t.to == RETURN {
             return Self::leave(m);
         }
-        let lab = m.labels[idx];
-        m.stack.keep_top(lab.height, lab.arity);
-        if lab.is_loop {
-            m.labels.truncate(idx + 1);
-        } else {
-            m.labels.truncate(idx);
-        }
-        Flow::Jump(lab.cont)
+        m.stack.keep_top(base + t.height as usize, t.arity as usize);
+        Flow::Jump(t.to as usize)
     }
 
     /// The reduction loop, with the fuel in a local.
@@ -326,6 +295,7 @@ impl Store {
         };
         let mut inst: &'a ModuleInst = &mods[fr.inst];
         let mut locals_base = fr.locals_base;
+        let mut base = fr.base;
         let mut code: &'a [Op] = fr.code;
         let mut pc: usize = 0;
         // Enters the current top frame's code at its start (after a call).
@@ -334,6 +304,7 @@ impl Store {
                 if let Some(fr) = m.frames.last() {
                     inst = &mods[fr.inst];
                     locals_base = fr.locals_base;
+                    base = fr.base;
                     code = fr.code;
                     pc = 0;
                 }
@@ -347,6 +318,7 @@ impl Store {
                         if let Some(fr) = m.frames.last() {
                             inst = &mods[fr.inst];
                             locals_base = fr.locals_base;
+                            base = fr.base;
                             code = fr.code;
                         }
                         pc = to;
@@ -367,52 +339,36 @@ impl Store {
                     (instr, *id)
                 }
                 Op::End => {
-                    let idx = m.labels.len().wrapping_sub(1);
-                    if m.frames.last().is_some_and(|f| f.label_base == idx) {
-                        // Step_pure/frame-vals
-                        crate::hit!("Step_pure/frame-vals");
-                        after_leave!(Self::leave(m));
-                    }
                     // Step_pure/label-vals
                     crate::hit!("Step_pure/label-vals");
-                    m.labels.pop();
                     continue;
+                }
+                Op::EndFrame => {
+                    // Step_pure/frame-vals
+                    crate::hit!("Step_pure/frame-vals");
+                    after_leave!(Self::leave(m));
                 }
                 Op::Else { end } => {
                     // Step_pure/label-vals
                     crate::hit!("Step_pure/label-vals");
-                    m.labels.pop();
                     pc = *end as usize;
                     continue;
                 }
-                Op::Block { p, r, end } => {
+                Op::Block => {
                     charge!();
                     // Step_read/block
                     crate::hit!("Step_read/block", "block");
-                    m.labels.push(Label {
-                        cont: *end as usize,
-                        height: m.stack.len().saturating_sub(*p as usize),
-                        arity: *r as usize,
-                        is_loop: false,
-                    });
                     continue;
                 }
-                Op::Loop { p } => {
+                Op::Loop => {
                     charge!();
                     // Step_read/loop
                     crate::hit!("Step_read/loop", "loop");
-                    m.labels.push(Label {
-                        cont: pc,
-                        height: m.stack.len().saturating_sub(*p as usize),
-                        arity: *p as usize,
-                        is_loop: true,
-                    });
                     continue;
                 }
-                Op::If { p, r, els, end } => {
+                Op::If { els } => {
                     charge!();
-                    let c = pop_i32(m);
-                    if c != 0 {
+                    if pop_i32(m) != 0 {
                         // Step_pure/if-true
                         crate::hit!("Step_pure/if-true", "if");
                     } else {
@@ -420,12 +376,114 @@ impl Store {
                         crate::hit!("Step_pure/if-false", "if");
                         pc = *els as usize;
                     }
-                    m.labels.push(Label {
-                        cont: *end as usize,
-                        height: m.stack.len().saturating_sub(*p as usize),
-                        arity: *r as usize,
-                        is_loop: false,
-                    });
+                    continue;
+                }
+                Op::Br(t) => {
+                    charge!();
+                    after_leave!(Self::branch(m, base, t));
+                }
+                Op::BrIf(t) => {
+                    charge!();
+                    if pop_i32(m) != 0 {
+                        // Step_pure/br_if-true
+                        crate::hit!("Step_pure/br_if-true", "br_if");
+                        after_leave!(Self::branch(m, base, t));
+                    }
+                    // Step_pure/br_if-false
+                    crate::hit!("Step_pure/br_if-false", "br_if");
+                    continue;
+                }
+                Op::BrTable(ts) => {
+                    charge!();
+                    let i = pop_i32(m) as usize;
+                    let t = match ts.get(i).filter(|_| i + 1 < ts.len()) {
+                        Some(t) => {
+                            // Step_pure/br_table-lt
+                            crate::hit!("Step_pure/br_table-lt", "br_table");
+                            t
+                        }
+                        None => {
+                            // Step_pure/br_table-ge
+                            crate::hit!("Step_pure/br_table-ge", "br_table");
+                            let Some(t) = ts.last() else {
+                                return Err(malformed("br_table without targets"));
+                            };
+                            t
+                        }
+                    };
+                    after_leave!(Self::branch(m, base, t));
+                }
+                Op::Return => {
+                    charge!();
+                    // Step_pure/return-frame (through Step_pure/return-label)
+                    crate::hit!("Step_pure/return-frame", "return");
+                    after_leave!(Self::leave(m));
+                }
+                Op::LocalGet(x) => {
+                    charge!();
+                    // Step_read/local.get
+                    crate::hit!("Step_read/local.get", "local.get");
+                    let i = locals_base + *x as usize;
+                    if i >= m.locals.len() {
+                        return Err(malformed("local index"));
+                    }
+                    m.stack.push(m.locals.get(i));
+                    continue;
+                }
+                Op::LocalSet(x) => {
+                    charge!();
+                    // Step/local.set
+                    crate::hit!("Step/local.set", "local.set");
+                    let s = m.stack.pop();
+                    if !m.locals.set(locals_base + *x as usize, s) {
+                        return Err(malformed("local index"));
+                    }
+                    continue;
+                }
+                Op::LocalTee(x) => {
+                    charge!();
+                    // Step_pure/local.tee
+                    crate::hit!("Step_pure/local.tee", "local.tee");
+                    let s = m.stack.last();
+                    if !m.locals.set(locals_base + *x as usize, s) {
+                        return Err(malformed("local index"));
+                    }
+                    continue;
+                }
+                Op::Const(bits) => {
+                    charge!();
+                    // (a constant is a value: no rule)
+                    m.stack.push(Slot::exact(u128::from(*bits)));
+                    continue;
+                }
+                Op::Unop(nt, op, id) => {
+                    charge!();
+                    let a = m.stack.pop();
+                    let r = num::unop(*nt, *op, a, *id)?;
+                    m.stack.push(r);
+                    continue;
+                }
+                Op::Binop(nt, op, id) => {
+                    charge!();
+                    let b = m.stack.pop();
+                    let a = m.stack.pop();
+                    let r = num::binop(*nt, *op, a, b, *id)?;
+                    m.stack.push(r);
+                    continue;
+                }
+                Op::Testop(nt, id) => {
+                    charge!();
+                    let a = m.stack.pop();
+                    let r = num::testop(*nt, a, *id)?;
+                    m.stack.push(r);
+                    continue;
+                }
+                Op::Relop(nt, op, id) => {
+                    charge!();
+                    let b = m.stack.pop();
+                    let a = m.stack.pop();
+                    let r = num::relop(*nt, *op, a, b, *id)?;
+                    m.stack.push(r);
                     continue;
                 }
             };
@@ -462,41 +520,23 @@ impl Store {
                     }
                     m.stack.push(r);
                 }
-                Instr::Block(..) | Instr::Loop(..) | Instr::If(..) => {
-                    return Err(malformed("structured instruction in flat code"));
-                }
-                Instr::Br(l) => {
-                    after_leave!(Self::branch(m, *l));
-                }
-                Instr::BrIf(l) => {
-                    if pop_i32(m) != 0 {
-                        // Step_pure/br_if-true
-                        crate::hit!("Step_pure/br_if-true", "br_if");
-                        after_leave!(Self::branch(m, *l));
-                    }
-                    // Step_pure/br_if-false
-                    crate::hit!("Step_pure/br_if-false", "br_if");
-                }
-                Instr::BrTable(ls, default) => {
-                    let i = pop_i32(m) as usize;
-                    let l = match ls.get(i) {
-                        Some(l) => {
-                            // Step_pure/br_table-lt
-                            crate::hit!("Step_pure/br_table-lt", "br_table");
-                            *l
-                        }
-                        None => {
-                            // Step_pure/br_table-ge
-                            crate::hit!("Step_pure/br_table-ge", "br_table");
-                            *default
-                        }
-                    };
-                    after_leave!(Self::branch(m, l));
-                }
-                Instr::Return => {
-                    // Step_pure/return-frame (through Step_pure/return-label)
-                    crate::hit!("Step_pure/return-frame", "return");
-                    after_leave!(Self::leave(m));
+                Instr::Block(..)
+                | Instr::Loop(..)
+                | Instr::If(..)
+                | Instr::Br(_)
+                | Instr::BrIf(_)
+                | Instr::BrTable(..)
+                | Instr::Return
+                | Instr::LocalGet(_)
+                | Instr::LocalSet(_)
+                | Instr::LocalTee(_)
+                | Instr::Const(..)
+                | Instr::Unop(..)
+                | Instr::Binop(..)
+                | Instr::Testop(_)
+                | Instr::Relop(..) => {
+                    // Flattening gives these their own ops.
+                    return Err(malformed("instruction without its own op in flat code"));
                 }
                 Instr::Call(x) => {
                     // Step_read/call
@@ -536,31 +576,6 @@ impl Store {
                     crate::hit!("Step_pure/call_indirect", "call_indirect");
                     if self.call(mods, m, a, pc)? {
                         enter_top!();
-                    }
-                }
-                Instr::LocalGet(x) => {
-                    // Step_read/local.get
-                    crate::hit!("Step_read/local.get", "local.get");
-                    let i = locals_base + *x as usize;
-                    if i >= m.locals.len() {
-                        return Err(malformed("local index"));
-                    }
-                    m.stack.push(m.locals.get(i));
-                }
-                Instr::LocalSet(x) => {
-                    // Step/local.set
-                    crate::hit!("Step/local.set", "local.set");
-                    let s = m.stack.pop();
-                    if !m.locals.set(locals_base + *x as usize, s) {
-                        return Err(malformed("local index"));
-                    }
-                }
-                Instr::LocalTee(x) => {
-                    // Step_pure/local.tee
-                    crate::hit!("Step_pure/local.tee", "local.tee");
-                    let s = m.stack.last();
-                    if !m.locals.set(locals_base + *x as usize, s) {
-                        return Err(malformed("local index"));
                     }
                 }
                 Instr::GlobalGet(x) => {
@@ -1052,33 +1067,8 @@ impl Store {
                         .ok_or_else(|| malformed("function index"))?;
                     m.stack.push(Slot::exact(1 + a as u128));
                 }
-                Instr::Const(_, bits) => {
-                    m.stack.push(Slot::exact(u128::from(*bits)));
-                }
                 Instr::VConst(bits) => {
                     m.stack.push(Slot::exact(*bits));
-                }
-                Instr::Unop(nt, op) => {
-                    let a = m.stack.pop();
-                    let r = num::unop(*nt, *op, a, id)?;
-                    m.stack.push(r);
-                }
-                Instr::Binop(nt, op) => {
-                    let b = m.stack.pop();
-                    let a = m.stack.pop();
-                    let r = num::binop(*nt, *op, a, b, id)?;
-                    m.stack.push(r);
-                }
-                Instr::Testop(nt) => {
-                    let a = m.stack.pop();
-                    let r = num::testop(*nt, a, id)?;
-                    m.stack.push(r);
-                }
-                Instr::Relop(nt, op) => {
-                    let b = m.stack.pop();
-                    let a = m.stack.pop();
-                    let r = num::relop(*nt, *op, a, b, id)?;
-                    m.stack.push(r);
                 }
                 Instr::Cvtop(to, from, op) => {
                     let a = m.stack.pop();

@@ -62,15 +62,6 @@ impl Slots {
         }
     }
 
-    /// Pushes exact bits.
-    #[inline(always)]
-    pub(crate) fn push_bits(&mut self, v: u128) {
-        self.vals.push(v);
-        if self.tagged {
-            self.tags.push(Tag::None);
-        }
-    }
-
     /// Pops a value (an exact zero from an empty stack, which validation rules out).
     #[inline(always)]
     pub(crate) fn pop(&mut self) -> Slot {
@@ -185,7 +176,7 @@ mod tests {
     fn tags_start_with_the_first_tagged_value() {
         let mut s = Slots::default();
         s.push(Slot::exact(1));
-        s.push_bits(2);
+        s.push(Slot::exact(2));
         assert!(s.tags.is_empty());
         s.push(Slot::new(3, Tag::Canon));
         assert_eq!(s.tags, vec![Tag::None, Tag::None, Tag::Canon]);
