@@ -153,6 +153,107 @@ pub(crate) enum Op {
     Testop(NumType, OpId),
     /// `RELOP nt relop`.
     Relop(NumType, RelOp, OpId),
+    /// A binary or relational operator with the ops around it, fused: see [`Fused`].
+    Fused(Fused),
+}
+
+/// Which operator a [`Fused`] op applies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum FOp {
+    /// `BINOP nt binop`.
+    Bin(NumType, BinOp),
+    /// `RELOP nt relop`.
+    Rel(NumType, RelOp),
+}
+
+/// Where a [`Fused`] op takes its operands from: the op runs the `LOCAL.GET`s and
+/// `CONST`s that precede the operator in the code (or takes the operands from the stack).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Args {
+    /// `LOCAL.GET x LOCAL.GET y op`.
+    LocalLocal(u32, u32),
+    /// `LOCAL.GET x CONST c op`.
+    LocalConst(u32, u64),
+    /// `LOCAL.GET x op`: the first operand on the stack.
+    Local(u32),
+    /// `CONST c op`: the first operand on the stack.
+    Const(u64),
+    /// `op`: both operands on the stack (only with a `then` other than [`Then::Push`]).
+    Stack,
+}
+
+/// What a [`Fused`] op does with its result: the op after the operator in the code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Then {
+    /// Leaves it on the stack (nothing fused after the operator).
+    Push,
+    /// `LOCAL.SET z`.
+    Set(u32),
+    /// `BR_IF l`.
+    BrIf(Target),
+}
+
+/// Up to four ops run as one (a "superinstruction"), so that they dispatch once. The
+/// ops it stands for stay in the code after it (a branch may land among them), and it
+/// continues after the last; it counts every rule they fire, and takes one unit of fuel
+/// for each of them. With too little fuel it runs only its first op.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Fused {
+    pub args: Args,
+    pub op: FOp,
+    /// The operator's name index.
+    pub id: OpId,
+    pub then: Then,
+}
+
+impl Fused {
+    /// How many ops it stands for.
+    pub(crate) fn len(&self) -> u64 {
+        let args = match self.args {
+            Args::LocalLocal(..) | Args::LocalConst(..) => 3,
+            Args::Local(_) | Args::Const(_) => 2,
+            Args::Stack => 1,
+        };
+        args + u64::from(self.then != Then::Push)
+    }
+}
+
+/// Puts a [`Fused`] op in place of each op that starts a sequence it stands for.
+fn fuse(code: &mut [Op]) {
+    for i in 0..code.len() {
+        let at = |k: usize| code.get(i + k);
+        let (args, n) = match (at(0), at(1)) {
+            (Some(Op::LocalGet(x)), Some(Op::LocalGet(y))) => (Args::LocalLocal(*x, *y), 2),
+            (Some(Op::LocalGet(x)), Some(Op::Const(c))) => (Args::LocalConst(*x, *c), 2),
+            (Some(Op::LocalGet(x)), _) => (Args::Local(*x), 1),
+            (Some(Op::Const(c)), _) => (Args::Const(*c), 1),
+            (Some(Op::Binop(..) | Op::Relop(..)), _) => (Args::Stack, 0),
+            _ => continue,
+        };
+        // A two-operand shape whose operator is not next may still be a one-operand one.
+        let (args, n) = match (args, at(n)) {
+            (Args::LocalLocal(x, _) | Args::LocalConst(x, _), Some(op))
+                if !matches!(op, Op::Binop(..) | Op::Relop(..)) =>
+            {
+                (Args::Local(x), 1)
+            }
+            other => (other.0, n),
+        };
+        let (op, id) = match at(n) {
+            Some(Op::Binop(nt, op, id)) => (FOp::Bin(*nt, *op), *id),
+            Some(Op::Relop(nt, op, id)) => (FOp::Rel(*nt, *op), *id),
+            _ => continue,
+        };
+        let then = match at(n + 1) {
+            Some(Op::LocalSet(z)) => Then::Set(*z),
+            Some(Op::BrIf(t)) => Then::BrIf(*t),
+            _ => Then::Push,
+        };
+        if args == Args::Stack && then == Then::Push {
+            continue;
+        }
+        code[i] = Op::Fused(Fused { args, op, id, then });
+    }
 }
 
 /// A function defined by a module, flattened.
@@ -402,6 +503,7 @@ pub(crate) fn flatten(
             }
         }
     }
+    fuse(&mut out);
     out
 }
 

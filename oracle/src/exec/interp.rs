@@ -9,7 +9,8 @@
 
 use std::rc::Rc;
 
-use super::code::{Op, RETURN, Target};
+use super::code::{Args, FOp, Op, RETURN, Target, Then};
+use super::names::OpId;
 use super::slots::Slots;
 use super::store::{FuncInst, MemInst, ModuleInst, PAGE, Slot, Store, TableInst, Tag};
 use super::{ExecError, FuncAddr, hit_op, num, simd, taint};
@@ -58,6 +59,15 @@ fn pop_i32(m: &mut Machine<'_>) -> u32 {
         m.diverged = true;
     }
     s.v as u32
+}
+
+/// The operator of a fused op.
+#[inline(always)]
+fn fop(op: FOp, a: Slot, b: Slot, id: OpId) -> Result<Slot, ExecError> {
+    match op {
+        FOp::Bin(nt, op) => num::binop(nt, op, a, b, id),
+        FOp::Rel(nt, op) => num::relop(nt, op, a, b, id),
+    }
 }
 
 /// Where execution goes after a branch or a return.
@@ -264,9 +274,12 @@ impl Store {
         mods: &'a [Rc<ModuleInst>],
         m: &mut Machine<'a>,
     ) -> Result<(), ExecError> {
-        let mut fuel = self.fuel;
+        // Unlimited fuel is more than can run out.
+        let mut fuel = self.fuel.unwrap_or(u64::MAX);
         let r = self.exec_fuel(mods, m, &mut fuel);
-        self.fuel = fuel;
+        if self.fuel.is_some() {
+            self.fuel = Some(fuel);
+        }
         r
     }
 
@@ -276,18 +289,16 @@ impl Store {
         &mut self,
         mods: &'a [Rc<ModuleInst>],
         m: &mut Machine<'a>,
-        fuel: &mut Option<u64>,
+        fuel: &mut u64,
     ) -> Result<(), ExecError> {
         // Charges one unit of fuel for an instruction. (`fuel` is a local of the caller,
         // into which this function is inlined: it stays in a register.)
         macro_rules! charge {
             () => {{
-                if let Some(f) = fuel {
-                    if *f == 0 {
-                        return Err(ExecError::OutOfFuel);
-                    }
-                    *f -= 1;
+                if *fuel == 0 {
+                    return Err(ExecError::OutOfFuel);
                 }
+                *fuel -= 1;
             }};
         }
         let Some(fr) = m.frames.last() else {
@@ -326,6 +337,45 @@ impl Store {
                     Flow::Done => return Ok(()),
                 }
                 continue;
+            }};
+        }
+        // `Step_read/local.get`: the value of local `x`.
+        macro_rules! local_get {
+            ($x:expr) => {{
+                // Step_read/local.get
+                crate::hit!("Step_read/local.get", "local.get");
+                let i = locals_base + $x as usize;
+                if i >= m.locals.len() {
+                    return Err(malformed("local index"));
+                }
+                m.locals.get(i)
+            }};
+        }
+        // `Step/local.set`: sets local `x` to a value (popped).
+        macro_rules! local_set {
+            ($x:expr, $s:expr) => {{
+                // Step/local.set
+                crate::hit!("Step/local.set", "local.set");
+                let s = $s;
+                if !m.locals.set(locals_base + $x as usize, s) {
+                    return Err(malformed("local index"));
+                }
+            }};
+        }
+        // `BR_IF` on a condition (popped).
+        macro_rules! br_if {
+            ($c:expr, $t:expr) => {{
+                let c: Slot = $c;
+                if c.tag != Tag::None {
+                    m.diverged = true;
+                }
+                if c.v as u32 != 0 {
+                    // Step_pure/br_if-true
+                    crate::hit!("Step_pure/br_if-true", "br_if");
+                    after_leave!(Self::branch(m, base, $t));
+                }
+                // Step_pure/br_if-false
+                crate::hit!("Step_pure/br_if-false", "br_if");
             }};
         }
         loop {
@@ -384,13 +434,7 @@ impl Store {
                 }
                 Op::BrIf(t) => {
                     charge!();
-                    if pop_i32(m) != 0 {
-                        // Step_pure/br_if-true
-                        crate::hit!("Step_pure/br_if-true", "br_if");
-                        after_leave!(Self::branch(m, base, t));
-                    }
-                    // Step_pure/br_if-false
-                    crate::hit!("Step_pure/br_if-false", "br_if");
+                    br_if!(m.stack.pop(), t);
                     continue;
                 }
                 Op::BrTable(ts) => {
@@ -421,23 +465,13 @@ impl Store {
                 }
                 Op::LocalGet(x) => {
                     charge!();
-                    // Step_read/local.get
-                    crate::hit!("Step_read/local.get", "local.get");
-                    let i = locals_base + *x as usize;
-                    if i >= m.locals.len() {
-                        return Err(malformed("local index"));
-                    }
-                    m.stack.push(m.locals.get(i));
+                    let s = local_get!(*x);
+                    m.stack.push(s);
                     continue;
                 }
                 Op::LocalSet(x) => {
                     charge!();
-                    // Step/local.set
-                    crate::hit!("Step/local.set", "local.set");
-                    let s = m.stack.pop();
-                    if !m.locals.set(locals_base + *x as usize, s) {
-                        return Err(malformed("local index"));
-                    }
+                    local_set!(*x, m.stack.pop());
                     continue;
                 }
                 Op::LocalTee(x) => {
@@ -484,6 +518,45 @@ impl Store {
                     let a = m.stack.pop();
                     let r = num::relop(*nt, *op, a, b, *id)?;
                     m.stack.push(r);
+                    continue;
+                }
+                Op::Fused(f) => {
+                    let k = f.len();
+                    if *fuel < k {
+                        // Too little fuel for all: only the first op, then on op by op.
+                        charge!();
+                        let first = match f.args {
+                            Args::LocalLocal(x, _) | Args::LocalConst(x, _) | Args::Local(x) => {
+                                local_get!(x)
+                            }
+                            Args::Const(c) => Slot::exact(u128::from(c)),
+                            Args::Stack => {
+                                let b = m.stack.pop();
+                                let a = m.stack.pop();
+                                fop(f.op, a, b, f.id)?
+                            }
+                        };
+                        m.stack.push(first);
+                        continue;
+                    }
+                    *fuel -= k;
+                    let (a, b) = match f.args {
+                        Args::LocalLocal(x, y) => (local_get!(x), local_get!(y)),
+                        Args::LocalConst(x, c) => (local_get!(x), Slot::exact(u128::from(c))),
+                        Args::Local(x) => (m.stack.pop(), local_get!(x)),
+                        Args::Const(c) => (m.stack.pop(), Slot::exact(u128::from(c))),
+                        Args::Stack => {
+                            let b = m.stack.pop();
+                            (m.stack.pop(), b)
+                        }
+                    };
+                    let r = fop(f.op, a, b, f.id)?;
+                    pc += k as usize - 1;
+                    match f.then {
+                        Then::Push => m.stack.push(r),
+                        Then::Set(z) => local_set!(z, r),
+                        Then::BrIf(t) => br_if!(r, &t),
+                    }
                     continue;
                 }
             };
