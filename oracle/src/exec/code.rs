@@ -3,7 +3,7 @@
 //! instructions carry their resolved branch targets.
 
 use super::names::OpId;
-use crate::ast::{BinOp, BlockType, Func, Instr, NumType, RelOp, UnOp, VvOp};
+use crate::ast::{BinOp, BlockType, Func, Instr, MemArg, NumType, RelOp, Sx, Sz, UnOp, VvOp};
 use crate::value::FuncType;
 
 /// What a body being copied becomes in its parent.
@@ -153,6 +153,10 @@ pub(crate) enum Op {
     Testop(NumType, OpId),
     /// `RELOP nt relop`.
     Relop(NumType, RelOp, OpId),
+    /// `LOAD nt (sz sx)? x memarg`.
+    Load(NumType, Option<(Sz, Sx)>, u32, MemArg, OpId),
+    /// `STORE nt sz? x memarg`.
+    Store(NumType, Option<Sz>, u32, MemArg, OpId),
     /// A binary or relational operator with the ops around it, fused: see [`Fused`].
     Fused(Fused),
 }
@@ -422,6 +426,12 @@ pub(crate) fn flatten(
                         Instr::Binop(nt, op) => Op::Binop(*nt, *op, OpId::of(ins)),
                         Instr::Testop(nt) => Op::Testop(*nt, OpId::of(ins)),
                         Instr::Relop(nt, op) => Op::Relop(*nt, *op, OpId::of(ins)),
+                        Instr::Load(nt, pack, x, ma) => {
+                            Op::Load(*nt, *pack, *x, *ma, OpId::of(ins))
+                        }
+                        Instr::Store(nt, pack, x, ma) => {
+                            Op::Store(*nt, *pack, *x, *ma, OpId::of(ins))
+                        }
                         other => Op::I(other.clone(), OpId::of(other)),
                     };
                     out.push(op);

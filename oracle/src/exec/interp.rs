@@ -87,16 +87,41 @@ fn effective(i: u32, ma: &MemArg, width: u64, len: usize) -> Option<u64> {
     (ea.checked_add(width)? <= len as u64).then_some(ea)
 }
 
-fn read_le(data: &[u8], ea: u64, width: u64) -> u128 {
-    let mut buf = [0u8; 16];
-    let (s, w) = (ea as usize, width as usize);
-    buf[..w].copy_from_slice(&data[s..s + w]);
-    u128::from_le_bytes(buf)
+/// `N` bytes from `s` (within `data`).
+#[inline(always)]
+fn bytes<const N: usize>(data: &[u8], s: usize) -> [u8; N] {
+    let mut b = [0u8; N];
+    if let Some(d) = data.get(s..s + N) {
+        b.copy_from_slice(d);
+    }
+    b
 }
 
+/// The little-endian number of `width` bytes at `ea` (within `data`).
+#[inline(always)]
+fn read_le(data: &[u8], ea: u64, width: u64) -> u128 {
+    let s = ea as usize;
+    match width {
+        1 => u128::from(data.get(s).copied().unwrap_or(0)),
+        2 => u128::from(u16::from_le_bytes(bytes(data, s))),
+        4 => u128::from(u32::from_le_bytes(bytes(data, s))),
+        8 => u128::from(u64::from_le_bytes(bytes(data, s))),
+        _ => u128::from_le_bytes(bytes(data, s)),
+    }
+}
+
+#[inline(always)]
 fn write_le(mem: &mut MemInst, ea: u64, width: u64, v: u128, tag: Tag) {
     let (s, w) = (ea as usize, width as usize);
-    mem.data[s..s + w].copy_from_slice(&v.to_le_bytes()[..w]);
+    if let Some(d) = mem.data.get_mut(s..s + w) {
+        match w {
+            1 => d[0] = v as u8,
+            2 => d.copy_from_slice(&(v as u16).to_le_bytes()),
+            4 => d.copy_from_slice(&(v as u32).to_le_bytes()),
+            8 => d.copy_from_slice(&(v as u64).to_le_bytes()),
+            _ => d.copy_from_slice(&v.to_le_bytes()[..w]),
+        }
+    }
     if tag != Tag::None {
         taint::add(&mut mem.taint, ea, ea + width);
     } else if !mem.taint.is_empty() {
@@ -520,6 +545,64 @@ impl Store {
                     m.stack.push(r);
                     continue;
                 }
+                Op::Load(nt, pack, x, ma, id) => {
+                    charge!();
+                    let i = pop_i32(m);
+                    let mem = self.mem_mut(inst, *x)?;
+                    let n = nt.size();
+                    let sz = pack.map(|(sz, _)| sz).unwrap_or(n);
+                    let width = u64::from(sz / 8);
+                    let Some(ea) = effective(i, ma, width, mem.data.len()) else {
+                        if pack.is_some() {
+                            // Step_read/load-pack-oob
+                            hit_op!("Step_read/load-pack-oob", *id);
+                        } else {
+                            // Step_read/load-num-oob
+                            hit_op!("Step_read/load-num-oob", *id);
+                        }
+                        return Err(trap(TrapKind::OutOfBoundsMemoryAccess));
+                    };
+                    let mut v = read_le(&mem.data, ea, width);
+                    if let Some((sz, sx)) = pack {
+                        // Step_read/load-pack-val
+                        hit_op!("Step_read/load-pack-val", *id);
+                        v = extend(v, *sz, n, *sx);
+                    } else {
+                        // Step_read/load-num-val
+                        hit_op!("Step_read/load-num-val", *id);
+                    }
+                    let tag = load_tag(mem, ea, width);
+                    m.stack.push(Slot::new(v, tag));
+                    continue;
+                }
+                Op::Store(nt, pack, x, ma, id) => {
+                    charge!();
+                    let c = m.stack.pop();
+                    let i = pop_i32(m);
+                    let diverged = m.diverged;
+                    let mem = self.mem_mut(inst, *x)?;
+                    let width = u64::from(pack.unwrap_or(nt.size()) / 8);
+                    let Some(ea) = effective(i, ma, width, mem.data.len()) else {
+                        if pack.is_some() {
+                            // Step/store-pack-oob
+                            hit_op!("Step/store-pack-oob", *id);
+                        } else {
+                            // Step/store-num-oob
+                            hit_op!("Step/store-num-oob", *id);
+                        }
+                        return Err(trap(TrapKind::OutOfBoundsMemoryAccess));
+                    };
+                    if pack.is_some() {
+                        // Step/store-pack-val
+                        hit_op!("Step/store-pack-val", *id);
+                    } else {
+                        // Step/store-num-val
+                        hit_op!("Step/store-num-val", *id);
+                    }
+                    let tag = if diverged { Tag::Unknown } else { c.tag };
+                    write_le(mem, ea, width, c.v, tag);
+                    continue;
+                }
                 Op::Fused(f) => {
                     let k = f.len();
                     if *fuel < k {
@@ -607,7 +690,9 @@ impl Store {
                 | Instr::Unop(..)
                 | Instr::Binop(..)
                 | Instr::Testop(_)
-                | Instr::Relop(..) => {
+                | Instr::Relop(..)
+                | Instr::Load(..)
+                | Instr::Store(..) => {
                     // Flattening gives these their own ops.
                     return Err(malformed("instruction without its own op in flat code"));
                 }
@@ -810,60 +895,6 @@ impl Store {
                     if let Some(e) = self.elems.get_mut(ea) {
                         e.refs = Vec::new();
                     }
-                }
-                Instr::Load(nt, pack, x, ma) => {
-                    let i = pop_i32(m);
-                    let mem = self.mem_mut(inst, *x)?;
-                    let n = nt.size();
-                    let sz = pack.map(|(sz, _)| sz).unwrap_or(n);
-                    let width = u64::from(sz / 8);
-                    let Some(ea) = effective(i, ma, width, mem.data.len()) else {
-                        if pack.is_some() {
-                            // Step_read/load-pack-oob
-                            hit_op!("Step_read/load-pack-oob", id);
-                        } else {
-                            // Step_read/load-num-oob
-                            hit_op!("Step_read/load-num-oob", id);
-                        }
-                        return Err(trap(TrapKind::OutOfBoundsMemoryAccess));
-                    };
-                    let mut v = read_le(&mem.data, ea, width);
-                    if let Some((sz, sx)) = pack {
-                        // Step_read/load-pack-val
-                        hit_op!("Step_read/load-pack-val", id);
-                        v = extend(v, *sz, n, *sx);
-                    } else {
-                        // Step_read/load-num-val
-                        hit_op!("Step_read/load-num-val", id);
-                    }
-                    let tag = load_tag(mem, ea, width);
-                    m.stack.push(Slot::new(v, tag));
-                }
-                Instr::Store(nt, pack, x, ma) => {
-                    let c = m.stack.pop();
-                    let i = pop_i32(m);
-                    let diverged = m.diverged;
-                    let mem = self.mem_mut(inst, *x)?;
-                    let width = u64::from(pack.unwrap_or(nt.size()) / 8);
-                    let Some(ea) = effective(i, ma, width, mem.data.len()) else {
-                        if pack.is_some() {
-                            // Step/store-pack-oob
-                            hit_op!("Step/store-pack-oob", id);
-                        } else {
-                            // Step/store-num-oob
-                            hit_op!("Step/store-num-oob", id);
-                        }
-                        return Err(trap(TrapKind::OutOfBoundsMemoryAccess));
-                    };
-                    if pack.is_some() {
-                        // Step/store-pack-val
-                        hit_op!("Step/store-pack-val", id);
-                    } else {
-                        // Step/store-num-val
-                        hit_op!("Step/store-num-val", id);
-                    }
-                    let tag = if diverged { Tag::Unknown } else { c.tag };
-                    write_le(mem, ea, width, c.v, tag);
                 }
                 Instr::VLoad(op, x, ma) => {
                     let i = pop_i32(m);
