@@ -157,8 +157,13 @@ pub(crate) enum Op {
     Load(NumType, Option<(Sz, Sx)>, u32, MemArg, OpId),
     /// `STORE nt sz? x memarg`.
     Store(NumType, Option<Sz>, u32, MemArg, OpId),
-    /// A binary or relational operator with the ops around it, fused: see [`Fused`].
-    Fused(Fused),
+    /// A binary or relational operator with the ops before it, fused (see [`Fused`]),
+    /// leaving its result on the stack.
+    FusedPush(Fused),
+    /// The same, then `LOCAL.SET z`.
+    FusedSet(Fused, u32),
+    /// The same, then `BR_IF l`.
+    FusedBrIf(Fused, Target),
 }
 
 /// Which operator a [`Fused`] op applies.
@@ -182,19 +187,8 @@ pub(crate) enum Args {
     Local(u32),
     /// `CONST c op`: the first operand on the stack.
     Const(u64),
-    /// `op`: both operands on the stack (only with a `then` other than [`Then::Push`]).
+    /// `op`: both operands on the stack (only with a `LOCAL.SET` or `BR_IF` after it).
     Stack,
-}
-
-/// What a [`Fused`] op does with its result: the op after the operator in the code.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Then {
-    /// Leaves it on the stack (nothing fused after the operator).
-    Push,
-    /// `LOCAL.SET z`.
-    Set(u32),
-    /// `BR_IF l`.
-    BrIf(Target),
 }
 
 /// Up to four ops run as one (a "superinstruction"), so that they dispatch once. The
@@ -207,18 +201,16 @@ pub(crate) struct Fused {
     pub op: FOp,
     /// The operator's name index.
     pub id: OpId,
-    pub then: Then,
 }
 
 impl Fused {
-    /// How many ops it stands for.
+    /// How many ops it stands for up to the operator.
     pub(crate) fn len(&self) -> u64 {
-        let args = match self.args {
+        match self.args {
             Args::LocalLocal(..) | Args::LocalConst(..) => 3,
             Args::Local(_) | Args::Const(_) => 2,
             Args::Stack => 1,
-        };
-        args + u64::from(self.then != Then::Push)
+        }
     }
 }
 
@@ -248,15 +240,13 @@ fn fuse(code: &mut [Op]) {
             Some(Op::Relop(nt, op, id)) => (FOp::Rel(*nt, *op), *id),
             _ => continue,
         };
-        let then = match at(n + 1) {
-            Some(Op::LocalSet(z)) => Then::Set(*z),
-            Some(Op::BrIf(t)) => Then::BrIf(*t),
-            _ => Then::Push,
+        let f = Fused { args, op, id };
+        code[i] = match at(n + 1) {
+            Some(Op::LocalSet(z)) => Op::FusedSet(f, *z),
+            Some(Op::BrIf(t)) => Op::FusedBrIf(f, *t),
+            _ if args == Args::Stack => continue,
+            _ => Op::FusedPush(f),
         };
-        if args == Args::Stack && then == Then::Push {
-            continue;
-        }
-        code[i] = Op::Fused(Fused { args, op, id, then });
     }
 }
 

@@ -9,7 +9,7 @@
 
 use std::rc::Rc;
 
-use super::code::{Args, FOp, Op, RETURN, Target, Then};
+use super::code::{Args, FOp, Fused, Op, RETURN, Target};
 use super::names::OpId;
 use super::slots::Slots;
 use super::store::{FuncInst, MemInst, ModuleInst, PAGE, Slot, Store, TableInst, Tag};
@@ -403,6 +403,46 @@ impl Store {
                 crate::hit!("Step_pure/br_if-false", "br_if");
             }};
         }
+        // A fused op (`more`: 1 with a `LOCAL.SET` or `BR_IF` after the operator, which
+        // `then` runs on the result `r`).
+        macro_rules! fused {
+            ($f:expr, $more:expr, $r:ident => $then:expr) => {{
+                let f: &Fused = $f;
+                let k = f.len() + $more;
+                if *fuel < k {
+                    // Too little fuel for all: only the first op, then on op by op.
+                    charge!();
+                    let first = match f.args {
+                        Args::LocalLocal(x, _) | Args::LocalConst(x, _) | Args::Local(x) => {
+                            local_get!(x)
+                        }
+                        Args::Const(c) => Slot::exact(u128::from(c)),
+                        Args::Stack => {
+                            let b = m.stack.pop();
+                            let a = m.stack.pop();
+                            fop(f.op, a, b, f.id)?
+                        }
+                    };
+                    m.stack.push(first);
+                    continue;
+                }
+                *fuel -= k;
+                let (a, b) = match f.args {
+                    Args::LocalLocal(x, y) => (local_get!(x), local_get!(y)),
+                    Args::LocalConst(x, c) => (local_get!(x), Slot::exact(u128::from(c))),
+                    Args::Local(x) => (m.stack.pop(), local_get!(x)),
+                    Args::Const(c) => (m.stack.pop(), Slot::exact(u128::from(c))),
+                    Args::Stack => {
+                        let b = m.stack.pop();
+                        (m.stack.pop(), b)
+                    }
+                };
+                let $r = fop(f.op, a, b, f.id)?;
+                pc += k as usize - 1;
+                $then;
+                continue;
+            }};
+        }
         loop {
             let Some(op) = code.get(pc) else {
                 return Err(malformed("code without end"));
@@ -603,45 +643,9 @@ impl Store {
                     write_le(mem, ea, width, c.v, tag);
                     continue;
                 }
-                Op::Fused(f) => {
-                    let k = f.len();
-                    if *fuel < k {
-                        // Too little fuel for all: only the first op, then on op by op.
-                        charge!();
-                        let first = match f.args {
-                            Args::LocalLocal(x, _) | Args::LocalConst(x, _) | Args::Local(x) => {
-                                local_get!(x)
-                            }
-                            Args::Const(c) => Slot::exact(u128::from(c)),
-                            Args::Stack => {
-                                let b = m.stack.pop();
-                                let a = m.stack.pop();
-                                fop(f.op, a, b, f.id)?
-                            }
-                        };
-                        m.stack.push(first);
-                        continue;
-                    }
-                    *fuel -= k;
-                    let (a, b) = match f.args {
-                        Args::LocalLocal(x, y) => (local_get!(x), local_get!(y)),
-                        Args::LocalConst(x, c) => (local_get!(x), Slot::exact(u128::from(c))),
-                        Args::Local(x) => (m.stack.pop(), local_get!(x)),
-                        Args::Const(c) => (m.stack.pop(), Slot::exact(u128::from(c))),
-                        Args::Stack => {
-                            let b = m.stack.pop();
-                            (m.stack.pop(), b)
-                        }
-                    };
-                    let r = fop(f.op, a, b, f.id)?;
-                    pc += k as usize - 1;
-                    match f.then {
-                        Then::Push => m.stack.push(r),
-                        Then::Set(z) => local_set!(z, r),
-                        Then::BrIf(t) => br_if!(r, &t),
-                    }
-                    continue;
-                }
+                Op::FusedPush(f) => fused!(f, 0, r => m.stack.push(r)),
+                Op::FusedSet(f, z) => fused!(f, 1, r => local_set!(*z, r)),
+                Op::FusedBrIf(f, t) => fused!(f, 1, r => br_if!(r, t)),
             };
             match instr {
                 Instr::Nop => {

@@ -1435,7 +1435,10 @@ fn fused_ops_take_fuel_for_each_op_they_stand_for() {
     let code = &super::code::flatten(&m.funcs[0].body, &m.types, &[(1, 1)], 1);
     let fused = code
         .iter()
-        .filter(|o| matches!(o, super::code::Op::Fused(_)))
+        .filter(|o| {
+            use super::code::Op::*;
+            matches!(o, FusedPush(_) | FusedSet(..) | FusedBrIf(..))
+        })
         .count();
     assert!(fused >= 3, "{code:?}");
     let mut i = Inst::new(&m);
