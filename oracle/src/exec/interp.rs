@@ -1,11 +1,14 @@
 //! The interpreter: the `Step`, `Step_pure` and `Step_read` rules of `8-reduction.spectec`
-//! (WebAssembly 2.0; `4.3-execution.instructions.spectec` in 3.0) over the nested abstract
-//! syntax, with explicit stacks of frames, labels and operands.
+//! (WebAssembly 2.0; `4.3-execution.instructions.spectec` in 3.0) over the abstract syntax,
+//! with explicit stacks of frames and operands.
 //!
-//! Function bodies run as flat code ([`super::code::Op`]): a label is where a branch to it
-//! continues, its height and arity; reaching the `End` of a body is `Step_pure/label-vals`
-//! (or `Step_pure/frame-vals` for a function's body), a branch moves the label's arity of
-//! values down to the label's height and jumps.
+//! Function bodies run as flat code ([`super::code::Op`]) whose labels were resolved when
+//! flattening: validation fixes the operand stack's height at every instruction, so a
+//! branch knows where it continues, the label's height above the frame's base and its
+//! arity, and no label is pushed at run time. Reaching the `End` of a body is
+//! `Step_pure/label-vals` (or `Step_pure/frame-vals` for a function's body), a branch moves
+//! the label's arity of values down to the label's height and jumps. Frequent sequences run
+//! as one op ([`super::code::Fused`]), counting every rule of the ops they stand for.
 
 use std::rc::Rc;
 
@@ -403,6 +406,23 @@ impl Store {
                 crate::hit!("Step_pure/br_if-false", "br_if");
             }};
         }
+        // A numeric instruction on the top operands (popped, the last first).
+        macro_rules! numeric {
+            ($($a:ident),+ => $e:expr) => {{
+                charge!();
+                numeric!(@pop $($a),+);
+                let r = $e?;
+                m.stack.push(r);
+                continue;
+            }};
+            (@pop $a:ident) => {
+                let $a = m.stack.pop();
+            };
+            (@pop $a:ident, $b:ident) => {
+                let $b = m.stack.pop();
+                let $a = m.stack.pop();
+            };
+        }
         // A fused op (`more`: 1 with a `LOCAL.SET` or `BR_IF` after the operator, which
         // `then` runs on the result `r`).
         macro_rules! fused {
@@ -555,36 +575,10 @@ impl Store {
                     m.stack.push(Slot::exact(u128::from(*bits)));
                     continue;
                 }
-                Op::Unop(nt, op, id) => {
-                    charge!();
-                    let a = m.stack.pop();
-                    let r = num::unop(*nt, *op, a, *id)?;
-                    m.stack.push(r);
-                    continue;
-                }
-                Op::Binop(nt, op, id) => {
-                    charge!();
-                    let b = m.stack.pop();
-                    let a = m.stack.pop();
-                    let r = num::binop(*nt, *op, a, b, *id)?;
-                    m.stack.push(r);
-                    continue;
-                }
-                Op::Testop(nt, id) => {
-                    charge!();
-                    let a = m.stack.pop();
-                    let r = num::testop(*nt, a, *id)?;
-                    m.stack.push(r);
-                    continue;
-                }
-                Op::Relop(nt, op, id) => {
-                    charge!();
-                    let b = m.stack.pop();
-                    let a = m.stack.pop();
-                    let r = num::relop(*nt, *op, a, b, *id)?;
-                    m.stack.push(r);
-                    continue;
-                }
+                Op::Unop(nt, op, id) => numeric!(a => num::unop(*nt, *op, a, *id)),
+                Op::Binop(nt, op, id) => numeric!(a, b => num::binop(*nt, *op, a, b, *id)),
+                Op::Testop(nt, id) => numeric!(a => num::testop(*nt, a, *id)),
+                Op::Relop(nt, op, id) => numeric!(a, b => num::relop(*nt, *op, a, b, *id)),
                 Op::Load(nt, pack, x, ma, id) => {
                     charge!();
                     let i = pop_i32(m);

@@ -3,7 +3,7 @@
 //! rule names the coverage points use): the store, instantiation and an interpreter over
 //! the abstract syntax of [`crate::ast`].
 //!
-//! The interpreter keeps explicit stacks (frames, labels, operands), so no wasm call depth
+//! The interpreter keeps explicit stacks (frames, operands), so no wasm call depth
 //! or block nesting grows the host stack. Where the spec leaves a result open (a NaN of a
 //! class, a grown memory that may fail), execution goes on with one representative and
 //! tags the value with what else it could have been ([`Nondet`]).
