@@ -124,10 +124,10 @@ impl Slots {
     pub(crate) fn keep_top(&mut self, height: usize, n: usize) {
         let len = self.vals.len();
         if len >= n && height + n <= len {
-            if n == 1 {
-                self.vals[height] = self.vals[len - 1];
-            } else {
-                self.vals.copy_within(len - n.., height);
+            match n {
+                0 => {}
+                1 => self.vals[height] = self.vals[len - 1],
+                _ => self.vals.copy_within(len - n.., height),
             }
             self.vals.truncate(height + n);
             if self.tagged {
