@@ -247,9 +247,18 @@ impl Store {
             };
             exports.push((e.name.clone(), ev));
         }
+        let func_arities: Vec<(u32, u32)> = funcs
+            .iter()
+            .map(|&a| {
+                self.funcs.get(a).map_or((0, 0), |f| {
+                    let t = f.ty();
+                    (t.params.len() as u32, t.results.len() as u32)
+                })
+            })
+            .collect();
         let inst = ModuleInst {
             types: module.types.clone(),
-            code: super::code::Code::of(&module.funcs, &module.types),
+            code: super::code::Code::of(&module.funcs, &module.types, &func_arities),
             funcs,
             tables,
             mems,

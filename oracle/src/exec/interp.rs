@@ -1,33 +1,25 @@
 //! The interpreter: the `Step`, `Step_pure` and `Step_read` rules of `8-reduction.spectec`
-//! (WebAssembly 2.0; `4.3-execution.instructions.spectec` in 3.0) over the nested abstract
-//! syntax, with explicit stacks of frames, labels and operands.
+//! (WebAssembly 2.0; `4.3-execution.instructions.spectec` in 3.0) over the abstract syntax,
+//! with explicit stacks of frames and operands.
 //!
-//! Function bodies run as flat code ([`super::code::Op`]): a label is where a branch to it
-//! continues, its height and arity; reaching the `End` of a body is `Step_pure/label-vals`
-//! (or `Step_pure/frame-vals` for a function's body), a branch moves the label's arity of
-//! values down to the label's height and jumps.
+//! Function bodies run as flat code ([`super::code::Op`]) whose labels were resolved when
+//! flattening: validation fixes the operand stack's height at every instruction, so a
+//! branch knows where it continues, the label's height above the frame's base and its
+//! arity, and no label is pushed at run time. Reaching the `End` of a body is
+//! `Step_pure/label-vals` (or `Step_pure/frame-vals` for a function's body), a branch moves
+//! the label's arity of values down to the label's height and jumps. Frequent sequences run
+//! as one op ([`super::code::Fused`]), counting every rule of the ops they stand for.
 
 use std::rc::Rc;
 
-use super::code::Op;
+use super::code::{Args, FOp, Fused, Op, RETURN, Target};
+use super::names::OpId;
+use super::slots::Slots;
 use super::store::{FuncInst, MemInst, ModuleInst, PAGE, Slot, Store, TableInst, Tag};
 use super::{ExecError, FuncAddr, hit_op, num, simd, taint};
 use crate::TrapKind;
 use crate::ast::{Instr, MemArg, Sx, VLoadOp};
 use crate::value::Value;
-
-/// A label: a block, loop or function body being executed.
-#[derive(Clone, Copy, Debug)]
-struct Label {
-    /// Where a branch to the label continues in the function's code.
-    cont: usize,
-    /// Operand stack height below the label's operands.
-    height: usize,
-    /// How many values a branch to the label keeps.
-    arity: usize,
-    /// A branch to a loop restarts it.
-    is_loop: bool,
-}
 
 /// A frame: one call of a function defined by a module.
 #[derive(Clone, Copy, Debug)]
@@ -38,17 +30,17 @@ struct Frame<'a> {
     ret: usize,
     inst: usize,
     locals_base: usize,
-    /// Index of the function body's label.
-    label_base: usize,
+    /// The operand stack's height below the function's (the body label's height): the
+    /// heights of [`Target`]s are above it.
+    base: usize,
     /// Number of results.
     arity: usize,
 }
 
 /// The configuration's stacks.
 struct Machine<'a> {
-    stack: Vec<Slot>,
-    locals: Vec<Slot>,
-    labels: Vec<Label>,
+    stack: Slots,
+    locals: Slots,
     frames: Vec<Frame<'a>>,
     /// Control flow or an address depended on a value the spec leaves open: the results
     /// are whatever the other paths give, so they are reported as unknown.
@@ -64,17 +56,21 @@ fn malformed(what: &str) -> ExecError {
 }
 
 #[inline]
-fn pop(st: &mut Vec<Slot>) -> Slot {
-    st.pop().unwrap_or(Slot::ZERO)
-}
-
-#[inline]
 fn pop_i32(m: &mut Machine<'_>) -> u32 {
-    let s = pop(&mut m.stack);
+    let s = m.stack.pop();
     if s.tag != Tag::None {
         m.diverged = true;
     }
     s.v as u32
+}
+
+/// The operator of a fused op.
+#[inline(always)]
+fn fop(op: FOp, a: Slot, b: Slot, id: OpId) -> Result<Slot, ExecError> {
+    match op {
+        FOp::Bin(nt, op) => num::binop(nt, op, a, b, id),
+        FOp::Rel(nt, op) => num::relop(nt, op, a, b, id),
+    }
 }
 
 /// Where execution goes after a branch or a return.
@@ -87,16 +83,6 @@ enum Flow {
     Done,
 }
 
-/// Moves the top `n` values down to `height`.
-#[inline]
-fn keep_top(stack: &mut Vec<Slot>, height: usize, n: usize) {
-    let len = stack.len();
-    if len >= n && height + n <= len {
-        stack.copy_within(len - n.., height);
-        stack.truncate(height + n);
-    }
-}
-
 /// The effective address of an access of `width` bytes, if it is within `len`.
 #[inline]
 fn effective(i: u32, ma: &MemArg, width: u64, len: usize) -> Option<u64> {
@@ -104,16 +90,41 @@ fn effective(i: u32, ma: &MemArg, width: u64, len: usize) -> Option<u64> {
     (ea.checked_add(width)? <= len as u64).then_some(ea)
 }
 
-fn read_le(data: &[u8], ea: u64, width: u64) -> u128 {
-    let mut buf = [0u8; 16];
-    let (s, w) = (ea as usize, width as usize);
-    buf[..w].copy_from_slice(&data[s..s + w]);
-    u128::from_le_bytes(buf)
+/// `N` bytes from `s` (within `data`).
+#[inline(always)]
+fn bytes<const N: usize>(data: &[u8], s: usize) -> [u8; N] {
+    let mut b = [0u8; N];
+    if let Some(d) = data.get(s..s + N) {
+        b.copy_from_slice(d);
+    }
+    b
 }
 
+/// The little-endian number of `width` bytes at `ea` (within `data`).
+#[inline(always)]
+fn read_le(data: &[u8], ea: u64, width: u64) -> u128 {
+    let s = ea as usize;
+    match width {
+        1 => u128::from(data.get(s).copied().unwrap_or(0)),
+        2 => u128::from(u16::from_le_bytes(bytes(data, s))),
+        4 => u128::from(u32::from_le_bytes(bytes(data, s))),
+        8 => u128::from(u64::from_le_bytes(bytes(data, s))),
+        _ => u128::from_le_bytes(bytes(data, s)),
+    }
+}
+
+#[inline(always)]
 fn write_le(mem: &mut MemInst, ea: u64, width: u64, v: u128, tag: Tag) {
     let (s, w) = (ea as usize, width as usize);
-    mem.data[s..s + w].copy_from_slice(&v.to_le_bytes()[..w]);
+    if let Some(d) = mem.data.get_mut(s..s + w) {
+        match w {
+            1 => d[0] = v as u8,
+            2 => d.copy_from_slice(&(v as u16).to_le_bytes()),
+            4 => d.copy_from_slice(&(v as u32).to_le_bytes()),
+            8 => d.copy_from_slice(&(v as u64).to_le_bytes()),
+            _ => d.copy_from_slice(&v.to_le_bytes()[..w]),
+        }
+    }
     if tag != Tag::None {
         taint::add(&mut mem.taint, ea, ea + width);
     } else if !mem.taint.is_empty() {
@@ -176,20 +187,17 @@ impl Store {
     pub(crate) fn run(&mut self, func: FuncAddr, args: Vec<Slot>) -> Result<Vec<Slot>, ExecError> {
         let mods: Vec<Rc<ModuleInst>> = self.instances.clone();
         let mut m = Machine {
-            stack: args,
-            locals: Vec::new(),
-            labels: Vec::new(),
+            stack: Slots::from_vec(args),
+            locals: Slots::default(),
             frames: Vec::new(),
             diverged: false,
         };
         self.call(&mods, &mut m, func, 0)?;
         self.exec(&mods, &mut m)?;
         if m.diverged {
-            for s in &mut m.stack {
-                s.tag = Tag::Unknown;
-            }
+            m.stack.all_unknown();
         }
-        Ok(m.stack)
+        Ok(m.stack.into_vec())
     }
 
     /// `Step_read/call_ref-func`: enters a function (or runs a host function); whether a
@@ -214,10 +222,9 @@ impl Store {
                 }
                 let n = ty.params.len();
                 let split = m.stack.len().saturating_sub(n);
-                let args: Vec<Value> = m.stack[split..]
-                    .iter()
+                let args: Vec<Value> = (split..m.stack.len())
                     .zip(&ty.params)
-                    .map(|(s, t)| s.value(*t))
+                    .map(|(i, t)| m.stack.get(i).value(*t))
                     .collect();
                 m.stack.truncate(split);
                 self.host_calls.push(crate::HostCall {
@@ -244,22 +251,15 @@ impl Store {
         }
         let split = m.stack.len() - nparams;
         let locals_base = m.locals.len();
-        m.locals.extend_from_slice(&m.stack[split..]);
-        m.stack.truncate(split);
-        m.locals.resize(locals_base + nparams + nlocals, Slot::ZERO);
+        m.stack.move_to(split, &mut m.locals);
+        m.locals.resize_zero(locals_base + nparams + nlocals);
         m.frames.push(Frame {
             code: &f.code,
             ret,
             inst,
             locals_base,
-            label_base: m.labels.len(),
+            base: split,
             arity: nresults,
-        });
-        m.labels.push(Label {
-            cont: f.code.len().saturating_sub(1),
-            height: split,
-            arity: nresults,
-            is_loop: false,
         });
         Ok(true)
     }
@@ -269,9 +269,7 @@ impl Store {
     fn leave(m: &mut Machine<'_>) -> Flow {
         let mut ret = 0;
         if let Some(fr) = m.frames.pop() {
-            let height = m.labels.get(fr.label_base).map(|l| l.height).unwrap_or(0);
-            keep_top(&mut m.stack, height, fr.arity);
-            m.labels.truncate(fr.label_base);
+            m.stack.keep_top(fr.base, fr.arity);
             m.locals.truncate(fr.locals_base);
             ret = fr.ret;
         }
@@ -282,42 +280,61 @@ impl Store {
         }
     }
 
-    /// `Step_pure/br-label-zero`, `Step_pure/br-label-succ`: branches to label `l`.
-    #[inline]
-    fn branch(m: &mut Machine<'_>, l: u32) -> Flow {
-        let base = m.frames.last().map(|f| f.label_base).unwrap_or(0);
-        let Some(idx) = m.labels.len().checked_sub(1 + l as usize) else {
-            return Self::leave(m);
-        };
-        if l == 0 {
+    /// `Step_pure/br-label-zero`, `Step_pure/br-label-succ`: branches to a label of the
+    /// current frame, whose operand stack starts at `base`.
+    #[inline(always)]
+    fn branch(m: &mut Machine<'_>, base: usize, t: &Target) -> Flow {
+        if t.zero {
             crate::hit!("Step_pure/br-label-zero");
         } else {
             crate::hit!("Step_pure/br-label-succ");
         }
-        if idx <= base {
+        if t.to == RETURN {
             return Self::leave(m);
         }
-        let lab = m.labels[idx];
-        keep_top(&mut m.stack, lab.height, lab.arity);
-        if lab.is_loop {
-            m.labels.truncate(idx + 1);
-        } else {
-            m.labels.truncate(idx);
-        }
-        Flow::Jump(lab.cont)
+        m.stack.keep_top(base + t.height as usize, t.arity as usize);
+        Flow::Jump(t.to as usize)
     }
 
-    /// The reduction loop.
+    /// The reduction loop, with the fuel in a local.
     fn exec<'a>(
         &mut self,
         mods: &'a [Rc<ModuleInst>],
         m: &mut Machine<'a>,
     ) -> Result<(), ExecError> {
+        // Unlimited fuel is more than can run out.
+        let mut fuel = self.fuel.unwrap_or(u64::MAX);
+        let r = self.exec_fuel(mods, m, &mut fuel);
+        if self.fuel.is_some() {
+            self.fuel = Some(fuel);
+        }
+        r
+    }
+
+    /// The reduction loop.
+    #[inline(always)]
+    fn exec_fuel<'a>(
+        &mut self,
+        mods: &'a [Rc<ModuleInst>],
+        m: &mut Machine<'a>,
+        fuel: &mut u64,
+    ) -> Result<(), ExecError> {
+        // Charges one unit of fuel for an instruction. (`fuel` is a local of the caller,
+        // into which this function is inlined: it stays in a register.)
+        macro_rules! charge {
+            () => {{
+                if *fuel == 0 {
+                    return Err(ExecError::OutOfFuel);
+                }
+                *fuel -= 1;
+            }};
+        }
         let Some(fr) = m.frames.last() else {
             return Ok(());
         };
         let mut inst: &'a ModuleInst = &mods[fr.inst];
         let mut locals_base = fr.locals_base;
+        let mut base = fr.base;
         let mut code: &'a [Op] = fr.code;
         let mut pc: usize = 0;
         // Enters the current top frame's code at its start (after a call).
@@ -326,6 +343,7 @@ impl Store {
                 if let Some(fr) = m.frames.last() {
                     inst = &mods[fr.inst];
                     locals_base = fr.locals_base;
+                    base = fr.base;
                     code = fr.code;
                     pc = 0;
                 }
@@ -339,6 +357,7 @@ impl Store {
                         if let Some(fr) = m.frames.last() {
                             inst = &mods[fr.inst];
                             locals_base = fr.locals_base;
+                            base = fr.base;
                             code = fr.code;
                         }
                         pc = to;
@@ -348,66 +367,143 @@ impl Store {
                 continue;
             }};
         }
+        // `Step_read/local.get`: the value of local `x`.
+        macro_rules! local_get {
+            ($x:expr) => {{
+                // Step_read/local.get
+                crate::hit!("Step_read/local.get", "local.get");
+                let i = locals_base + $x as usize;
+                if i >= m.locals.len() {
+                    return Err(malformed("local index"));
+                }
+                m.locals.get(i)
+            }};
+        }
+        // `Step/local.set`: sets local `x` to a value (popped).
+        macro_rules! local_set {
+            ($x:expr, $s:expr) => {{
+                // Step/local.set
+                crate::hit!("Step/local.set", "local.set");
+                let s = $s;
+                if !m.locals.set(locals_base + $x as usize, s) {
+                    return Err(malformed("local index"));
+                }
+            }};
+        }
+        // `BR_IF` on a condition (popped).
+        macro_rules! br_if {
+            ($c:expr, $t:expr) => {{
+                let c: Slot = $c;
+                if c.tag != Tag::None {
+                    m.diverged = true;
+                }
+                if c.v as u32 != 0 {
+                    // Step_pure/br_if-true
+                    crate::hit!("Step_pure/br_if-true", "br_if");
+                    after_leave!(Self::branch(m, base, $t));
+                }
+                // Step_pure/br_if-false
+                crate::hit!("Step_pure/br_if-false", "br_if");
+            }};
+        }
+        // A numeric instruction on the top operands (popped, the last first).
+        macro_rules! numeric {
+            ($($a:ident),+ => $e:expr) => {{
+                charge!();
+                numeric!(@pop $($a),+);
+                let r = $e?;
+                m.stack.push(r);
+                continue;
+            }};
+            (@pop $a:ident) => {
+                let $a = m.stack.pop();
+            };
+            (@pop $a:ident, $b:ident) => {
+                let $b = m.stack.pop();
+                let $a = m.stack.pop();
+            };
+        }
+        // A fused op (`more`: 1 with a `LOCAL.SET` or `BR_IF` after the operator, which
+        // `then` runs on the result `r`).
+        macro_rules! fused {
+            ($f:expr, $more:expr, $r:ident => $then:expr) => {{
+                let f: &Fused = $f;
+                let k = f.len() + $more;
+                if *fuel < k {
+                    // Too little fuel for all: only the first op, then on op by op.
+                    charge!();
+                    let first = match f.args {
+                        Args::LocalLocal(x, _) | Args::LocalConst(x, _) | Args::Local(x) => {
+                            local_get!(x)
+                        }
+                        Args::Const(c) => Slot::exact(u128::from(c)),
+                        Args::Stack => {
+                            let b = m.stack.pop();
+                            let a = m.stack.pop();
+                            fop(f.op, a, b, f.id)?
+                        }
+                    };
+                    m.stack.push(first);
+                    continue;
+                }
+                *fuel -= k;
+                let (a, b) = match f.args {
+                    Args::LocalLocal(x, y) => (local_get!(x), local_get!(y)),
+                    Args::LocalConst(x, c) => (local_get!(x), Slot::exact(u128::from(c))),
+                    Args::Local(x) => (m.stack.pop(), local_get!(x)),
+                    Args::Const(c) => (m.stack.pop(), Slot::exact(u128::from(c))),
+                    Args::Stack => {
+                        let b = m.stack.pop();
+                        (m.stack.pop(), b)
+                    }
+                };
+                let $r = fop(f.op, a, b, f.id)?;
+                pc += k as usize - 1;
+                $then;
+                continue;
+            }};
+        }
         loop {
             let Some(op) = code.get(pc) else {
                 return Err(malformed("code without end"));
             };
             pc += 1;
-            match op {
+            let (instr, id) = match op {
+                Op::I(instr, id) => {
+                    charge!();
+                    (instr, *id)
+                }
                 Op::End => {
-                    let idx = m.labels.len().wrapping_sub(1);
-                    if m.frames.last().is_some_and(|f| f.label_base == idx) {
-                        // Step_pure/frame-vals
-                        crate::hit!("Step_pure/frame-vals");
-                        after_leave!(Self::leave(m));
-                    }
                     // Step_pure/label-vals
                     crate::hit!("Step_pure/label-vals");
-                    m.labels.pop();
                     continue;
+                }
+                Op::EndFrame => {
+                    // Step_pure/frame-vals
+                    crate::hit!("Step_pure/frame-vals");
+                    after_leave!(Self::leave(m));
                 }
                 Op::Else { end } => {
                     // Step_pure/label-vals
                     crate::hit!("Step_pure/label-vals");
-                    m.labels.pop();
                     pc = *end as usize;
                     continue;
                 }
-                _ => {}
-            }
-            if let Some(f) = &mut self.fuel {
-                if *f == 0 {
-                    return Err(ExecError::OutOfFuel);
-                }
-                *f -= 1;
-            }
-            let instr = match op {
-                Op::I(instr) => instr,
-                Op::Block { p, r, end } => {
+                Op::Block => {
+                    charge!();
                     // Step_read/block
                     crate::hit!("Step_read/block", "block");
-                    m.labels.push(Label {
-                        cont: *end as usize,
-                        height: m.stack.len().saturating_sub(*p as usize),
-                        arity: *r as usize,
-                        is_loop: false,
-                    });
                     continue;
                 }
-                Op::Loop { p } => {
+                Op::Loop => {
+                    charge!();
                     // Step_read/loop
                     crate::hit!("Step_read/loop", "loop");
-                    m.labels.push(Label {
-                        cont: pc,
-                        height: m.stack.len().saturating_sub(*p as usize),
-                        arity: *p as usize,
-                        is_loop: true,
-                    });
                     continue;
                 }
-                Op::If { p, r, els, end } => {
-                    let c = pop_i32(m);
-                    if c != 0 {
+                Op::If { els } => {
+                    charge!();
+                    if pop_i32(m) != 0 {
                         // Step_pure/if-true
                         crate::hit!("Step_pure/if-true", "if");
                     } else {
@@ -415,15 +511,135 @@ impl Store {
                         crate::hit!("Step_pure/if-false", "if");
                         pc = *els as usize;
                     }
-                    m.labels.push(Label {
-                        cont: *end as usize,
-                        height: m.stack.len().saturating_sub(*p as usize),
-                        arity: *r as usize,
-                        is_loop: false,
-                    });
                     continue;
                 }
-                Op::End | Op::Else { .. } => continue,
+                Op::Br(t) => {
+                    charge!();
+                    after_leave!(Self::branch(m, base, t));
+                }
+                Op::BrIf(t) => {
+                    charge!();
+                    br_if!(m.stack.pop(), t);
+                    continue;
+                }
+                Op::BrTable(ts) => {
+                    charge!();
+                    let i = pop_i32(m) as usize;
+                    let t = match ts.get(i).filter(|_| i + 1 < ts.len()) {
+                        Some(t) => {
+                            // Step_pure/br_table-lt
+                            crate::hit!("Step_pure/br_table-lt", "br_table");
+                            t
+                        }
+                        None => {
+                            // Step_pure/br_table-ge
+                            crate::hit!("Step_pure/br_table-ge", "br_table");
+                            let Some(t) = ts.last() else {
+                                return Err(malformed("br_table without targets"));
+                            };
+                            t
+                        }
+                    };
+                    after_leave!(Self::branch(m, base, t));
+                }
+                Op::Return => {
+                    charge!();
+                    // Step_pure/return-frame (through Step_pure/return-label)
+                    crate::hit!("Step_pure/return-frame", "return");
+                    after_leave!(Self::leave(m));
+                }
+                Op::LocalGet(x) => {
+                    charge!();
+                    let s = local_get!(*x);
+                    m.stack.push(s);
+                    continue;
+                }
+                Op::LocalSet(x) => {
+                    charge!();
+                    local_set!(*x, m.stack.pop());
+                    continue;
+                }
+                Op::LocalTee(x) => {
+                    charge!();
+                    // Step_pure/local.tee
+                    crate::hit!("Step_pure/local.tee", "local.tee");
+                    let s = m.stack.last();
+                    if !m.locals.set(locals_base + *x as usize, s) {
+                        return Err(malformed("local index"));
+                    }
+                    continue;
+                }
+                Op::Const(bits) => {
+                    charge!();
+                    // (a constant is a value: no rule)
+                    m.stack.push(Slot::exact(u128::from(*bits)));
+                    continue;
+                }
+                Op::Unop(nt, op, id) => numeric!(a => num::unop(*nt, *op, a, *id)),
+                Op::Binop(nt, op, id) => numeric!(a, b => num::binop(*nt, *op, a, b, *id)),
+                Op::Testop(nt, id) => numeric!(a => num::testop(*nt, a, *id)),
+                Op::Relop(nt, op, id) => numeric!(a, b => num::relop(*nt, *op, a, b, *id)),
+                Op::Load(nt, pack, x, ma, id) => {
+                    charge!();
+                    let i = pop_i32(m);
+                    let mem = self.mem_mut(inst, *x)?;
+                    let n = nt.size();
+                    let sz = pack.map(|(sz, _)| sz).unwrap_or(n);
+                    let width = u64::from(sz / 8);
+                    let Some(ea) = effective(i, ma, width, mem.data.len()) else {
+                        if pack.is_some() {
+                            // Step_read/load-pack-oob
+                            hit_op!("Step_read/load-pack-oob", *id);
+                        } else {
+                            // Step_read/load-num-oob
+                            hit_op!("Step_read/load-num-oob", *id);
+                        }
+                        return Err(trap(TrapKind::OutOfBoundsMemoryAccess));
+                    };
+                    let mut v = read_le(&mem.data, ea, width);
+                    if let Some((sz, sx)) = pack {
+                        // Step_read/load-pack-val
+                        hit_op!("Step_read/load-pack-val", *id);
+                        v = extend(v, *sz, n, *sx);
+                    } else {
+                        // Step_read/load-num-val
+                        hit_op!("Step_read/load-num-val", *id);
+                    }
+                    let tag = load_tag(mem, ea, width);
+                    m.stack.push(Slot::new(v, tag));
+                    continue;
+                }
+                Op::Store(nt, pack, x, ma, id) => {
+                    charge!();
+                    let c = m.stack.pop();
+                    let i = pop_i32(m);
+                    let diverged = m.diverged;
+                    let mem = self.mem_mut(inst, *x)?;
+                    let width = u64::from(pack.unwrap_or(nt.size()) / 8);
+                    let Some(ea) = effective(i, ma, width, mem.data.len()) else {
+                        if pack.is_some() {
+                            // Step/store-pack-oob
+                            hit_op!("Step/store-pack-oob", *id);
+                        } else {
+                            // Step/store-num-oob
+                            hit_op!("Step/store-num-oob", *id);
+                        }
+                        return Err(trap(TrapKind::OutOfBoundsMemoryAccess));
+                    };
+                    if pack.is_some() {
+                        // Step/store-pack-val
+                        hit_op!("Step/store-pack-val", *id);
+                    } else {
+                        // Step/store-num-val
+                        hit_op!("Step/store-num-val", *id);
+                    }
+                    let tag = if diverged { Tag::Unknown } else { c.tag };
+                    write_le(mem, ea, width, c.v, tag);
+                    continue;
+                }
+                Op::FusedPush(f) => fused!(f, 0, r => m.stack.push(r)),
+                Op::FusedSet(f, z) => fused!(f, 1, r => local_set!(*z, r)),
+                Op::FusedBrIf(f, t) => fused!(f, 1, r => br_if!(r, t)),
             };
             match instr {
                 Instr::Nop => {
@@ -438,12 +654,12 @@ impl Store {
                 Instr::Drop => {
                     // Step_pure/drop
                     crate::hit!("Step_pure/drop", "drop");
-                    pop(&mut m.stack);
+                    m.stack.pop();
                 }
                 Instr::Select(_) => {
-                    let c = pop(&mut m.stack);
-                    let b = pop(&mut m.stack);
-                    let a = pop(&mut m.stack);
+                    let c = m.stack.pop();
+                    let b = m.stack.pop();
+                    let a = m.stack.pop();
                     let mut r = if c.v as u32 != 0 {
                         // Step_pure/select-true
                         crate::hit!("Step_pure/select-true", "select");
@@ -458,41 +674,25 @@ impl Store {
                     }
                     m.stack.push(r);
                 }
-                Instr::Block(..) | Instr::Loop(..) | Instr::If(..) => {
-                    return Err(malformed("structured instruction in flat code"));
-                }
-                Instr::Br(l) => {
-                    after_leave!(Self::branch(m, *l));
-                }
-                Instr::BrIf(l) => {
-                    if pop_i32(m) != 0 {
-                        // Step_pure/br_if-true
-                        crate::hit!("Step_pure/br_if-true", "br_if");
-                        after_leave!(Self::branch(m, *l));
-                    }
-                    // Step_pure/br_if-false
-                    crate::hit!("Step_pure/br_if-false", "br_if");
-                }
-                Instr::BrTable(ls, default) => {
-                    let i = pop_i32(m) as usize;
-                    let l = match ls.get(i) {
-                        Some(l) => {
-                            // Step_pure/br_table-lt
-                            crate::hit!("Step_pure/br_table-lt", "br_table");
-                            *l
-                        }
-                        None => {
-                            // Step_pure/br_table-ge
-                            crate::hit!("Step_pure/br_table-ge", "br_table");
-                            *default
-                        }
-                    };
-                    after_leave!(Self::branch(m, l));
-                }
-                Instr::Return => {
-                    // Step_pure/return-frame (through Step_pure/return-label)
-                    crate::hit!("Step_pure/return-frame", "return");
-                    after_leave!(Self::leave(m));
+                Instr::Block(..)
+                | Instr::Loop(..)
+                | Instr::If(..)
+                | Instr::Br(_)
+                | Instr::BrIf(_)
+                | Instr::BrTable(..)
+                | Instr::Return
+                | Instr::LocalGet(_)
+                | Instr::LocalSet(_)
+                | Instr::LocalTee(_)
+                | Instr::Const(..)
+                | Instr::Unop(..)
+                | Instr::Binop(..)
+                | Instr::Testop(_)
+                | Instr::Relop(..)
+                | Instr::Load(..)
+                | Instr::Store(..) => {
+                    // Flattening gives these their own ops.
+                    return Err(malformed("instruction without its own op in flat code"));
                 }
                 Instr::Call(x) => {
                     // Step_read/call
@@ -534,31 +734,6 @@ impl Store {
                         enter_top!();
                     }
                 }
-                Instr::LocalGet(x) => {
-                    // Step_read/local.get
-                    crate::hit!("Step_read/local.get", "local.get");
-                    let s = *m
-                        .locals
-                        .get(locals_base + *x as usize)
-                        .ok_or_else(|| malformed("local index"))?;
-                    m.stack.push(s);
-                }
-                Instr::LocalSet(x) => {
-                    // Step/local.set
-                    crate::hit!("Step/local.set", "local.set");
-                    let s = pop(&mut m.stack);
-                    *m.locals
-                        .get_mut(locals_base + *x as usize)
-                        .ok_or_else(|| malformed("local index"))? = s;
-                }
-                Instr::LocalTee(x) => {
-                    // Step_pure/local.tee
-                    crate::hit!("Step_pure/local.tee", "local.tee");
-                    let s = m.stack.last().copied().unwrap_or(Slot::ZERO);
-                    *m.locals
-                        .get_mut(locals_base + *x as usize)
-                        .ok_or_else(|| malformed("local index"))? = s;
-                }
                 Instr::GlobalGet(x) => {
                     // Step_read/global.get
                     crate::hit!("Step_read/global.get", "global.get");
@@ -572,7 +747,7 @@ impl Store {
                 Instr::GlobalSet(x) => {
                     // Step/global.set
                     crate::hit!("Step/global.set", "global.set");
-                    let mut s = pop(&mut m.stack);
+                    let mut s = m.stack.pop();
                     if m.diverged {
                         s.tag = Tag::Unknown;
                     }
@@ -598,7 +773,7 @@ impl Store {
                     m.stack.push(Slot::exact(u128::from(r)));
                 }
                 Instr::TableSet(x) => {
-                    let r = pop(&mut m.stack);
+                    let r = m.stack.pop();
                     let i = pop_i32(m);
                     let t = self.table_mut(inst, *x)?;
                     let Some(slot) = t.elems.get_mut(i as usize) else {
@@ -618,7 +793,7 @@ impl Store {
                 }
                 Instr::TableGrow(x) => {
                     let n = u64::from(pop_i32(m));
-                    let r = pop(&mut m.stack);
+                    let r = m.stack.pop();
                     let host = self.max_table_elems;
                     let t = self.table_mut(inst, *x)?;
                     let old = t.elems.len() as u64;
@@ -637,7 +812,7 @@ impl Store {
                 }
                 Instr::TableFill(x) => {
                     let n = u64::from(pop_i32(m));
-                    let r = pop(&mut m.stack);
+                    let r = m.stack.pop();
                     let i = u64::from(pop_i32(m));
                     let t = self.table_mut(inst, *x)?;
                     if i + n > t.elems.len() as u64 {
@@ -719,60 +894,6 @@ impl Store {
                         e.refs = Vec::new();
                     }
                 }
-                Instr::Load(nt, pack, x, ma) => {
-                    let i = pop_i32(m);
-                    let mem = self.mem_mut(inst, *x)?;
-                    let n = nt.size();
-                    let sz = pack.map(|(sz, _)| sz).unwrap_or(n);
-                    let width = u64::from(sz / 8);
-                    let Some(ea) = effective(i, ma, width, mem.data.len()) else {
-                        if pack.is_some() {
-                            // Step_read/load-pack-oob
-                            hit_op!("Step_read/load-pack-oob", instr);
-                        } else {
-                            // Step_read/load-num-oob
-                            hit_op!("Step_read/load-num-oob", instr);
-                        }
-                        return Err(trap(TrapKind::OutOfBoundsMemoryAccess));
-                    };
-                    let mut v = read_le(&mem.data, ea, width);
-                    if let Some((sz, sx)) = pack {
-                        // Step_read/load-pack-val
-                        hit_op!("Step_read/load-pack-val", instr);
-                        v = extend(v, *sz, n, *sx);
-                    } else {
-                        // Step_read/load-num-val
-                        hit_op!("Step_read/load-num-val", instr);
-                    }
-                    let tag = load_tag(mem, ea, width);
-                    m.stack.push(Slot::new(v, tag));
-                }
-                Instr::Store(nt, pack, x, ma) => {
-                    let c = pop(&mut m.stack);
-                    let i = pop_i32(m);
-                    let diverged = m.diverged;
-                    let mem = self.mem_mut(inst, *x)?;
-                    let width = u64::from(pack.unwrap_or(nt.size()) / 8);
-                    let Some(ea) = effective(i, ma, width, mem.data.len()) else {
-                        if pack.is_some() {
-                            // Step/store-pack-oob
-                            hit_op!("Step/store-pack-oob", instr);
-                        } else {
-                            // Step/store-num-oob
-                            hit_op!("Step/store-num-oob", instr);
-                        }
-                        return Err(trap(TrapKind::OutOfBoundsMemoryAccess));
-                    };
-                    if pack.is_some() {
-                        // Step/store-pack-val
-                        hit_op!("Step/store-pack-val", instr);
-                    } else {
-                        // Step/store-num-val
-                        hit_op!("Step/store-num-val", instr);
-                    }
-                    let tag = if diverged { Tag::Unknown } else { c.tag };
-                    write_le(mem, ea, width, c.v, tag);
-                }
                 Instr::VLoad(op, x, ma) => {
                     let i = pop_i32(m);
                     let mem = self.mem_mut(inst, *x)?;
@@ -784,15 +905,15 @@ impl Store {
                     let Some(ea) = effective(i, ma, width, mem.data.len()) else {
                         match op {
                             // Step_read/vload-oob
-                            None => hit_op!("Step_read/vload-oob", instr),
+                            None => hit_op!("Step_read/vload-oob", id),
                             // Step_read/vload-pack-oob
                             Some(VLoadOp::Shape { .. }) => {
-                                hit_op!("Step_read/vload-pack-oob", instr)
+                                hit_op!("Step_read/vload-pack-oob", id)
                             }
                             // Step_read/vload-splat-oob
-                            Some(VLoadOp::Splat(_)) => hit_op!("Step_read/vload-splat-oob", instr),
+                            Some(VLoadOp::Splat(_)) => hit_op!("Step_read/vload-splat-oob", id),
                             // Step_read/vload-zero-oob
-                            Some(VLoadOp::Zero(_)) => hit_op!("Step_read/vload-zero-oob", instr),
+                            Some(VLoadOp::Zero(_)) => hit_op!("Step_read/vload-zero-oob", id),
                         }
                         return Err(trap(TrapKind::OutOfBoundsMemoryAccess));
                     };
@@ -800,12 +921,12 @@ impl Store {
                     let v = match op {
                         None => {
                             // Step_read/vload-val
-                            hit_op!("Step_read/vload-val", instr);
+                            hit_op!("Step_read/vload-val", id);
                             raw
                         }
                         Some(VLoadOp::Shape { sz, m: lanes, sx }) => {
                             // Step_read/vload-pack-val
-                            hit_op!("Step_read/vload-pack-val", instr);
+                            hit_op!("Step_read/vload-pack-val", id);
                             let mut out = 0u128;
                             for k in 0..*lanes {
                                 let lane = extend(raw >> (k * sz), *sz, 2 * sz, *sx);
@@ -815,12 +936,12 @@ impl Store {
                         }
                         Some(VLoadOp::Splat(sz)) => {
                             // Step_read/vload-splat-val
-                            hit_op!("Step_read/vload-splat-val", instr);
+                            hit_op!("Step_read/vload-splat-val", id);
                             simd::splat_bits(raw, *sz)
                         }
                         Some(VLoadOp::Zero(_)) => {
                             // Step_read/vload-zero-val
-                            hit_op!("Step_read/vload-zero-val", instr);
+                            hit_op!("Step_read/vload-zero-val", id);
                             raw
                         }
                     };
@@ -828,17 +949,17 @@ impl Store {
                     m.stack.push(Slot::new(v, tag));
                 }
                 Instr::VLoadLane(sz, x, ma, lane) => {
-                    let vec = pop(&mut m.stack);
+                    let vec = m.stack.pop();
                     let i = pop_i32(m);
                     let mem = self.mem_mut(inst, *x)?;
                     let width = u64::from(*sz / 8);
                     let Some(ea) = effective(i, ma, width, mem.data.len()) else {
                         // Step_read/vload_lane-oob
-                        hit_op!("Step_read/vload_lane-oob", instr);
+                        hit_op!("Step_read/vload_lane-oob", id);
                         return Err(trap(TrapKind::OutOfBoundsMemoryAccess));
                     };
                     // Step_read/vload_lane-val
-                    hit_op!("Step_read/vload_lane-val", instr);
+                    hit_op!("Step_read/vload_lane-val", id);
                     let raw = read_le(&mem.data, ea, width);
                     let shift = u32::from(*lane) * sz;
                     let mask = ((1u128 << sz) - 1) << shift;
@@ -851,33 +972,33 @@ impl Store {
                     m.stack.push(Slot::new(v, tag));
                 }
                 Instr::VStore(x, ma) => {
-                    let c = pop(&mut m.stack);
+                    let c = m.stack.pop();
                     let i = pop_i32(m);
                     let diverged = m.diverged;
                     let mem = self.mem_mut(inst, *x)?;
                     let Some(ea) = effective(i, ma, 16, mem.data.len()) else {
                         // Step/vstore-oob
-                        hit_op!("Step/vstore-oob", instr);
+                        hit_op!("Step/vstore-oob", id);
                         return Err(trap(TrapKind::OutOfBoundsMemoryAccess));
                     };
                     // Step/vstore-val
-                    hit_op!("Step/vstore-val", instr);
+                    hit_op!("Step/vstore-val", id);
                     let tag = if diverged { Tag::Unknown } else { c.tag };
                     write_le(mem, ea, 16, c.v, tag);
                 }
                 Instr::VStoreLane(sz, x, ma, lane) => {
-                    let c = pop(&mut m.stack);
+                    let c = m.stack.pop();
                     let i = pop_i32(m);
                     let diverged = m.diverged;
                     let mem = self.mem_mut(inst, *x)?;
                     let width = u64::from(*sz / 8);
                     let Some(ea) = effective(i, ma, width, mem.data.len()) else {
                         // Step/vstore_lane-oob
-                        hit_op!("Step/vstore_lane-oob", instr);
+                        hit_op!("Step/vstore_lane-oob", id);
                         return Err(trap(TrapKind::OutOfBoundsMemoryAccess));
                     };
                     // Step/vstore_lane-val
-                    hit_op!("Step/vstore_lane-val", instr);
+                    hit_op!("Step/vstore_lane-val", id);
                     let tag = if diverged { Tag::Unknown } else { c.tag };
                     write_le(mem, ea, width, c.v >> (u32::from(*lane) * sz), tag);
                 }
@@ -913,7 +1034,7 @@ impl Store {
                 }
                 Instr::MemoryFill(x) => {
                     let n = u64::from(pop_i32(m));
-                    let val = pop(&mut m.stack);
+                    let val = m.stack.pop();
                     let d = u64::from(pop_i32(m));
                     let diverged = m.diverged;
                     let mem = self.mem_mut(inst, *x)?;
@@ -1027,7 +1148,7 @@ impl Store {
                     m.stack.push(Slot::ZERO);
                 }
                 Instr::RefIsNull => {
-                    let r = pop(&mut m.stack);
+                    let r = m.stack.pop();
                     let b = if r.v == 0 {
                         // Step_pure/ref.is_null-true
                         crate::hit!("Step_pure/ref.is_null-true", "ref.is_null");
@@ -1048,37 +1169,12 @@ impl Store {
                         .ok_or_else(|| malformed("function index"))?;
                     m.stack.push(Slot::exact(1 + a as u128));
                 }
-                Instr::Const(_, bits) => {
-                    m.stack.push(Slot::exact(u128::from(*bits)));
-                }
                 Instr::VConst(bits) => {
                     m.stack.push(Slot::exact(*bits));
                 }
-                Instr::Unop(nt, op) => {
-                    let a = pop(&mut m.stack);
-                    let r = num::unop(*nt, *op, a, instr)?;
-                    m.stack.push(r);
-                }
-                Instr::Binop(nt, op) => {
-                    let b = pop(&mut m.stack);
-                    let a = pop(&mut m.stack);
-                    let r = num::binop(*nt, *op, a, b, instr)?;
-                    m.stack.push(r);
-                }
-                Instr::Testop(nt) => {
-                    let a = pop(&mut m.stack);
-                    let r = num::testop(*nt, a, instr)?;
-                    m.stack.push(r);
-                }
-                Instr::Relop(nt, op) => {
-                    let b = pop(&mut m.stack);
-                    let a = pop(&mut m.stack);
-                    let r = num::relop(*nt, *op, a, b, instr)?;
-                    m.stack.push(r);
-                }
                 Instr::Cvtop(to, from, op) => {
-                    let a = pop(&mut m.stack);
-                    let r = num::cvtop(*to, *from, *op, a, instr)?;
+                    let a = m.stack.pop();
+                    let r = num::cvtop(*to, *from, *op, a, id)?;
                     m.stack.push(r);
                 }
                 _ => {

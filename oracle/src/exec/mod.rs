@@ -3,7 +3,7 @@
 //! rule names the coverage points use): the store, instantiation and an interpreter over
 //! the abstract syntax of [`crate::ast`].
 //!
-//! The interpreter keeps explicit stacks (frames, labels, operands), so no wasm call depth
+//! The interpreter keeps explicit stacks (frames, operands), so no wasm call depth
 //! or block nesting grows the host stack. Where the spec leaves a result open (a NaN of a
 //! class, a grown memory that may fail), execution goes on with one representative and
 //! tags the value with what else it could have been ([`Nondet`]).
@@ -14,6 +14,7 @@ mod interp;
 pub mod names;
 mod num;
 mod simd;
+mod slots;
 mod store;
 mod taint;
 
@@ -130,12 +131,13 @@ pub const fn op_counters(rule: &'static str) -> [Counter; names::OP_COUNT] {
 
 /// Marks a rule that many instructions share, refined by the executed instruction's text
 /// name: `hit_op!("Step_pure/binop-val", instr)` counts as
-/// `hit!("Step_pure/binop-val", "i32.add")` without allocating.
+/// `hit!("Step_pure/binop-val", "i32.add")` without allocating. The instruction is an
+/// `&Instr` or its [`names::OpId`], worked out in advance.
 macro_rules! hit_op {
     ($rule:literal, $instr:expr) => {{
         static COUNTERS: [$crate::coverage::Counter; $crate::exec::names::OP_COUNT] =
             $crate::exec::op_counters($rule);
-        COUNTERS[$crate::exec::names::op_id($instr)].hit();
+        COUNTERS[$crate::exec::names::OpIndex::op_index($instr)].hit();
     }};
 }
 pub(crate) use hit_op;

@@ -2179,6 +2179,38 @@ pub fn op_id(i: &Instr) -> usize {
     }
 }
 
+/// An instruction's index in [`OP_NAMES`], worked out once (see [`op_id`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OpId(u16);
+
+impl OpId {
+    /// The index of `i`'s name.
+    pub fn of(i: &Instr) -> OpId {
+        OpId(op_id(i) as u16)
+    }
+}
+
+/// What [`hit_op!`](super::hit_op) takes for an instruction: the instruction or its
+/// [`OpId`].
+pub trait OpIndex {
+    /// The index in [`OP_NAMES`].
+    fn op_index(self) -> usize;
+}
+
+impl OpIndex for &Instr {
+    #[inline]
+    fn op_index(self) -> usize {
+        op_id(self)
+    }
+}
+
+impl OpIndex for OpId {
+    #[inline(always)]
+    fn op_index(self) -> usize {
+        usize::from(self.0)
+    }
+}
+
 /// An instruction's text name (`i32.add`, `f32x4.mul`).
 pub fn instr_name(i: &Instr) -> &'static str {
     OP_NAMES[op_id(i)]

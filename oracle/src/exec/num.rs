@@ -2,10 +2,11 @@
 //! `relop`, `cvtop-val`, `cvtop-trap`): the rules' plumbing around the numeric `def`s of
 //! [`crate::numerics::scalar`], with the tags of [`super::Nondet`].
 
+use super::names::{OP_NAMES, OpId, OpIndex};
 use super::store::{Slot, Tag};
 use super::{ExecError, hit_op};
 use crate::TrapKind;
-use crate::ast::{BinOp, CvtOp, Instr, NumType, RelOp, UnOp};
+use crate::ast::{BinOp, CvtOp, NumType, RelOp, UnOp};
 use crate::numerics::scalar as s;
 use crate::numerics::{FloatSet, Sx, canonical_nan};
 
@@ -52,24 +53,24 @@ fn with_tag(v: u64, tag: Tag) -> Slot {
     Slot::new(u128::from(v), tag)
 }
 
-fn unsupported(instr: &Instr) -> ExecError {
-    ExecError::Unsupported(super::instr_name(instr).to_string())
+fn unsupported(id: OpId) -> ExecError {
+    ExecError::Unsupported(OP_NAMES[id.op_index()].to_string())
 }
 
 /// `UNOP`.
 #[inline(always)]
-pub(crate) fn unop(nt: NumType, op: UnOp, a: Slot, instr: &Instr) -> Result<Slot, ExecError> {
+pub(crate) fn unop(nt: NumType, op: UnOp, a: Slot, id: OpId) -> Result<Slot, ExecError> {
     let n = nt.size();
     let z = bits(a, n);
     // Step_pure/unop-val
-    hit_op!("Step_pure/unop-val", instr);
+    hit_op!("Step_pure/unop-val", id);
     if nt.is_int() {
         let r = match op {
             UnOp::Clz => s::iclz_(n, z),
             UnOp::Ctz => s::ictz_(n, z),
             UnOp::Popcnt => s::ipopcnt_(n, z),
             UnOp::Extend(k) => s::iextend_(n, k, Sx::S, z),
-            _ => return Err(unsupported(instr)),
+            _ => return Err(unsupported(id)),
         };
         return Ok(with_tag(r, int_tag(&[a.tag])));
     }
@@ -81,7 +82,7 @@ pub(crate) fn unop(nt: NumType, op: UnOp, a: Slot, instr: &Instr) -> Result<Slot
         UnOp::Floor => s::ffloor_(n, z),
         UnOp::Trunc => s::ftrunc_(n, z),
         UnOp::Nearest => s::fnearest_(n, z),
-        _ => return Err(unsupported(instr)),
+        _ => return Err(unsupported(id)),
     };
     let mut out = float_slot(n, r);
     match (a.tag, op) {
@@ -95,13 +96,7 @@ pub(crate) fn unop(nt: NumType, op: UnOp, a: Slot, instr: &Instr) -> Result<Slot
 
 /// `BINOP`.
 #[inline(always)]
-pub(crate) fn binop(
-    nt: NumType,
-    op: BinOp,
-    a: Slot,
-    b: Slot,
-    instr: &Instr,
-) -> Result<Slot, ExecError> {
+pub(crate) fn binop(nt: NumType, op: BinOp, a: Slot, b: Slot, id: OpId) -> Result<Slot, ExecError> {
     let n = nt.size();
     let (x, y) = (bits(a, n), bits(b, n));
     if nt.is_int() {
@@ -113,7 +108,7 @@ pub(crate) fn binop(
                 Some(r) => r,
                 None => {
                     // Step_pure/binop-trap
-                    hit_op!("Step_pure/binop-trap", instr);
+                    hit_op!("Step_pure/binop-trap", id);
                     return Err(ExecError::Trap(if y == 0 {
                         TrapKind::IntegerDivideByZero
                     } else {
@@ -125,7 +120,7 @@ pub(crate) fn binop(
                 Some(r) => r,
                 None => {
                     // Step_pure/binop-trap
-                    hit_op!("Step_pure/binop-trap", instr);
+                    hit_op!("Step_pure/binop-trap", id);
                     return Err(ExecError::Trap(TrapKind::IntegerDivideByZero));
                 }
             },
@@ -136,10 +131,10 @@ pub(crate) fn binop(
             BinOp::Shr(d) => s::ishr_(n, d, x, y),
             BinOp::Rotl => s::irotl_(n, x, y),
             BinOp::Rotr => s::irotr_(n, x, y),
-            _ => return Err(unsupported(instr)),
+            _ => return Err(unsupported(id)),
         };
         // Step_pure/binop-val
-        hit_op!("Step_pure/binop-val", instr);
+        hit_op!("Step_pure/binop-val", id);
         return Ok(with_tag(r, int_tag(&[a.tag, b.tag])));
     }
     let r = match op {
@@ -150,10 +145,10 @@ pub(crate) fn binop(
         BinOp::Min => s::fmin_(n, x, y),
         BinOp::Max => s::fmax_(n, x, y),
         BinOp::Copysign => s::fcopysign_(n, x, y),
-        _ => return Err(unsupported(instr)),
+        _ => return Err(unsupported(id)),
     };
     // Step_pure/binop-val
-    hit_op!("Step_pure/binop-val", instr);
+    hit_op!("Step_pure/binop-val", id);
     let mut out = float_slot(n, r);
     let scalar_nan = |t: Tag| matches!(t, Tag::Canon | Tag::Arith);
     if a.tag == Tag::Unknown || b.tag == Tag::Unknown {
@@ -171,24 +166,18 @@ pub(crate) fn binop(
 
 /// `TESTOP` (`eqz`).
 #[inline(always)]
-pub(crate) fn testop(nt: NumType, a: Slot, instr: &Instr) -> Result<Slot, ExecError> {
+pub(crate) fn testop(nt: NumType, a: Slot, id: OpId) -> Result<Slot, ExecError> {
     // Step_pure/testop
-    hit_op!("Step_pure/testop", instr);
+    hit_op!("Step_pure/testop", id);
     let n = nt.size();
     Ok(with_tag(s::ieqz_(n, bits(a, n)), int_tag(&[a.tag])))
 }
 
 /// `RELOP`.
 #[inline(always)]
-pub(crate) fn relop(
-    nt: NumType,
-    op: RelOp,
-    a: Slot,
-    b: Slot,
-    instr: &Instr,
-) -> Result<Slot, ExecError> {
+pub(crate) fn relop(nt: NumType, op: RelOp, a: Slot, b: Slot, id: OpId) -> Result<Slot, ExecError> {
     // Step_pure/relop
-    hit_op!("Step_pure/relop", instr);
+    hit_op!("Step_pure/relop", id);
     let n = nt.size();
     let (x, y) = (bits(a, n), bits(b, n));
     let r = if nt.is_int() {
@@ -199,7 +188,7 @@ pub(crate) fn relop(
             RelOp::Gt(Some(d)) => s::igt_(n, d, x, y),
             RelOp::Le(Some(d)) => s::ile_(n, d, x, y),
             RelOp::Ge(Some(d)) => s::ige_(n, d, x, y),
-            _ => return Err(unsupported(instr)),
+            _ => return Err(unsupported(id)),
         }
     } else {
         match op {
@@ -209,7 +198,7 @@ pub(crate) fn relop(
             RelOp::Gt(None) => s::fgt_(n, x, y),
             RelOp::Le(None) => s::fle_(n, x, y),
             RelOp::Ge(None) => s::fge_(n, x, y),
-            _ => return Err(unsupported(instr)),
+            _ => return Err(unsupported(id)),
         }
     };
     // Any NaN of a class compares as every other: only unknown operands make it open.
@@ -228,7 +217,7 @@ pub(crate) fn cvtop(
     from: NumType,
     op: CvtOp,
     a: Slot,
-    instr: &Instr,
+    id: OpId,
 ) -> Result<Slot, ExecError> {
     let (n1, n2) = (from.size(), to.size());
     let z = bits(a, n1);
@@ -242,7 +231,7 @@ pub(crate) fn cvtop(
             Ok(r) => with_tag(r, exact_tag),
             Err(e) => {
                 // Step_pure/cvtop-trap
-                hit_op!("Step_pure/cvtop-trap", instr);
+                hit_op!("Step_pure/cvtop-trap", id);
                 return Err(ExecError::Trap(match e {
                     s::TruncFailure::Nan => TrapKind::InvalidConversionToInteger,
                     s::TruncFailure::Overflow => TrapKind::IntegerOverflow,
@@ -267,6 +256,6 @@ pub(crate) fn cvtop(
         CvtOp::Reinterpret => with_tag(s::reinterpret__(n1, z), int_tag(&[a.tag])),
     };
     // Step_pure/cvtop-val
-    hit_op!("Step_pure/cvtop-val", instr);
+    hit_op!("Step_pure/cvtop-val", id);
     Ok(out)
 }

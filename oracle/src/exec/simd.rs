@@ -2,6 +2,7 @@
 //! rules (`$lanes_`, `$inv_lanes_`), the vector numeric `def`s of
 //! [`crate::numerics::vector`], and the tags of [`super::Nondet`] per lane.
 
+use super::slots::Slots;
 use super::store::{Slot, Tag};
 use super::{ExecError, hit_op};
 use crate::ast::{Instr, LaneType, RelOp, Shape, VBinOp, VCvtOp, VShiftOp, VUnOp, VvOp};
@@ -34,10 +35,6 @@ pub(crate) fn splat_bits(raw: u128, sz: u32) -> u128 {
         v = set_lane(v, sz, i, raw as u64);
     }
     v
-}
-
-fn pop(st: &mut Vec<Slot>) -> Slot {
-    st.pop().unwrap_or(Slot::ZERO)
 }
 
 fn is_float(sh: Shape) -> bool {
@@ -100,12 +97,12 @@ fn unsupported(instr: &Instr) -> ExecError {
 }
 
 /// Executes a vector instruction on the operand stack.
-pub(crate) fn exec(stack: &mut Vec<Slot>, instr: &Instr) -> Result<(), ExecError> {
+pub(crate) fn exec(stack: &mut Slots, instr: &Instr) -> Result<(), ExecError> {
     match instr {
         Instr::VSplat(sh) => {
             // Step_pure/vsplat
             hit_op!("Step_pure/vsplat", instr);
-            let c = pop(stack);
+            let c = stack.pop();
             let sz = sh.lane.size();
             let tag = match c.tag {
                 Tag::None => Tag::None,
@@ -117,7 +114,7 @@ pub(crate) fn exec(stack: &mut Vec<Slot>, instr: &Instr) -> Result<(), ExecError
             stack.push(Slot::new(splat_bits(c.v, sz), tag));
         }
         Instr::VExtractLane(sh, sx, i) => {
-            let v = pop(stack);
+            let v = stack.pop();
             let sz = sh.lane.size();
             let c = lane(v.v, sz, u32::from(*i));
             let (c, tag) = match sx {
@@ -142,8 +139,8 @@ pub(crate) fn exec(stack: &mut Vec<Slot>, instr: &Instr) -> Result<(), ExecError
         Instr::VReplaceLane(sh, i) => {
             // Step_pure/vreplace_lane
             hit_op!("Step_pure/vreplace_lane", instr);
-            let c = pop(stack);
-            let v = pop(stack);
+            let c = stack.pop();
+            let v = stack.pop();
             let sz = sh.lane.size();
             let r = set_lane(v.v, sz, u32::from(*i), c.v as u64);
             let tag = if is_float(*sh) {
@@ -165,8 +162,8 @@ pub(crate) fn exec(stack: &mut Vec<Slot>, instr: &Instr) -> Result<(), ExecError
         Instr::VShuffle(idx) => {
             // Step_pure/vshuffle
             hit_op!("Step_pure/vshuffle", instr);
-            let b = pop(stack);
-            let a = pop(stack);
+            let b = stack.pop();
+            let a = stack.pop();
             let mut r = 0u128;
             for (k, &i) in idx.iter().enumerate() {
                 let i = u32::from(i);
@@ -182,8 +179,8 @@ pub(crate) fn exec(stack: &mut Vec<Slot>, instr: &Instr) -> Result<(), ExecError
         Instr::VSwizzle => {
             // Step_pure/vswizzlop
             hit_op!("Step_pure/vswizzlop", instr);
-            let b = pop(stack);
-            let a = pop(stack);
+            let b = stack.pop();
+            let a = stack.pop();
             let mut r = 0u128;
             for k in 0..16 {
                 let i = lane(b.v, 8, k);
@@ -193,7 +190,7 @@ pub(crate) fn exec(stack: &mut Vec<Slot>, instr: &Instr) -> Result<(), ExecError
             stack.push(Slot::new(r, int_tag(&[a.tag, b.tag])));
         }
         Instr::VAllTrue(sh) => {
-            let v = pop(stack);
+            let v = stack.pop();
             let sz = sh.lane.size();
             let all = (0..sh.dim).all(|i| lane(v.v, sz, i) != 0);
             if all {
@@ -208,7 +205,7 @@ pub(crate) fn exec(stack: &mut Vec<Slot>, instr: &Instr) -> Result<(), ExecError
         Instr::VBitmask(sh) => {
             // Step_pure/vbitmask
             hit_op!("Step_pure/vbitmask", instr);
-            let v = pop(stack);
+            let v = stack.pop();
             let sz = sh.lane.size();
             let mut r = 0u128;
             for i in 0..sh.dim {
@@ -219,8 +216,8 @@ pub(crate) fn exec(stack: &mut Vec<Slot>, instr: &Instr) -> Result<(), ExecError
         Instr::VNarrow(to, from, d) => {
             // Step_pure/vnarrow
             hit_op!("Step_pure/vnarrow", instr);
-            let b = pop(stack);
-            let a = pop(stack);
+            let b = stack.pop();
+            let a = stack.pop();
             let (n1, n2) = (from.lane.size(), to.lane.size());
             let mut r = 0u128;
             for (k, (src, i)) in (0..from.dim)
@@ -348,21 +345,21 @@ fn set_slot(set: &vector::V128Set, operands: &[(u128, Tag)]) -> Slot {
 }
 
 /// The vector instructions whose result is a vector numeric `def`.
-fn vector_numeric(stack: &mut Vec<Slot>, instr: &Instr) -> Result<(), ExecError> {
+fn vector_numeric(stack: &mut Slots, instr: &Instr) -> Result<(), ExecError> {
     let none = || unsupported(instr);
     let out = match instr {
         Instr::Vvop(op) => match op {
             VvOp::Not => {
                 // Step_pure/vvunop
                 hit_op!("Step_pure/vvunop", instr);
-                let a = pop(stack);
+                let a = stack.pop();
                 Slot::new(vector::vvunop_(a.v), int_tag(&[a.tag]))
             }
             VvOp::And | VvOp::AndNot | VvOp::Or | VvOp::Xor => {
                 // Step_pure/vvbinop
                 hit_op!("Step_pure/vvbinop", instr);
-                let b = pop(stack);
-                let a = pop(stack);
+                let b = stack.pop();
+                let a = stack.pop();
                 let vop = match op {
                     VvOp::And => vector::Vvbinop::And,
                     VvOp::AndNot => vector::Vvbinop::Andnot,
@@ -374,9 +371,9 @@ fn vector_numeric(stack: &mut Vec<Slot>, instr: &Instr) -> Result<(), ExecError>
             VvOp::Bitselect => {
                 // Step_pure/vvternop
                 hit_op!("Step_pure/vvternop", instr);
-                let c = pop(stack);
-                let b = pop(stack);
-                let a = pop(stack);
+                let c = stack.pop();
+                let b = stack.pop();
+                let a = stack.pop();
                 Slot::new(
                     vector::vvternop_(a.v, b.v, c.v),
                     int_tag(&[a.tag, b.tag, c.tag]),
@@ -385,12 +382,12 @@ fn vector_numeric(stack: &mut Vec<Slot>, instr: &Instr) -> Result<(), ExecError>
             VvOp::AnyTrue => {
                 // Step_pure/vvtestop
                 hit_op!("Step_pure/vvtestop", instr);
-                let a = pop(stack);
+                let a = stack.pop();
                 Slot::new(u128::from(vector::any_true(a.v)), int_tag(&[a.tag]))
             }
         },
         Instr::VUnop(sh, op) => {
-            let a = pop(stack);
+            let a = stack.pop();
             let Some(set) = vector::vunop_(vshape(*sh), vunop(*op), a.v) else {
                 // Step_pure/vunop-trap
                 hit_op!("Step_pure/vunop-trap", instr);
@@ -405,8 +402,8 @@ fn vector_numeric(stack: &mut Vec<Slot>, instr: &Instr) -> Result<(), ExecError>
             r
         }
         Instr::VBinop(sh, op) => {
-            let b = pop(stack);
-            let a = pop(stack);
+            let b = stack.pop();
+            let a = stack.pop();
             let Some(set) = vector::vbinop_(vshape(*sh), vbinop(*op), a.v, b.v) else {
                 // Step_pure/vbinop-trap
                 hit_op!("Step_pure/vbinop-trap", instr);
@@ -424,8 +421,8 @@ fn vector_numeric(stack: &mut Vec<Slot>, instr: &Instr) -> Result<(), ExecError>
         Instr::VRelop(sh, op) => {
             // Step_pure/vrelop
             hit_op!("Step_pure/vrelop", instr);
-            let b = pop(stack);
-            let a = pop(stack);
+            let b = stack.pop();
+            let a = stack.pop();
             let v = vector::vrelop_(vshape(*sh), vrelop(*op), a.v, b.v).ok_or_else(none)?;
             let known = |t: Tag| t == Tag::None || (is_float(*sh) && lanes_known(t, sh.dim));
             Slot::new(
@@ -440,8 +437,8 @@ fn vector_numeric(stack: &mut Vec<Slot>, instr: &Instr) -> Result<(), ExecError>
         Instr::VShiftop(sh, op) => {
             // Step_pure/vshiftop
             hit_op!("Step_pure/vshiftop", instr);
-            let n = pop(stack);
-            let a = pop(stack);
+            let n = stack.pop();
+            let a = stack.pop();
             let d = match op {
                 VShiftOp::Shl => None,
                 VShiftOp::Shr(x) => Some(*x),
@@ -453,15 +450,15 @@ fn vector_numeric(stack: &mut Vec<Slot>, instr: &Instr) -> Result<(), ExecError>
         Instr::VExtaddPairwise(to, from, x) => {
             // Step_pure/vextunop
             hit_op!("Step_pure/vextunop", instr);
-            let a = pop(stack);
+            let a = stack.pop();
             let v = vector::vextunop__(vshape(*from), vshape(*to), *x, a.v).ok_or_else(none)?;
             Slot::new(v, int_tag(&[a.tag]))
         }
         Instr::VExtmul(to, from, h, x) => {
             // Step_pure/vextbinop
             hit_op!("Step_pure/vextbinop", instr);
-            let b = pop(stack);
-            let a = pop(stack);
+            let b = stack.pop();
+            let a = stack.pop();
             let op = vector::Vextbinop::Extmul(*h, *x);
             let v =
                 vector::vextbinop__(vshape(*from), vshape(*to), op, a.v, b.v).ok_or_else(none)?;
@@ -470,8 +467,8 @@ fn vector_numeric(stack: &mut Vec<Slot>, instr: &Instr) -> Result<(), ExecError>
         Instr::VDot => {
             // Step_pure/vextbinop
             hit_op!("Step_pure/vextbinop", instr);
-            let b = pop(stack);
-            let a = pop(stack);
+            let b = stack.pop();
+            let a = stack.pop();
             let v = vector::vextbinop__(
                 vector::Shape::I16x8,
                 vector::Shape::I32x4,
@@ -497,7 +494,7 @@ fn vector_numeric(stack: &mut Vec<Slot>, instr: &Instr) -> Result<(), ExecError>
                     hit_op!("Step_pure/vcvtop", instr);
                 }
             }
-            let a = pop(stack);
+            let a = stack.pop();
             let set =
                 vector::vcvtop__(vshape(*from), vshape(*to), vcvtop(*op), a.v).ok_or_else(none)?;
             let mut r = set_slot(&set, &[]);

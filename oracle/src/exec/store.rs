@@ -58,17 +58,14 @@ impl Tag {
 /// null and `1 + address` (a function) or `1 + n` (host reference `n`) otherwise. Every
 /// type's default value is all zeros.
 ///
-/// The slot has no padding: `pad` (always zero) fills it out to 32 bytes, so that making a
-/// slot writes all of it and a copy reads back whole stores (a copy that read padding
-/// never written would stall on every operand: no store-to-load forwarding).
+/// The interpreter's stacks keep the bits and the tags apart ([`super::slots::Slots`]); a
+/// `Slot` is one value in transit.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[repr(C)]
 pub(crate) struct Slot {
     /// The bits.
     pub v: u128,
     /// What else the value could be.
     pub tag: Tag,
-    pad: [u8; 12],
 }
 
 impl Slot {
@@ -78,11 +75,7 @@ impl Slot {
     /// Bits with a tag.
     #[inline]
     pub(crate) const fn new(v: u128, tag: Tag) -> Slot {
-        Slot {
-            v,
-            tag,
-            pad: [0; 12],
-        }
+        Slot { v, tag }
     }
 
     /// Exact bits.

@@ -1401,3 +1401,76 @@ fn vectors_and_lane_tags() {
         trap(crate::TrapKind::OutOfBoundsMemoryAccess)
     );
 }
+
+#[test]
+fn fused_ops_take_fuel_for_each_op_they_stand_for() {
+    use Instr::*;
+    // acc += n; n -= 1 while n > 0: 1 (loop) + 11 per iteration + 1 (local.get).
+    let m = module(
+        vec![ft(&[I32], &[I32])],
+        vec![func(
+            0,
+            &[I32],
+            vec![
+                Loop(
+                    BlockType::Result(None),
+                    vec![
+                        LocalGet(1),
+                        LocalGet(0),
+                        add(NumType::I32),
+                        LocalSet(1),
+                        LocalGet(0),
+                        i32c(1),
+                        Binop(NumType::I32, BinOp::Sub),
+                        LocalTee(0),
+                        i32c(0),
+                        Relop(NumType::I32, RelOp::Gt(Some(Sx::U))),
+                        BrIf(0),
+                    ],
+                ),
+                LocalGet(1),
+            ],
+        )],
+    );
+    let code = &super::code::flatten(&m.funcs[0].body, &m.types, &[(1, 1)], 1);
+    let fused = code
+        .iter()
+        .filter(|o| {
+            use super::code::Op::*;
+            matches!(o, FusedPush(_) | FusedSet(..) | FusedBrIf(..))
+        })
+        .count();
+    assert!(fused >= 3, "{code:?}");
+    let mut i = Inst::new(&m);
+    let total = 1 + 11 * 3 + 1;
+    for fuel in 0..total + 3 {
+        i.store.set_fuel(Some(fuel));
+        let r = i.call("f0", &[Value::I32(3)]);
+        if fuel < total {
+            assert_eq!(r, Err(ExecError::OutOfFuel), "fuel {fuel}");
+            assert_eq!(i.store.fuel(), Some(0));
+        } else {
+            assert_eq!(r, Ok(vec![Value::I32(6)]), "fuel {fuel}");
+            assert_eq!(i.store.fuel(), Some(fuel - total));
+        }
+    }
+    i.store.set_fuel(None);
+    let before = crate::coverage::snapshot();
+    let count = |hits: &[crate::coverage::Hit], name: &str| {
+        hits.iter()
+            .filter(|h| h.name == name)
+            .map(|h| h.count)
+            .sum::<u64>()
+    };
+    assert_eq!(i.call("f0", &[Value::I32(100)]), Ok(vec![Value::I32(5050)]));
+    let after = crate::coverage::snapshot();
+    // At least this run's firings (other tests may count at the same time).
+    for (rule, n) in [
+        ("Step_read/local.get", 301),
+        ("Step/local.set", 100),
+        ("Step_pure/br_if-true", 99),
+        ("Step_pure/relop", 100),
+    ] {
+        assert!(count(&after, rule) - count(&before, rule) >= n, "{rule}");
+    }
+}

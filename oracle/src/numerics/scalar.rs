@@ -154,6 +154,7 @@ pub fn iextend_(n: u32, k: u32, sx: Sx, i: u64) -> u64 {
 }
 
 /// `$iadd_(N, i_1, i_2)`: addition modulo `2^N`.
+#[inline]
 pub fn iadd_(n: u32, i_1: u64, i_2: u64) -> u64 {
     // $iadd_(N, i_1, i_2)
     hit!("$iadd_#1");
@@ -161,6 +162,7 @@ pub fn iadd_(n: u32, i_1: u64, i_2: u64) -> u64 {
 }
 
 /// `$isub_(N, i_1, i_2)`: subtraction modulo `2^N`.
+#[inline]
 pub fn isub_(n: u32, i_1: u64, i_2: u64) -> u64 {
     // $isub_(N, i_1, i_2)
     hit!("$isub_#1");
@@ -168,6 +170,7 @@ pub fn isub_(n: u32, i_1: u64, i_2: u64) -> u64 {
 }
 
 /// `$imul_(N, i_1, i_2)`: multiplication modulo `2^N`.
+#[inline]
 pub fn imul_(n: u32, i_1: u64, i_2: u64) -> u64 {
     // $imul_(N, i_1, i_2)
     hit!("$imul_#1");
@@ -381,6 +384,7 @@ pub fn irev_(n: u32, i_1: u64) -> u64 {
 }
 
 /// `$iand_(N, i_1, i_2)`: bitwise and.
+#[inline]
 pub fn iand_(n: u32, i_1: u64, i_2: u64) -> u64 {
     // $iand_ hint(builtin)
     hit!("$iand_#1");
@@ -395,6 +399,7 @@ pub fn iandnot_(n: u32, i_1: u64, i_2: u64) -> u64 {
 }
 
 /// `$ior_(N, i_1, i_2)`: bitwise or.
+#[inline]
 pub fn ior_(n: u32, i_1: u64, i_2: u64) -> u64 {
     // $ior_ hint(builtin)
     hit!("$ior_#1");
@@ -402,6 +407,7 @@ pub fn ior_(n: u32, i_1: u64, i_2: u64) -> u64 {
 }
 
 /// `$ixor_(N, i_1, i_2)`: bitwise exclusive or.
+#[inline]
 pub fn ixor_(n: u32, i_1: u64, i_2: u64) -> u64 {
     // $ixor_ hint(builtin)
     hit!("$ixor_#1");
@@ -409,6 +415,7 @@ pub fn ixor_(n: u32, i_1: u64, i_2: u64) -> u64 {
 }
 
 /// `$ishl_(N, i_1, i_2)`: shift left by `i_2` modulo `N`.
+#[inline]
 pub fn ishl_(n: u32, i_1: u64, i_2: u64) -> u64 {
     // $ishl_ hint(builtin)
     hit!("$ishl_#1");
@@ -419,6 +426,7 @@ pub fn ishl_(n: u32, i_1: u64, i_2: u64) -> u64 {
 
 /// `$ishr_(N, sx, i_1, i_2)`: shift right by `i_2` modulo `N`, filling with zeros (`U`)
 /// or the sign bit (`S`).
+#[inline]
 pub fn ishr_(n: u32, sx: Sx, i_1: u64, i_2: u64) -> u64 {
     // $ishr_ hint(builtin)
     hit!("$ishr_#1");
@@ -431,6 +439,7 @@ pub fn ishr_(n: u32, sx: Sx, i_1: u64, i_2: u64) -> u64 {
 }
 
 /// `$irotl_(N, i_1, i_2)`: rotate left by `i_2` modulo `N`.
+#[inline]
 pub fn irotl_(n: u32, i_1: u64, i_2: u64) -> u64 {
     // $irotl_ hint(builtin)
     hit!("$irotl_#1");
@@ -445,6 +454,7 @@ pub fn irotl_(n: u32, i_1: u64, i_2: u64) -> u64 {
 }
 
 /// `$irotr_(N, i_1, i_2)`: rotate right by `i_2` modulo `N`.
+#[inline]
 pub fn irotr_(n: u32, i_1: u64, i_2: u64) -> u64 {
     // $irotr_ hint(builtin)
     hit!("$irotr_#1");
@@ -466,6 +476,7 @@ pub fn ibitselect_(n: u32, i_1: u64, i_2: u64, i_3: u64) -> u64 {
 }
 
 /// `$ieqz_(N, i)`: 1 if `i` is 0.
+#[inline]
 pub fn ieqz_(n: u32, i_1: u64) -> u64 {
     // $ieqz_(N, i_1) = $bool(i_1 = 0)
     hit!("$ieqz_#1");
@@ -480,6 +491,7 @@ pub fn inez_(n: u32, i_1: u64) -> u64 {
 }
 
 /// `$ieq_(N, i_1, i_2)`.
+#[inline]
 pub fn ieq_(n: u32, i_1: u64, i_2: u64) -> u64 {
     // $ieq_(N, i_1, i_2) = $bool(i_1 = i_2)
     hit!("$ieq_#1");
@@ -487,6 +499,7 @@ pub fn ieq_(n: u32, i_1: u64, i_2: u64) -> u64 {
 }
 
 /// `$ine_(N, i_1, i_2)`.
+#[inline]
 pub fn ine_(n: u32, i_1: u64, i_2: u64) -> u64 {
     // $ine_(N, i_1, i_2) = $bool(i_1 =/= i_2)
     hit!("$ine_#1");
@@ -494,6 +507,7 @@ pub fn ine_(n: u32, i_1: u64, i_2: u64) -> u64 {
 }
 
 /// `$ilt_(N, sx, i_1, i_2)`.
+#[inline]
 pub fn ilt_(n: u32, sx: Sx, i_1: u64, i_2: u64) -> u64 {
     let m = mask(n);
     u64::from(match sx {
@@ -511,6 +525,7 @@ pub fn ilt_(n: u32, sx: Sx, i_1: u64, i_2: u64) -> u64 {
 }
 
 /// `$igt_(N, sx, i_1, i_2)`.
+#[inline]
 pub fn igt_(n: u32, sx: Sx, i_1: u64, i_2: u64) -> u64 {
     let m = mask(n);
     u64::from(match sx {
@@ -528,6 +543,7 @@ pub fn igt_(n: u32, sx: Sx, i_1: u64, i_2: u64) -> u64 {
 }
 
 /// `$ile_(N, sx, i_1, i_2)`.
+#[inline]
 pub fn ile_(n: u32, sx: Sx, i_1: u64, i_2: u64) -> u64 {
     let m = mask(n);
     u64::from(match sx {
@@ -545,6 +561,7 @@ pub fn ile_(n: u32, sx: Sx, i_1: u64, i_2: u64) -> u64 {
 }
 
 /// `$ige_(N, sx, i_1, i_2)`.
+#[inline]
 pub fn ige_(n: u32, sx: Sx, i_1: u64, i_2: u64) -> u64 {
     let m = mask(n);
     u64::from(match sx {
@@ -607,6 +624,7 @@ impl Fl {
 
 /// The result of an arithmetic float operation: `$nans_` of the operands if the IEEE
 /// result is a NaN, else the IEEE result.
+#[inline]
 fn arith(n: u32, operands: &[u64], result: u64) -> FloatSet {
     if is_nan(n, result) {
         FloatSet::nans(n, operands)
@@ -619,6 +637,7 @@ fn funop(n: u32, z: u64, f32op: fn(f32) -> f32, f64op: fn(f64) -> f64) -> FloatS
     arith(n, &[z], Fl::of(n, z).map(f32op, f64op).bits())
 }
 
+#[inline]
 fn fbinop(
     n: u32,
     z_1: u64,
@@ -634,6 +653,7 @@ fn fbinop(
     arith(n, &[z_1, z_2], r)
 }
 
+#[inline]
 fn frel(
     n: u32,
     z_1: u64,
@@ -698,6 +718,7 @@ pub fn fnearest_(n: u32, z: u64) -> FloatSet {
 }
 
 /// `$fadd_(N, z_1, z_2)`.
+#[inline]
 pub fn fadd_(n: u32, z_1: u64, z_2: u64) -> FloatSet {
     // $fadd_ hint(builtin)
     hit!("$fadd_#1");
@@ -705,6 +726,7 @@ pub fn fadd_(n: u32, z_1: u64, z_2: u64) -> FloatSet {
 }
 
 /// `$fsub_(N, z_1, z_2)`.
+#[inline]
 pub fn fsub_(n: u32, z_1: u64, z_2: u64) -> FloatSet {
     // $fsub_ hint(builtin)
     hit!("$fsub_#1");
@@ -712,6 +734,7 @@ pub fn fsub_(n: u32, z_1: u64, z_2: u64) -> FloatSet {
 }
 
 /// `$fmul_(N, z_1, z_2)`.
+#[inline]
 pub fn fmul_(n: u32, z_1: u64, z_2: u64) -> FloatSet {
     // $fmul_ hint(builtin)
     hit!("$fmul_#1");
@@ -719,6 +742,7 @@ pub fn fmul_(n: u32, z_1: u64, z_2: u64) -> FloatSet {
 }
 
 /// `$fdiv_(N, z_1, z_2)`.
+#[inline]
 pub fn fdiv_(n: u32, z_1: u64, z_2: u64) -> FloatSet {
     // $fdiv_ hint(builtin)
     hit!("$fdiv_#1");
@@ -790,6 +814,7 @@ pub fn fcopysign_(n: u32, z_1: u64, z_2: u64) -> FloatSet {
 }
 
 /// `$feq_(N, z_1, z_2)`: IEEE equality (NaN is unequal to everything, `-0 = +0`).
+#[inline]
 pub fn feq_(n: u32, z_1: u64, z_2: u64) -> u64 {
     // $feq_ hint(builtin)
     hit!("$feq_#1");
@@ -797,6 +822,7 @@ pub fn feq_(n: u32, z_1: u64, z_2: u64) -> u64 {
 }
 
 /// `$fne_(N, z_1, z_2)`.
+#[inline]
 pub fn fne_(n: u32, z_1: u64, z_2: u64) -> u64 {
     // $fne_ hint(builtin)
     hit!("$fne_#1");
@@ -804,6 +830,7 @@ pub fn fne_(n: u32, z_1: u64, z_2: u64) -> u64 {
 }
 
 /// `$flt_(N, z_1, z_2)`.
+#[inline]
 pub fn flt_(n: u32, z_1: u64, z_2: u64) -> u64 {
     // $flt_ hint(builtin)
     hit!("$flt_#1");
@@ -811,6 +838,7 @@ pub fn flt_(n: u32, z_1: u64, z_2: u64) -> u64 {
 }
 
 /// `$fgt_(N, z_1, z_2)`.
+#[inline]
 pub fn fgt_(n: u32, z_1: u64, z_2: u64) -> u64 {
     // $fgt_ hint(builtin)
     hit!("$fgt_#1");
@@ -818,6 +846,7 @@ pub fn fgt_(n: u32, z_1: u64, z_2: u64) -> u64 {
 }
 
 /// `$fle_(N, z_1, z_2)`.
+#[inline]
 pub fn fle_(n: u32, z_1: u64, z_2: u64) -> u64 {
     // $fle_ hint(builtin)
     hit!("$fle_#1");
@@ -825,6 +854,7 @@ pub fn fle_(n: u32, z_1: u64, z_2: u64) -> u64 {
 }
 
 /// `$fge_(N, z_1, z_2)`.
+#[inline]
 pub fn fge_(n: u32, z_1: u64, z_2: u64) -> u64 {
     // $fge_ hint(builtin)
     hit!("$fge_#1");
