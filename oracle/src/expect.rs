@@ -710,6 +710,34 @@ mod tests {
         format!("(module (func (export \"f\") (result {ty}) {body}))")
     }
 
+    /// An address or a branch computed from a NaN's open payload: whether the step traps
+    /// is open too, so a trap and a return are both allowed (found by a campaign, where
+    /// Cranelift and wasmi trapped and Pulley did not).
+    #[test]
+    fn a_trap_chosen_by_open_nan_bits_is_not_expected() {
+        let wat = r#"(module (memory 1)
+          (func (export "f") (result i32)
+            f32.const nan:0x200001 f32.ceil i32.reinterpret_f32 i32.const 0xffff i32.and
+            i32.load offset=65532)
+          (func (export "g") (result i32)
+            v128.const f32x4 nan:0x200001 0 0 0 f32x4.trunc i16x8.extract_lane_u 0
+            if (result i32) unreachable else i32.const 5 end)
+          )"#;
+        for f in ["f", "g"] {
+            let e = expectation(wat, &[f]);
+            assert!(
+                matches!(e.invocations[0].outcome, ExpectedOutcome::Unknown { .. }),
+                "{f}: {:?}",
+                e.invocations[0].outcome
+            );
+            let trapped = observed(vec![Outcome::Trap {
+                kind: crate::TrapKind::OutOfBoundsMemoryAccess,
+                message: String::new(),
+            }]);
+            assert!(!matches!(judge(&e, &trapped), SpecVerdict::Deviates { .. }));
+        }
+    }
+
     const CANON32: u32 = 0x7fc0_0000;
     const ARITH32: u32 = 0x7fc0_1234;
     const SIGNAL32: u32 = 0x7fa0_0000;
