@@ -138,6 +138,10 @@ impl World {
             Err(InstantiateError::Exhaustion) => InstanceOutcome::Exhaustion {
                 message: "call stack exhausted".into(),
             },
+            // The oracle cannot say more: like its own limits, not a verdict.
+            Err(InstantiateError::Open(m)) => InstanceOutcome::Timeout {
+                message: format!("the spec leaves instantiation open: {m}"),
+            },
             Err(InstantiateError::OutOfFuel) => InstanceOutcome::Timeout {
                 message: "the oracle's fuel ran out".into(),
             },
@@ -205,6 +209,9 @@ impl World {
             },
             ExecError::Unsupported(m) => Outcome::Error {
                 message: format!("the oracle does not implement this: {m}"),
+            },
+            ExecError::Open(m) => Outcome::Error {
+                message: format!("the spec leaves this step open: {m}"),
             },
         })
     }

@@ -199,7 +199,7 @@ impl Store {
             // The trap was reached on a path (or at an address) chosen by bits the spec
             // leaves open: another allowed choice of those bits may not trap.
             Err(ExecError::Trap(k)) if m.diverged => {
-                return Err(ExecError::Unsupported(format!(
+                return Err(ExecError::Open(format!(
                     "whether it traps ({k}) depends on bits the spec leaves open"
                 )));
             }

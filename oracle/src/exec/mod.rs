@@ -87,6 +87,10 @@ pub enum ExecError {
     /// Something the oracle does not implement, or a malformed request (wrong arguments).
     #[error("unsupported: {0}")]
     Unsupported(String),
+    /// The spec leaves the outcome open: the step trapped on a path chosen by bits the
+    /// spec does not fix (a NaN's payload), and another choice of them may not trap.
+    #[error("the spec leaves this open: {0}")]
+    Open(String),
 }
 
 /// Why instantiation failed.
@@ -104,6 +108,9 @@ pub enum InstantiateError {
     /// The fuel ran out in the start function.
     #[error("out of fuel")]
     OutOfFuel,
+    /// The start function trapped on a path chosen by bits the spec leaves open.
+    #[error("the spec leaves this open: {0}")]
+    Open(String),
 }
 
 impl From<ExecError> for InstantiateError {
@@ -113,6 +120,7 @@ impl From<ExecError> for InstantiateError {
             ExecError::Exhaustion => InstantiateError::Exhaustion,
             ExecError::OutOfFuel => InstantiateError::OutOfFuel,
             ExecError::Unsupported(m) => InstantiateError::Unlinkable(format!("unsupported: {m}")),
+            ExecError::Open(m) => InstantiateError::Open(m),
         }
     }
 }
