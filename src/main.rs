@@ -5,6 +5,7 @@ mod bench;
 mod diff;
 mod engines;
 mod input;
+mod reduce;
 mod wast;
 mod worker;
 
@@ -34,6 +35,8 @@ enum Command {
     Engines(engines::Args),
     /// Run .wast scripts on engines and tabulate conformance.
     Wast(wast::Args),
+    /// Reduce a bug-triggering module: record and replay, then shrink.
+    Reduce(reduce::Args),
     /// Measure the harness (see BENCHMARKS.md).
     Bench(bench::Args),
     /// Serve one engine run in an isolated process (used by the harness itself).
@@ -52,6 +55,7 @@ fn main() -> ExitCode {
         Command::Engines(args) => engines::run(args),
         Command::Wast(args) => wast::run(args),
         Command::Bench(args) => bench::run(args),
+        Command::Reduce(args) => reduce::run(args),
         Command::Worker => worker::run(),
     };
     match result {

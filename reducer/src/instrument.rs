@@ -86,10 +86,11 @@ pub(crate) fn unsupported(module: &[u8], info: &Info, f: u32) -> Option<String> 
     {
         return Some("its memory is 64-bit or shared".into());
     }
-    for op in &body.ops {
-        let Some(op) = crate::module::op_at(module, op) else {
-            return Some("an instruction does not parse".into());
-        };
+    let ops = crate::module::operators(module, body);
+    if ops.len() != body.ops.len() {
+        return Some("an instruction does not parse".into());
+    }
+    for op in ops {
         if let Some(why) = unsupported_op(info, &op) {
             return Some(format!("function {f} uses {why}"));
         }

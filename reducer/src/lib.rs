@@ -16,6 +16,7 @@
 
 #[cfg(unix)]
 mod command;
+pub mod finding;
 mod instrument;
 pub mod module;
 mod predicate;
@@ -28,6 +29,7 @@ mod signature;
 
 #[cfg(unix)]
 pub use command::CommandPredicate;
+pub use finding::{FindingError, FindingPredicate, Signature};
 pub use predicate::{Interesting, Predicate, PredicateError};
 pub use reduce::{
     NoObserver, Observer, Options, ReduceError, Reduction, StageReport, Strategy, reduce,

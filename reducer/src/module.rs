@@ -208,6 +208,16 @@ impl Info {
         self.types.get(t as usize)?.as_ref()
     }
 
+    /// The function exported under `name`.
+    pub fn exported_function(&self, name: &str) -> Option<u32> {
+        self.exports
+            .iter()
+            .find(|(n, k, _)| {
+                n == name && matches!(k, ExternalKind::Func | ExternalKind::FuncExact)
+            })
+            .map(|(_, _, i)| *i)
+    }
+
     /// The function index of defined function number `i` (bodies are numbered from 0).
     pub fn defined(&self, i: usize) -> u32 {
         self.imported_funcs + i as u32
@@ -354,10 +364,23 @@ pub fn without_custom_sections(module: &[u8], info: &Info) -> Vec<u8> {
     out.finish()
 }
 
-/// The instruction at `range` of `module`.
-pub fn op_at<'a>(module: &'a [u8], range: &Range<usize>) -> Option<wasmparser::Operator<'a>> {
-    let reader = wasmparser::BinaryReader::new(module.get(range.clone())?, range.start);
-    wasmparser::OperatorsReader::new(reader).read().ok()
+/// The instructions of `body`, in order (as far as they parse).
+pub fn operators<'a>(module: &'a [u8], body: &Body) -> Vec<wasmparser::Operator<'a>> {
+    let Some(first) = body.ops.first() else {
+        return Vec::new();
+    };
+    let Some(bytes) = module.get(first.start..body.range.end) else {
+        return Vec::new();
+    };
+    let mut r = wasmparser::OperatorsReader::new(wasmparser::BinaryReader::new(bytes, first.start));
+    let mut out = Vec::with_capacity(body.ops.len());
+    while !r.eof() {
+        match r.read() {
+            Ok(op) => out.push(op),
+            Err(_) => break,
+        }
+    }
+    out
 }
 
 /// The constant instructions that may stand for a value of each simple type.

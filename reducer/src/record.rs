@@ -100,7 +100,8 @@ impl Recorder {
 
 fn engine() -> Result<Engine, String> {
     let mut c = Config::new();
-    c.consume_fuel(true).wasm_backtrace_max_frames(None);
+    c.consume_fuel(true)
+        .wasm_backtrace_max_frames(std::num::NonZeroUsize::new(64));
     c.wasm_features(wasmparser::WasmFeatures::all(), false);
     c.wasm_features(runners::inspect::features_of(&oracle::Proposal::ALL), true);
     c.strategy(wasmtime::Strategy::Cranelift);

@@ -1,7 +1,7 @@
 //! The replay module: the target functions unchanged, a stub for each function they call
 //! that returns the recorded results and applies the recorded side effects, memory and
 //! globals initialised to what the targets read, and a `_start` driver that calls the
-//! targets with the recorded arguments, in order.
+//! targets with the recorded arguments, in order, and returns what the last call returned.
 //!
 //! Side effects are found by replaying the recorded reads against a shadow of the replay
 //! module's own state: a byte (or global) read for the first time goes into the initial
@@ -145,8 +145,8 @@ pub(crate) fn build(
     // ---- Direct callees outside the set need stubs even when never called.
     for &f in set {
         let body = &info.bodies[(f - info.imported_funcs) as usize];
-        for op in &body.ops {
-            if let Some(Operator::Call { function_index }) = crate::module::op_at(module, op) {
+        for op in crate::module::operators(module, body) {
+            if let Operator::Call { function_index } = op {
                 let c = Callee::Func(function_index);
                 if !set.contains(&function_index) && !calls.contains_key(&c) {
                     calls.insert(c, Vec::new());
@@ -189,7 +189,19 @@ pub(crate) fn build(
                 .map_err(|e| e.to_string())?;
         }
     }
-    types.ty().function([], []);
+    // The driver returns what the last entry returned, so that a wrong result shows.
+    let last_results: Vec<wasm_encoder::ValType> = match entries.last() {
+        Some((f, ..)) => info
+            .func_type(*f)
+            .map(|t| t.results().to_vec())
+            .unwrap_or_default()
+            .into_iter()
+            .map(|t| RoundtripReencoder.val_type(t))
+            .collect::<Result<_, _>>()
+            .map_err(|e| e.to_string())?,
+        None => Vec::new(),
+    };
+    types.ty().function([], last_results);
     out.section(&types);
 
     let mut funcs = FunctionSection::new();
@@ -359,7 +371,7 @@ pub(crate) fn build(
             .map_err(|e| e.to_string())?;
     }
     let mut d = Function::new([]);
-    for (func, args, point) in &entries {
+    for (n, (func, args, point)) in entries.iter().enumerate() {
         apply(&mut d, &points[*point], info);
         let ty = info
             .func_type(*func)
@@ -367,8 +379,10 @@ pub(crate) fn build(
         push_values(&mut d, ty.params(), args);
         d.instructions()
             .call(*map.fmap.get(func).ok_or("an entry outside the set")?);
-        for _ in ty.results() {
-            d.instructions().drop();
+        if n + 1 < entries.len() {
+            for _ in ty.results() {
+                d.instructions().drop();
+            }
         }
     }
     d.instructions().end();
@@ -483,8 +497,8 @@ pub(crate) fn defined_callees(module: &[u8], info: &Info, set: &BTreeSet<u32>) -
         else {
             continue;
         };
-        for op in &body.ops {
-            if let Some(Operator::Call { function_index }) = crate::module::op_at(module, op)
+        for op in crate::module::operators(module, body) {
+            if let Operator::Call { function_index } = op
                 && function_index >= info.imported_funcs
                 && !set.contains(&function_index)
             {

@@ -133,6 +133,12 @@ pub(crate) fn reduce(
         push(info.defined(i), &mut order);
     }
 
+    tracing::debug!(
+        "record and replay: {} targets in order, first {:?}; trap frames {:?}",
+        order.len(),
+        &order[..order.len().min(8)],
+        profile.trap_frames
+    );
     let mut tried = 0usize;
     let mut skipped: Vec<String> = Vec::new();
     let attempt = |set: BTreeSet<u32>,
