@@ -109,6 +109,7 @@ pub(crate) fn shrink(t: &mut Tester<'_>, seed: u64) -> Result<(), ReduceError> {
         dead_functions(t)?;
         data(t)?;
         instructions(t)?;
+        locals(t)?;
         dead_functions(t)?;
         mutations(t, seed.wrapping_add(round), 300)?;
         round += 1;
@@ -206,6 +207,11 @@ fn functions(t: &mut Tester<'_>) -> Result<(), ReduceError> {
     })
 }
 
+/// Bodies with at most this many instructions have ranges of every length tried.
+const EVERY_LENGTH_BELOW: usize = 64;
+/// Bodies with at most this many instructions have ranges tried at every start.
+const SLIDE_BELOW: usize = 400;
+
 /// Within each body (largest first), deletes ranges of instructions, or replaces them by
 /// one constant, halving the range length down to single instructions; also sets
 /// constants to zero. Validation throws out the ill-typed candidates before the predicate.
@@ -230,11 +236,19 @@ fn instructions(t: &mut Tester<'_>) -> Result<(), ReduceError> {
             Info::parse(m).map_or(0, |i| i.bodies.get(f).map_or(0, |b| b.ops.len() - 1))
         };
         let mut n = ops_of(&t.best);
-        let mut chunk = n.div_ceil(2).max(1);
+        let mut chunk = if n <= EVERY_LENGTH_BELOW {
+            n
+        } else {
+            n.div_ceil(2)
+        }
+        .max(1);
         while n > 0 && !t.expired() {
             let mut start = 0;
             while start < n && !t.expired() {
                 let end = (start + chunk).min(n);
+                if end - start < chunk && n <= SLIDE_BELOW {
+                    break;
+                }
                 let mut kept = false;
                 let info = match Info::parse(&t.best) {
                     Ok(i) => i,
@@ -257,15 +271,42 @@ fn instructions(t: &mut Tester<'_>) -> Result<(), ReduceError> {
                 if kept {
                     n = ops_of(&t.best);
                 } else {
-                    start = end;
+                    // Small bodies: every start; large ones: aligned chunks.
+                    start += if n <= SLIDE_BELOW { 1 } else { chunk };
                 }
             }
-            if chunk == 1 {
+            if chunk <= 1 {
                 break;
             }
-            chunk = chunk.div_ceil(2);
+            // Small bodies: every length; larger ones: halving.
+            chunk = if n <= EVERY_LENGTH_BELOW {
+                (chunk - 1).min(n)
+            } else {
+                chunk.div_ceil(2)
+            };
         }
         constants(t, f)?;
+    }
+    Ok(())
+}
+
+/// Drops the local declarations of each body that validates without them.
+fn locals(t: &mut Tester<'_>) -> Result<(), ReduceError> {
+    let n = Info::parse(&t.best).map_or(0, |i| i.bodies.len());
+    for f in 0..n {
+        let Ok(info) = Info::parse(&t.best) else {
+            return Ok(());
+        };
+        let body = &info.bodies[f];
+        if body.locals.len() <= 1 {
+            continue;
+        }
+        let mut new_body = vec![0x00];
+        new_body.extend_from_slice(&t.best[body.locals.end..body.range.end]);
+        let mut bodies = module::bodies(&t.best, &info);
+        bodies[f] = new_body;
+        let candidate = module::with_bodies(&t.best, &info, &bodies);
+        t.try_smaller(candidate)?;
     }
     Ok(())
 }
