@@ -1,8 +1,9 @@
 //! Large bug-triggering programs for the reducer's tests and benchmarks.
 //!
-//! `cargo run -p reducer --example reduce_programs -- DIR [COUNT]` writes
-//! `DIR/pNN.wat` (and `.wasm` when `wat` is available through `wasm-tools`-free parsing:
-//! the test and bench turn the text into bytes themselves).
+//! `cargo run -p reducer --example reduce_programs -- DIR [COUNT] [FUNCTIONS]` writes
+//! `DIR/pNN-KIND.wasm` (program `i` has `FUNCTIONS + 100 i` functions; even ones divide
+//! by zero, odd ones return a value); `-- --stats FILE...` prints each module's bytes, code
+//! bytes, functions and instructions.
 //!
 //! Each program has `functions` functions of `(i32 i32) -> i32` that load, store, update
 //! globals, loop, call lower-numbered functions directly and through a table, and mix
@@ -147,7 +148,20 @@ pub fn program(seed: u64, functions: usize, bug: Bug) -> String {
 #[allow(dead_code)]
 fn main() {
     let mut args = std::env::args().skip(1);
-    let Some(dir) = args.next() else {
+    let first = args.next();
+    if first.as_deref() == Some("--stats") {
+        // `--stats FILE...`: bytes, code bytes, functions, instructions of each module.
+        for f in args {
+            let bytes = std::fs::read(&f).unwrap_or_default();
+            let s = reducer::module::Stats::of(&bytes);
+            println!(
+                "{f} {} {} {} {}",
+                s.bytes, s.code_bytes, s.functions, s.instructions
+            );
+        }
+        return;
+    }
+    let Some(dir) = first else {
         eprintln!("usage: reduce_programs DIR [COUNT] [FUNCTIONS]");
         std::process::exit(2);
     };
