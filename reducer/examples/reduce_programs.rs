@@ -40,6 +40,11 @@ impl Rng {
 
 /// The text of one program.
 pub fn program(seed: u64, functions: usize, bug: Bug) -> String {
+    program_repeated(seed, functions, bug, 1)
+}
+
+/// The text of one program whose `main` runs its chain of calls `repeat` times.
+pub fn program_repeated(seed: u64, functions: usize, bug: Bug, repeat: u32) -> String {
     let mut r = Rng(seed ^ 0x9e37_79b9_7f4a_7c15);
     let n = functions.max(8);
     let bug_fn = n / 2 + r.below((n / 4) as u64) as usize;
@@ -130,13 +135,17 @@ pub fn program(seed: u64, functions: usize, bug: Bug) -> String {
     s.push_str(&format!(
         "  (func $caller (param i32) (result i32) (local $x i32)\n    (local.set $x (call $f{bug_fn} (i32.const 5) (local.get 0)))\n    (local.set $x (i32.add (local.get $x) (call $f{bug_fn} (i32.const 4) (local.get $x))))\n    (i32.add (local.get $x) (call $f{bug_fn} (i32.const 3) (local.get $x))))\n"
     ));
-    s.push_str("  (func (export \"main\") (result i32) (local $x i32)\n");
+    s.push_str("  (func (export \"main\") (result i32) (local $x i32) (local $n i32)\n");
+    s.push_str(&format!(
+        "    (local.set $n (i32.const {repeat}))\n    (loop $again\n"
+    ));
     for k in 0..8 {
         let f = n - 1 - k * (n / 10);
         s.push_str(&format!(
             "    (local.set $x (i32.add (local.get $x) (call $f{f} (local.get $x) (i32.const {k}))))\n"
         ));
     }
+    s.push_str("    (local.set $n (i32.sub (local.get $n) (i32.const 1)))\n    (br_if $again (local.get $n)))\n");
     match bug {
         Bug::DivZero => s.push_str("    (i32.add (local.get $x) (call $caller (local.get $x))))\n"),
         Bug::Value => s.push_str("    (local.get $x))\n"),
@@ -162,15 +171,16 @@ fn main() {
         return;
     }
     let Some(dir) = first else {
-        eprintln!("usage: reduce_programs DIR [COUNT] [FUNCTIONS]");
+        eprintln!("usage: reduce_programs DIR [COUNT] [FUNCTIONS] [REPEAT]");
         std::process::exit(2);
     };
     let count: u64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(10);
     let functions: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(1500);
+    let repeat: u32 = args.next().and_then(|a| a.parse().ok()).unwrap_or(1);
     std::fs::create_dir_all(&dir).expect("create the directory");
     for i in 0..count {
         let bug = if i % 2 == 0 { Bug::DivZero } else { Bug::Value };
-        let text = program(i, functions + (i as usize) * 100, bug);
+        let text = program_repeated(i, functions + (i as usize) * 100, bug, repeat);
         let bytes = wat::parse_str(&text).expect("the program parses");
         let name = format!(
             "{dir}/p{i:02}-{}.wasm",

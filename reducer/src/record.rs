@@ -400,7 +400,15 @@ fn run(
         };
         let n = func.ty(&store).results().len();
         let mut results = vec![Val::I32(0); n];
-        if let Err(e) = func.call(&mut store, &args, &mut results) {
+        let started = std::time::Instant::now();
+        let outcome = func.call(&mut store, &args, &mut results);
+        tracing::debug!(
+            "recording run: `{}` used {} fuel in {:?}",
+            inv.export,
+            fuel - store.get_fuel().unwrap_or(0),
+            started.elapsed()
+        );
+        if let Err(e) = outcome {
             if store.data().overflow {
                 return Err(RecordError::TooBig);
             }
