@@ -32,7 +32,7 @@ for p in "$OUT"/programs/*.wasm; do
   if [ $((i / 2)) -lt "$NC" ]; then
     d="$OUT/wasm-reduce-$name"; mkdir -p "$d"; cp "$p" "$d/w.wasm"
     s=$(date +%s.%N)
-    (cd "$d" && timeout "$T" wasm-reduce -all "$p" "--command=$pred $d/t.wasm" -t "$d/t.wasm" -w "$d/w.wasm" > log 2>&1)
+    (cd "$d" && timeout "$T" wasm-reduce -all -b /usr/bin/ "$p" "--command=$pred $d/t.wasm" -t "$d/t.wasm" -w "$d/w.wasm" > log 2>&1)
     e=$(date +%s.%N)
     printf '%s\twasm-reduce\t%.1f\t%s\n' "$name" "$(echo "$e - $s" | bc)" "$(stats "$d/w.wasm")" >> "$OUT/results.tsv"
     s=$(date +%s.%N)

@@ -346,3 +346,62 @@ mod replay_tests {
         }
     }
 }
+
+#[cfg(test)]
+mod group_tests {
+    use super::*;
+    use crate::reduce::{NoObserver, Strategy, reduce};
+    use crate::signature::SignaturePredicate;
+    use oracle::expect::{ExpectedOutcome, expect};
+    use oracle::{Invocation, Plan};
+
+    /// Interesting: `_start` (or `main`) returns 42 and the module still has the target's
+    /// `i32.sub` and its callee's `i32.rem_u`: no single function's replay has both.
+    fn interesting(m: &[u8]) -> bool {
+        let Ok(info) = Info::parse(m) else {
+            return false;
+        };
+        let export = if info.exported_function("_start").is_some() {
+            "_start"
+        } else {
+            "main"
+        };
+        let plan = Plan::new(vec![Invocation {
+            export: export.into(),
+            args: vec![],
+        }]);
+        let returns_42 = matches!(
+            expect(m, &plan, 1_000_000).invocations.first().map(|s| &s.outcome),
+            Some(ExpectedOutcome::Return { values }) if values.len() == 1
+                && values[0].contains(&oracle::Value::I32(42))
+        );
+        returns_42
+            && wasmprinter::print_bytes(m)
+                .is_ok_and(|t| t.contains("i32.rem_u") && t.contains("i32.sub"))
+    }
+
+    #[test]
+    fn a_target_with_its_callees_when_no_single_function_reproduces() {
+        let m = wat::parse_str(
+            r#"(module
+                (func $callee (param i32) (result i32) (i32.rem_u (local.get 0) (i32.const 50)))
+                (func $target (param i32) (result i32) (i32.sub (call $callee (local.get 0)) (i32.const 0)))
+                (func $other (result i32) (i32.const 100))
+                (func (export "main") (result i32) (call $target (i32.add (call $other) (i32.const 42)))))"#,
+        )
+        .unwrap();
+        assert!(interesting(&m));
+        let mut p = SignaturePredicate::new(interesting);
+        let options = Options {
+            strategy: Strategy::Rr,
+            plan: Plan::new(vec![Invocation {
+                export: "main".into(),
+                args: vec![],
+            }]),
+            ..Options::default()
+        };
+        let r = reduce(&m, &mut p, &options, &mut NoObserver).unwrap();
+        assert_eq!(r.replay_target, Some(vec![0, 1]), "{:?}", r.notes);
+        assert!(interesting(&r.module));
+    }
+}
