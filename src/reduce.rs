@@ -47,7 +47,8 @@ pub struct Args {
     /// mutation stage.
     #[arg(long, default_value_t = 0)]
     seed: u64,
-    /// Fuel for each step of the built-in test and of the recording run.
+    /// Fuel for each step of the built-in test (the recording run, on Wasmtime's native
+    /// code, gets 100 times as much).
     #[arg(long, default_value_t = Limits::default().fuel)]
     fuel: u64,
     /// Machine-readable report (schema `harness.reduce/1`).
@@ -213,6 +214,12 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         .output
         .clone()
         .unwrap_or_else(|| default_output(&args.input, finding));
+    if out.extension().is_some_and(|e| e == "wat") {
+        bail!(
+            "the output {} must be a binary module: its text goes next to it as .wat",
+            out.display()
+        );
+    }
     let wat = out.with_extension("wat");
     let bar = if args.json {
         ProgressBar::hidden()
@@ -239,7 +246,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         strategy,
         time_budget: budget,
         plan,
-        fuel: args.fuel,
+        fuel: args.fuel.saturating_mul(100),
         hints,
         seed: args.seed,
         ..Options::default()
