@@ -49,6 +49,8 @@ const CALL_AFTER: u32 = 9;
 
 /// The export name of the memory the hooks read.
 pub(crate) const MEMORY_EXPORT: &str = "__rr_mem";
+/// The prefix of the tables' export names (record mode), followed by the table index.
+pub(crate) const TABLE_EXPORT: &str = "__rr_table";
 /// The prefix of the profile counters' export names.
 pub(crate) const COUNTER_EXPORT: &str = "__rr_count";
 
@@ -352,6 +354,15 @@ pub(crate) fn instrument(module: &[u8], info: &Info, mode: &Mode<'_>) -> Result<
                 }
                 if !info.memories.is_empty() {
                     exports.export(MEMORY_EXPORT, wasm_encoder::ExportKind::Memory, 0);
+                }
+                if let Mode::Record(_) = mode {
+                    for t in 0..info.tables.len() as u32 {
+                        exports.export(
+                            &format!("{TABLE_EXPORT}{t}"),
+                            wasm_encoder::ExportKind::Table,
+                            t,
+                        );
+                    }
                 }
                 if let Mode::Profile = mode {
                     for i in 0..n_defined {

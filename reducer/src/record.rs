@@ -8,7 +8,7 @@ use wasmtime::{
     Module, Mutability, Ref, RefType, Store, Table, TableType, Val, ValType,
 };
 
-use crate::instrument::{COUNTER_EXPORT, HOOKS, MEMORY_EXPORT};
+use crate::instrument::{COUNTER_EXPORT, HOOKS, MEMORY_EXPORT, TABLE_EXPORT};
 
 /// The most events one recording keeps before giving up on the target.
 const MAX_EVENTS: usize = 4_000_000;
@@ -301,8 +301,15 @@ fn linker(engine: &Engine, store: &mut Store<Recorder>) -> Result<Linker<Recorde
         "__rr",
         call_indirect_before,
         |mut c: Caller<'_, Recorder>, table: i32, slot: i32, ty: i32| -> wasmtime::Result<()> {
+            // A null or out-of-bounds slot traps at the call: the replay leaves it so.
+            let filled = match c.get_export(&format!("{TABLE_EXPORT}{table}")) {
+                Some(Extern::Table(t)) => t
+                    .get(&mut c, slot as u32 as u64)
+                    .is_some_and(|r| !r.is_null()),
+                _ => false,
+            };
             let r = c.data_mut();
-            let recorded = r.ignore == 0;
+            let recorded = r.ignore == 0 && filled;
             r.stack.push(false);
             r.ignore += 1;
             if recorded {

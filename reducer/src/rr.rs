@@ -296,6 +296,10 @@ mod replay_tests {
             (call $target (i32.const 3))))"#;
 
     fn traps_div_zero(m: &[u8]) -> bool {
+        traps(m, TrapKind::IntegerDivideByZero)
+    }
+
+    fn traps(m: &[u8], kind: TrapKind) -> bool {
         let info = Info::parse(m).unwrap();
         let export = if info.exports.iter().any(|(n, ..)| n == "_start") {
             "_start"
@@ -309,10 +313,40 @@ mod replay_tests {
         let e = expect(m, &plan, 1_000_000);
         matches!(
             e.invocations.first().map(|s| &s.outcome),
-            Some(ExpectedOutcome::Trap {
-                kind: TrapKind::IntegerDivideByZero
-            })
+            Some(ExpectedOutcome::Trap { kind: k }) if *k == kind
         )
+    }
+
+    #[test]
+    fn a_null_table_slot_stays_null_in_the_replay() {
+        let m = wat::parse_str(
+            r#"(module
+                (type $t (func (result i32)))
+                (table 4 funcref)
+                (elem (i32.const 0) $a $b)
+                (func $a (result i32) i32.const 1)
+                (func $b (result i32) i32.const 2)
+                (func $target (param i32) (result i32) (call_indirect (type $t) (local.get 0)))
+                (func (export "main") (result i32)
+                    (drop (call $target (i32.const 0)))
+                    (drop (call $target (i32.const 1)))
+                    (call $target (i32.const 2))))"#,
+        )
+        .unwrap();
+        let null = |m: &[u8]| traps(m, TrapKind::UninitializedElement);
+        assert!(null(&m));
+        let mut p = SignaturePredicate::new(null);
+        let options = Options {
+            strategy: Strategy::Rr,
+            plan: Plan::new(vec![Invocation {
+                export: "main".into(),
+                args: vec![],
+            }]),
+            ..Options::default()
+        };
+        let r = reduce(&m, &mut p, &options, &mut NoObserver).unwrap();
+        assert_eq!(r.replay_target, Some(vec![2]), "{:?}", r.notes);
+        assert!(null(&r.module));
     }
 
     #[test]
