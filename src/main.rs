@@ -42,6 +42,9 @@ enum Command {
     /// Serve one engine run in an isolated process (used by the harness itself).
     #[command(hide = true)]
     Worker,
+    /// Serve one recording run of `reduce` in an isolated process.
+    #[command(hide = true)]
+    ReduceRecord,
 }
 
 fn main() -> ExitCode {
@@ -57,6 +60,7 @@ fn main() -> ExitCode {
         Command::Bench(args) => bench::run(args),
         Command::Reduce(args) => reduce::run(args),
         Command::Worker => worker::run(),
+        Command::ReduceRecord => reduce::record_worker(),
     };
     match result {
         Ok(code) => ExitCode::from(code),

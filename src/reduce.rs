@@ -249,6 +249,10 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         fuel: args.fuel.saturating_mul(100),
         hints,
         seed: args.seed,
+        recorder: Some(runners::worker::WorkerCommand {
+            program: std::env::current_exe().context("cannot find the harness binary")?,
+            args: vec!["reduce-record".into()],
+        }),
         ..Options::default()
     };
     let started = Instant::now();
@@ -307,4 +311,18 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         println!("note: {n}");
     }
     Ok(0)
+}
+
+/// `harness reduce-record`: one recording run of `reduce`, isolated (exit 3 on a bad
+/// request).
+pub fn record_worker() -> anyhow::Result<u8> {
+    let stdin = std::io::stdin();
+    let stdout = std::io::stdout();
+    match reducer::serve_recording(stdin.lock(), stdout.lock()) {
+        Ok(()) => Ok(0),
+        Err(e) => {
+            eprintln!("harness reduce-record: {e}");
+            Ok(3)
+        }
+    }
 }

@@ -31,6 +31,7 @@ mod signature;
 pub use command::CommandPredicate;
 pub use finding::{FindingError, FindingPredicate, Signature};
 pub use predicate::{Interesting, Predicate, PredicateError};
+pub use record::serve as serve_recording;
 pub use reduce::{
     NoObserver, Observer, Options, ReduceError, Reduction, StageReport, Strategy, reduce,
 };

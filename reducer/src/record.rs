@@ -16,7 +16,7 @@ const MAX_EVENTS: usize = 4_000_000;
 const MAX_BYTES: usize = 256 << 20;
 
 /// What a recorded function set did, in order.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub(crate) enum Event {
     /// A call into the set from outside: the function, its arguments' bits, and the
     /// memory size (pages) at that moment.
@@ -40,7 +40,9 @@ pub(crate) enum Event {
 }
 
 /// Who a call out of the set went to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub(crate) enum Callee {
     /// A direct call.
     Func(u32),
@@ -49,7 +51,7 @@ pub(crate) enum Callee {
 }
 
 /// Why a recording failed.
-#[derive(Debug)]
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub(crate) enum RecordError {
     /// The module cannot run here at all (imports, compilation).
     Unrecordable(String),
@@ -58,7 +60,7 @@ pub(crate) enum RecordError {
 }
 
 /// What a profile run found.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Profile {
     /// Entries of each defined function.
     pub counts: Vec<u64>,
@@ -67,7 +69,7 @@ pub(crate) struct Profile {
 }
 
 #[derive(Default)]
-struct Recorder {
+struct Hooks {
     set: HashSet<u32>,
     pending: Vec<u64>,
     /// Calls in progress: whether each goes outside the set.
@@ -78,7 +80,7 @@ struct Recorder {
     overflow: bool,
 }
 
-impl Recorder {
+impl Hooks {
     fn push(&mut self, e: Event) -> wasmtime::Result<()> {
         if let Event::Load { bytes, .. } | Event::Store { bytes, .. } = &e {
             self.bytes += bytes.len();
@@ -108,25 +110,25 @@ fn engine() -> Result<Engine, String> {
     Engine::new(&c).map_err(|e| format!("{e:#}"))
 }
 
-fn memory_of(caller: &mut Caller<'_, Recorder>) -> Option<Memory> {
+fn memory_of(caller: &mut Caller<'_, Hooks>) -> Option<Memory> {
     match caller.get_export(MEMORY_EXPORT) {
         Some(Extern::Memory(m)) => Some(m),
         _ => None,
     }
 }
 
-fn read(caller: &mut Caller<'_, Recorder>, addr: u64, len: u64) -> Option<Vec<u8>> {
+fn read(caller: &mut Caller<'_, Hooks>, addr: u64, len: u64) -> Option<Vec<u8>> {
     let mem = memory_of(caller)?;
     let data = mem.data(&*caller);
     let end = addr.checked_add(len)?;
     data.get(addr as usize..end as usize).map(|b| b.to_vec())
 }
 
-fn pages(caller: &mut Caller<'_, Recorder>) -> u64 {
+fn pages(caller: &mut Caller<'_, Hooks>) -> u64 {
     memory_of(caller).map_or(0, |m| m.size(&*caller))
 }
 
-fn linker(engine: &Engine, store: &mut Store<Recorder>) -> Result<Linker<Recorder>, String> {
+fn linker(engine: &Engine, store: &mut Store<Hooks>) -> Result<Linker<Hooks>, String> {
     let mut l = Linker::new(engine);
     let e = |e: wasmtime::Error| format!("{e:#}");
     for (name, params) in runners::host::FUNCS {
@@ -187,18 +189,18 @@ fn linker(engine: &Engine, store: &mut Store<Recorder>) -> Result<Linker<Recorde
         call_indirect_before,
         call_after,
     ] = HOOKS.map(|(n, _)| n);
-    l.func_wrap("__rr", val_i32, |mut c: Caller<'_, Recorder>, v: i32| {
+    l.func_wrap("__rr", val_i32, |mut c: Caller<'_, Hooks>, v: i32| {
         c.data_mut().pending.push(v as u32 as u64);
     })
     .map_err(e)?;
-    l.func_wrap("__rr", val_i64, |mut c: Caller<'_, Recorder>, v: i64| {
+    l.func_wrap("__rr", val_i64, |mut c: Caller<'_, Hooks>, v: i64| {
         c.data_mut().pending.push(v as u64);
     })
     .map_err(e)?;
     l.func_wrap(
         "__rr",
         entry,
-        |mut c: Caller<'_, Recorder>, f: i32| -> wasmtime::Result<()> {
+        |mut c: Caller<'_, Hooks>, f: i32| -> wasmtime::Result<()> {
             let args = std::mem::take(&mut c.data_mut().pending);
             let r = c.data();
             if r.ignore > 0 || r.stack.last() == Some(&true) {
@@ -216,7 +218,7 @@ fn linker(engine: &Engine, store: &mut Store<Recorder>) -> Result<Linker<Recorde
     l.func_wrap(
         "__rr",
         load,
-        |mut c: Caller<'_, Recorder>, a: i32, off: i32, len: i32| -> wasmtime::Result<()> {
+        |mut c: Caller<'_, Hooks>, a: i32, off: i32, len: i32| -> wasmtime::Result<()> {
             if c.data().ignore > 0 {
                 return Ok(());
             }
@@ -231,7 +233,7 @@ fn linker(engine: &Engine, store: &mut Store<Recorder>) -> Result<Linker<Recorde
     l.func_wrap(
         "__rr",
         store_h,
-        |mut c: Caller<'_, Recorder>, a: i32, off: i32, len: i32| -> wasmtime::Result<()> {
+        |mut c: Caller<'_, Hooks>, a: i32, off: i32, len: i32| -> wasmtime::Result<()> {
             if c.data().ignore > 0 {
                 return Ok(());
             }
@@ -246,7 +248,7 @@ fn linker(engine: &Engine, store: &mut Store<Recorder>) -> Result<Linker<Recorde
     l.func_wrap(
         "__rr",
         global_get,
-        |mut c: Caller<'_, Recorder>, g: i32| -> wasmtime::Result<()> {
+        |mut c: Caller<'_, Hooks>, g: i32| -> wasmtime::Result<()> {
             let r = c.data_mut();
             let bits = r.pending.pop().unwrap_or(0);
             r.pending.clear();
@@ -263,7 +265,7 @@ fn linker(engine: &Engine, store: &mut Store<Recorder>) -> Result<Linker<Recorde
     l.func_wrap(
         "__rr",
         global_set,
-        |mut c: Caller<'_, Recorder>, g: i32| -> wasmtime::Result<()> {
+        |mut c: Caller<'_, Hooks>, g: i32| -> wasmtime::Result<()> {
             let r = c.data_mut();
             let bits = r.pending.pop().unwrap_or(0);
             r.pending.clear();
@@ -280,7 +282,7 @@ fn linker(engine: &Engine, store: &mut Store<Recorder>) -> Result<Linker<Recorde
     l.func_wrap(
         "__rr",
         call_before,
-        |mut c: Caller<'_, Recorder>, f: i32| -> wasmtime::Result<()> {
+        |mut c: Caller<'_, Hooks>, f: i32| -> wasmtime::Result<()> {
             let r = c.data_mut();
             let outside = !r.set.contains(&(f as u32));
             let recorded = r.ignore == 0 && outside;
@@ -300,7 +302,7 @@ fn linker(engine: &Engine, store: &mut Store<Recorder>) -> Result<Linker<Recorde
     l.func_wrap(
         "__rr",
         call_indirect_before,
-        |mut c: Caller<'_, Recorder>, table: i32, slot: i32, ty: i32| -> wasmtime::Result<()> {
+        |mut c: Caller<'_, Hooks>, table: i32, slot: i32, ty: i32| -> wasmtime::Result<()> {
             // A null or out-of-bounds slot traps at the call: the replay leaves it so.
             let filled = match c.get_export(&format!("{TABLE_EXPORT}{table}")) {
                 Some(Extern::Table(t)) => t
@@ -328,7 +330,7 @@ fn linker(engine: &Engine, store: &mut Store<Recorder>) -> Result<Linker<Recorde
     l.func_wrap(
         "__rr",
         call_after,
-        |mut c: Caller<'_, Recorder>| -> wasmtime::Result<()> {
+        |mut c: Caller<'_, Hooks>| -> wasmtime::Result<()> {
             let results = std::mem::take(&mut c.data_mut().pending);
             let r = c.data_mut();
             let inside = r.stack.pop().unwrap_or(true);
@@ -366,15 +368,15 @@ fn run(
     fuel: u64,
     set: HashSet<u32>,
     on_trap: &mut dyn FnMut(&wasmtime::Error),
-) -> Result<(Store<Recorder>, Option<Instance>), RecordError> {
+) -> Result<(Store<Hooks>, Option<Instance>), RecordError> {
     let engine = engine().map_err(RecordError::Unrecordable)?;
     let compiled = Module::new(&engine, module)
         .map_err(|e| RecordError::Unrecordable(format!("Wasmtime cannot compile it: {e:#}")))?;
     let mut store = Store::new(
         &engine,
-        Recorder {
+        Hooks {
             set,
-            ..Recorder::default()
+            ..Hooks::default()
         },
     );
     let linker = linker(&engine, &mut store).map_err(RecordError::Unrecordable)?;
@@ -469,4 +471,191 @@ pub(crate) fn record(
 ) -> Result<Vec<Event>, RecordError> {
     let (store, _) = run(instrumented, plan, fuel, set.clone(), &mut |_| {})?;
     Ok(store.into_data().events)
+}
+
+/// What a recording worker is asked to do (one JSON object on its standard input).
+#[derive(serde::Serialize, serde::Deserialize)]
+enum Request {
+    /// [`profile`] of the module in this file.
+    Profile {
+        module: std::path::PathBuf,
+        defined: usize,
+        plan: Plan,
+        fuel: u64,
+    },
+    /// [`record`] of the module in this file.
+    Record {
+        module: std::path::PathBuf,
+        set: Vec<u32>,
+        plan: Plan,
+        fuel: u64,
+    },
+}
+
+/// A recording worker's answer (one JSON object on its standard output).
+#[derive(serde::Serialize, serde::Deserialize)]
+enum Response {
+    Profile(Result<Profile, RecordError>),
+    Record(Result<Vec<Event>, RecordError>),
+}
+
+/// Serves one recording request from `input` to `output` (the isolated side of
+/// [`Recorder::Worker`]).
+pub fn serve(input: impl std::io::Read, output: impl std::io::Write) -> Result<(), String> {
+    let request: Request =
+        serde_json::from_reader(input).map_err(|e| format!("bad request: {e}"))?;
+    let response = match request {
+        Request::Profile {
+            module,
+            defined,
+            plan,
+            fuel,
+        } => {
+            let bytes = std::fs::read(&module)
+                .map_err(|e| format!("cannot read {}: {e}", module.display()))?;
+            Response::Profile(profile(&bytes, defined, &plan, fuel))
+        }
+        Request::Record {
+            module,
+            set,
+            plan,
+            fuel,
+        } => {
+            let bytes = std::fs::read(&module)
+                .map_err(|e| format!("cannot read {}: {e}", module.display()))?;
+            let set: HashSet<u32> = set.into_iter().collect();
+            Response::Record(record(&bytes, &set, &plan, fuel))
+        }
+    };
+    serde_json::to_writer(output, &response).map_err(|e| format!("cannot answer: {e}"))
+}
+
+/// Where recording runs.
+pub(crate) enum Recorder<'a> {
+    /// In this process.
+    InProcess,
+    /// In a worker process (a crash of Wasmtime on the module costs only that run).
+    Worker {
+        command: &'a runners::worker::WorkerCommand,
+        dir: &'a std::path::Path,
+        timeout: std::time::Duration,
+    },
+}
+
+impl Recorder<'_> {
+    /// [`profile`], here or in a worker.
+    pub(crate) fn profile(
+        &self,
+        instrumented: &[u8],
+        defined: usize,
+        plan: &Plan,
+        fuel: u64,
+    ) -> Result<Profile, RecordError> {
+        match self {
+            Recorder::InProcess => profile(instrumented, defined, plan, fuel),
+            Recorder::Worker { dir, .. } => {
+                let module = dir.join("profile.wasm");
+                self.write(&module, instrumented)?;
+                match self.ask(&Request::Profile {
+                    module,
+                    defined,
+                    plan: plan.clone(),
+                    fuel,
+                })? {
+                    Response::Profile(r) => r,
+                    Response::Record(_) => Err(RecordError::Unrecordable(
+                        "the recorder answered something else".into(),
+                    )),
+                }
+            }
+        }
+    }
+
+    /// [`record`], here or in a worker.
+    pub(crate) fn record(
+        &self,
+        instrumented: &[u8],
+        set: &HashSet<u32>,
+        plan: &Plan,
+        fuel: u64,
+    ) -> Result<Vec<Event>, RecordError> {
+        match self {
+            Recorder::InProcess => record(instrumented, set, plan, fuel),
+            Recorder::Worker { dir, .. } => {
+                let module = dir.join("record.wasm");
+                self.write(&module, instrumented)?;
+                let mut set: Vec<u32> = set.iter().copied().collect();
+                set.sort();
+                match self.ask(&Request::Record {
+                    module,
+                    set,
+                    plan: plan.clone(),
+                    fuel,
+                })? {
+                    Response::Record(r) => r,
+                    Response::Profile(_) => Err(RecordError::Unrecordable(
+                        "the recorder answered something else".into(),
+                    )),
+                }
+            }
+        }
+    }
+
+    fn write(&self, path: &std::path::Path, bytes: &[u8]) -> Result<(), RecordError> {
+        std::fs::write(path, bytes)
+            .map_err(|e| RecordError::Unrecordable(format!("cannot write {}: {e}", path.display())))
+    }
+
+    fn ask(&self, request: &Request) -> Result<Response, RecordError> {
+        let Recorder::Worker {
+            command, timeout, ..
+        } = self
+        else {
+            return Err(RecordError::Unrecordable("no worker".into()));
+        };
+        use std::io::{Read, Write};
+        use std::process::{Command, Stdio};
+        let fail = |what: String| RecordError::Unrecordable(what);
+        let mut child = Command::new(&command.program)
+            .args(&command.args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| fail(format!("cannot start the recorder: {e}")))?;
+        let text = serde_json::to_vec(request).map_err(|e| fail(e.to_string()))?;
+        if let Some(mut stdin) = child.stdin.take() {
+            stdin
+                .write_all(&text)
+                .map_err(|e| fail(format!("cannot send the recorder its request: {e}")))?;
+        }
+        let mut stdout = child
+            .stdout
+            .take()
+            .ok_or_else(|| fail("no output".into()))?;
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut out = Vec::new();
+            let _ = stdout.read_to_end(&mut out);
+            let _ = tx.send(out);
+        });
+        let out = match rx.recv_timeout(*timeout) {
+            Ok(out) => out,
+            Err(_) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(fail(format!(
+                    "the recorder ran past {timeout:?} and was killed"
+                )));
+            }
+        };
+        let status = child
+            .wait()
+            .map_err(|e| fail(format!("cannot wait for the recorder: {e}")))?;
+        if !status.success() {
+            return Err(fail(format!("the recorder (Wasmtime) died: {status}")));
+        }
+        serde_json::from_slice(&out)
+            .map_err(|e| fail(format!("the recorder's answer does not read: {e}")))
+    }
 }

@@ -41,6 +41,12 @@ pub struct Options {
     pub max_targets: usize,
     /// Seed of the mutation stage.
     pub seed: u64,
+    /// Where recording runs: in a worker process started with this command (which must
+    /// call [`crate::serve_recording`] on its standard input and output), or, when `None`,
+    /// in this process (a crash of Wasmtime on the module then ends the reduction).
+    pub recorder: Option<runners::worker::WorkerCommand>,
+    /// Wall-clock limit of one recording run in a worker.
+    pub record_timeout: Duration,
 }
 
 impl Default for Options {
@@ -53,6 +59,8 @@ impl Default for Options {
             hints: Vec::new(),
             max_targets: 200,
             seed: 0,
+            recorder: None,
+            record_timeout: Duration::from_secs(300),
         }
     }
 }

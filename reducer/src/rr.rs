@@ -7,7 +7,7 @@ use std::time::Instant;
 use crate::instrument::{self, Mode};
 use crate::module::{self, Info};
 use crate::predicate::{Interesting, Predicate};
-use crate::record::{self, RecordError};
+use crate::record::{RecordError, Recorder};
 use crate::reduce::{Observer, Options, ReduceError};
 use crate::replay;
 
@@ -90,7 +90,23 @@ pub(crate) fn reduce(
         Ok(m) => m,
         Err(e) => return Ok(Outcome::Unrecordable(format!("cannot instrument it: {e}"))),
     };
-    let profile = match record::profile(&profiled, info.bodies.len(), &options.plan, options.fuel) {
+    let dir = tempfile::Builder::new()
+        .prefix("harness-record-")
+        .tempdir()
+        .map_err(|source| crate::predicate::PredicateError::Io {
+            action: "create a temporary directory".into(),
+            source,
+        })?;
+    let recorder = match &options.recorder {
+        Some(command) => Recorder::Worker {
+            command,
+            dir: dir.path(),
+            timeout: options.record_timeout,
+        },
+        None => Recorder::InProcess,
+    };
+    let profile = match recorder.profile(&profiled, info.bodies.len(), &options.plan, options.fuel)
+    {
         Ok(p) => p,
         Err(RecordError::Unrecordable(why)) => return Ok(Outcome::Unrecordable(why)),
         Err(RecordError::TooBig) => {
@@ -160,7 +176,7 @@ pub(crate) fn reduce(
                 return Ok(None);
             }
         };
-        let events = match record::record(&instrumented, &hashed, &options.plan, options.fuel) {
+        let events = match recorder.record(&instrumented, &hashed, &options.plan, options.fuel) {
             Ok(e) => e,
             Err(RecordError::TooBig) => {
                 skipped.push(format!("{set:?}: too many interactions to record"));
@@ -315,6 +331,37 @@ mod replay_tests {
             e.invocations.first().map(|s| &s.outcome),
             Some(ExpectedOutcome::Trap { kind: k }) if *k == kind
         )
+    }
+
+    #[test]
+    fn a_crashing_recorder_falls_back_to_shrinking() {
+        let text = PROGRAM.replace(
+            "(global $g (mut i32) (i32.const 5))",
+            "(global $g (mut i32) (i32.const 2))",
+        );
+        let m = wat::parse_str(&text).unwrap();
+        let mut p = SignaturePredicate::new(traps_div_zero);
+        let options = Options {
+            plan: Plan::new(vec![Invocation {
+                export: "main".into(),
+                args: vec![],
+            }]),
+            recorder: Some(runners::worker::WorkerCommand {
+                program: "sh".into(),
+                args: vec!["-c".into(), "cat >/dev/null; kill -SEGV $$".into()],
+            }),
+            time_budget: std::time::Duration::from_secs(60),
+            ..Options::default()
+        };
+        let r = reduce(&m, &mut p, &options, &mut NoObserver).unwrap();
+        assert_eq!(r.replay_target, None);
+        let notes = r.notes.join("\n");
+        assert!(
+            notes.contains("died") && notes.contains("falling back"),
+            "{notes}"
+        );
+        assert!(r.module.len() < m.len() / 2);
+        assert!(traps_div_zero(&r.module));
     }
 
     #[test]
