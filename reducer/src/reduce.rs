@@ -209,9 +209,13 @@ pub fn reduce(
                 notes.push(msg);
             }
             rr::Outcome::Unrecordable(why) => {
-                let msg = format!(
-                    "cannot record this module ({why}): falling back to plain syntactic reduction"
-                );
+                let msg = if options.strategy == Strategy::Rr {
+                    format!("cannot record this module ({why}); --strategy shrink reduces it")
+                } else {
+                    format!(
+                        "cannot record this module ({why}): falling back to plain syntactic reduction"
+                    )
+                };
                 observer.note(&msg);
                 notes.push(msg);
             }
