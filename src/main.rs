@@ -8,6 +8,7 @@ mod diff;
 mod engines;
 mod generate;
 mod input;
+mod reduce;
 mod report;
 mod wast;
 mod worker;
@@ -46,11 +47,16 @@ enum Command {
     Corpus(corpus_cmd::Args),
     /// Re-render a campaign's report (report.json, report.md, report.html).
     Report(report::Args),
+    /// Reduce a bug-triggering module: record and replay, then shrink.
+    Reduce(reduce::Args),
     /// Measure the harness (see BENCHMARKS.md).
     Bench(bench::Args),
     /// Serve one engine run in an isolated process (used by the harness itself).
     #[command(hide = true)]
     Worker,
+    /// Serve one recording run of `reduce` in an isolated process.
+    #[command(hide = true)]
+    ReduceRecord,
 }
 
 fn main() -> ExitCode {
@@ -68,7 +74,9 @@ fn main() -> ExitCode {
         Command::Report(args) => report::run(args),
         Command::Corpus(args) => corpus_cmd::run(args),
         Command::Bench(args) => bench::run(args),
+        Command::Reduce(args) => reduce::run(args),
         Command::Worker => worker::run(),
+        Command::ReduceRecord => reduce::record_worker(),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -220,6 +220,10 @@ impl Predicate for CommandPredicate {
     fn calls(&self) -> u64 {
         self.calls
     }
+
+    fn explain(&self) -> Option<String> {
+        Some(self.last_output.clone())
+    }
 }
 
 /// Waits until `child` exits or `timeout` passes, collecting output tails meanwhile.

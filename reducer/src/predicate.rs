@@ -27,6 +27,12 @@ pub trait Predicate {
 
     /// How many times [`Predicate::test`] has been called.
     fn calls(&self) -> u64;
+
+    /// What the last test printed or found, for error messages and for finding the
+    /// functions it names (`None` when the predicate has nothing to say).
+    fn explain(&self) -> Option<String> {
+        None
+    }
 }
 
 /// A predicate could not decide.
