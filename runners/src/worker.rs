@@ -129,8 +129,8 @@ pub fn serve(input: impl Read, output: impl Write) -> Result<(), WorkerError> {
 }
 
 fn serve_script(req: ScriptRequest, mut output: impl Write) -> Result<(), WorkerError> {
-    let engine =
-        crate::by_name(&req.engine).ok_or_else(|| WorkerError::Engine(req.engine.clone()))?;
+    let engine = crate::in_process_by_name(&req.engine)
+        .ok_or_else(|| WorkerError::Engine(req.engine.clone()))?;
     let text = std::fs::read_to_string(&req.script)
         .map_err(|e| WorkerError::Module(req.script.clone(), e))?;
     let commands = crate::wast::parse_script(&text, &req.script.display().to_string())
@@ -154,8 +154,8 @@ fn serve_script(req: ScriptRequest, mut output: impl Write) -> Result<(), Worker
 }
 
 fn serve_plan(req: Request, mut output: impl Write) -> Result<(), WorkerError> {
-    let engine =
-        crate::by_name(&req.engine).ok_or_else(|| WorkerError::Engine(req.engine.clone()))?;
+    let engine = crate::in_process_by_name(&req.engine)
+        .ok_or_else(|| WorkerError::Engine(req.engine.clone()))?;
     let module =
         std::fs::read(&req.module).map_err(|e| WorkerError::Module(req.module.clone(), e))?;
     limit_self(req.limits.worker_memory);
@@ -376,6 +376,12 @@ pub fn observe(
         }));
         c.finished = true;
         return c.finish(None);
+    }
+    if engine.external() {
+        // Already in processes of its own, under its limits: driven from here.
+        let mut obs = crate::observe_in_process(engine, module, plan, limits);
+        obs.timings.total_us = start.elapsed().as_micros() as u64;
+        return obs;
     }
     let request = Request {
         engine: info.name.clone(),
@@ -620,6 +626,12 @@ pub fn observe_script(
     limits: &Limits,
     profile: Option<&[oracle::Proposal]>,
 ) -> Vec<CommandOutcome> {
+    if let Some(outcomes) = engine.run_script(script, commands, limits) {
+        return outcomes;
+    }
+    if engine.external() {
+        return external_script(engine, commands, limits, profile);
+    }
     let name = engine.info().name;
     let request = Job::Script(ScriptRequest {
         engine: name,
@@ -665,4 +677,26 @@ pub fn observe_script(
         }
     }
     outcomes
+}
+
+/// Runs a script's commands on an external engine's session, from this process (its
+/// driver process is the isolation).
+fn external_script(
+    engine: &dyn Engine,
+    commands: &[Located],
+    limits: &Limits,
+    profile: Option<&[oracle::Proposal]>,
+) -> Vec<CommandOutcome> {
+    let mut session = match engine.session(limits, profile) {
+        Ok(s) => s,
+        Err(e) => {
+            return commands
+                .iter()
+                .map(|_| CommandOutcome::NotRun { reason: e.clone() })
+                .collect();
+        }
+    };
+    let gate = crate::wast::Gate::new(engine, profile);
+    let mut runner = crate::wast::ScriptRunner::new(session.as_mut(), gate);
+    commands.iter().map(|c| runner.run(&c.command)).collect()
 }
