@@ -148,7 +148,7 @@ impl CustomEngine {
         }
         let dir = path.parent().unwrap_or(Path::new("."));
         let resolve = |word: &String| -> String {
-            let candidate = dir.join(word);
+            let candidate = dir.join(word.trim_start_matches("./"));
             if !word.starts_with('/') && word.contains('/') && candidate.exists() {
                 candidate.display().to_string()
             } else {
