@@ -9,6 +9,7 @@
 
 pub mod custom;
 pub mod process;
+pub mod v8;
 pub mod wast_text;
 pub mod wrap;
 
@@ -31,12 +32,14 @@ pub const DEFAULT_OUTPUT_CAP: usize = 64 << 20;
 /// One engine found, or why an expected engine is not there.
 enum Found {
     Custom(custom::CustomEngine),
+    V8(v8::V8),
 }
 
 impl Found {
     fn engine(&self) -> Box<dyn Engine> {
         match self {
             Found::Custom(c) => Box::new(c.clone()),
+            Found::V8(v) => Box::new(v.clone()),
         }
     }
 }
@@ -51,6 +54,9 @@ fn discovery() -> &'static Discovery {
     DISCOVERY.get_or_init(|| {
         let mut found = Vec::new();
         let mut notes = Vec::new();
+        let (v8s, v8_notes) = v8::discover();
+        found.extend(v8s.into_iter().map(Found::V8));
+        notes.extend(v8_notes);
         for dir in engine_dirs() {
             let (customs, custom_notes) = custom::load_dir(&dir);
             found.extend(customs.into_iter().map(Found::Custom));
