@@ -360,7 +360,7 @@ impl CustomEngine {
                 step_timeout_ms: limits.step_timeout_ms,
             },
         };
-        let line = serde_json::to_string(&request).unwrap_or_default();
+        let line = super::process::ascii_json(&serde_json::to_string(&request).unwrap_or_default());
         let caps = self.caps(limits);
         // The whole plan is one reply: its limit is one step's per step.
         let whole = caps.timeout * (plan.invocations.len() as u32 + 1);

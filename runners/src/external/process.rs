@@ -286,6 +286,23 @@ impl Drop for Process {
     }
 }
 
+/// A JSON text with every non-ASCII character escaped (`\uXXXX`), so that no reader can
+/// take one of them for a line break (Node 26's `readline` splits at U+2028).
+pub fn ascii_json(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else {
+            let mut units = [0u16; 2];
+            for u in c.encode_utf16(&mut units) {
+                out.push_str(&format!("\\u{u:04x}"));
+            }
+        }
+    }
+    out
+}
+
 /// How a process ended, in words.
 pub fn describe(status: Option<ExitStatus>) -> String {
     match status {
@@ -358,6 +375,14 @@ mod tests {
 
     fn sh(script: &str) -> Program {
         Program::new("/bin/sh").with_args(["-c", script])
+    }
+
+    #[test]
+    fn json_lines_are_ascii_and_read_back_the_same() {
+        let v = serde_json::json!({"name": "a\u{2028}b\u{85}c\u{1F600}"});
+        let line = ascii_json(&v.to_string());
+        assert!(line.is_ascii(), "{line}");
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&line).unwrap(), v);
     }
 
     #[test]

@@ -405,7 +405,10 @@ impl Driver {
         let Some(proc) = self.proc.as_mut() else {
             return Err(Lost::Crash("the driver is gone".into()));
         };
-        if proc.send(&req.to_string()).is_err() {
+        if proc
+            .send(&super::process::ascii_json(&req.to_string()))
+            .is_err()
+        {
             let how = proc.death();
             return Err(Lost::Crash(how));
         }
@@ -556,7 +559,8 @@ fn instantiate_in(
                 let message = format!("{}: {}", r.error, r.message);
                 match (r.phase.as_str(), r.error.as_str()) {
                     ("compile", _) => InstanceOutcome::Rejected { message },
-                    ("link", _) => InstanceOutcome::Unlinkable { message },
+                    // A missing import module is a TypeError in JavaScript, not a LinkError.
+                    ("link", _) | ("start", "TypeError") => InstanceOutcome::Unlinkable { message },
                     (_, "RangeError") if r.message.contains("call stack") => {
                         InstanceOutcome::Exhaustion { message }
                     }
