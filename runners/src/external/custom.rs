@@ -161,7 +161,11 @@ impl CustomEngine {
             .ok_or_else(|| err(format!("command `{program}` is not found")))?;
         let mut program = Program::new(resolved).with_args(words);
         program.env = file.env.into_iter().collect();
-        if let Ok(me) = std::env::current_exe() {
+        // Engines that adapt the harness itself find it in $HARNESS: this binary, unless
+        // the caller set it.
+        if std::env::var_os("HARNESS").is_none()
+            && let Ok(me) = std::env::current_exe()
+        {
             program
                 .env
                 .push(("HARNESS".into(), me.display().to_string()));

@@ -155,9 +155,16 @@ pub fn checkout(name: &str, program: &Program, caps: Caps) -> std::io::Result<Pr
     Process::start(program, caps)
 }
 
+/// Whether persistent drivers are kept between runs (`HARNESS_PERSISTENT=0` turns them
+/// off: every run starts its own, as for measuring what persistence saves).
+pub fn persistent() -> bool {
+    static ON: OnceLock<bool> = OnceLock::new();
+    *ON.get_or_init(|| std::env::var_os("HARNESS_PERSISTENT").is_none_or(|v| v != "0"))
+}
+
 /// Gives a driver back for the next run (a dead one is dropped).
 pub fn checkin(name: &str, driver: Process, memory: u64) {
-    if driver.dead {
+    if driver.dead || !persistent() {
         return;
     }
     if let Ok(mut p) = pool().lock() {
