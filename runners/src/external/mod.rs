@@ -8,6 +8,7 @@
 //! survives from one run to the next.
 
 pub mod custom;
+pub mod probe;
 pub mod process;
 pub mod v8;
 pub mod wast_text;

@@ -167,7 +167,7 @@ impl FuncOf for wasmparser::SubType {
 }
 
 /// Pushes the original value of parameter `t` from the carrier locals starting at `local`.
-fn unwrap_param(f: &mut Function, t: ValType, local: u32) {
+pub(crate) fn unwrap_param(f: &mut Function, t: ValType, local: u32) {
     match t {
         ValType::F32 => {
             f.instruction(&Instruction::LocalGet(local));
@@ -191,7 +191,7 @@ fn unwrap_param(f: &mut Function, t: ValType, local: u32) {
 }
 
 /// Pushes the carriers of the value of type `t` in local `local`.
-fn wrap_result(f: &mut Function, t: ValType, local: u32) {
+pub(crate) fn wrap_result(f: &mut Function, t: ValType, local: u32) {
     match t {
         ValType::F32 => {
             f.instruction(&Instruction::LocalGet(local));
