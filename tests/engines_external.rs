@@ -177,3 +177,67 @@ fn v8_runs_scripts_like_the_bundled_engines() {
         assert_eq!(t["failed"], tallies[0]["failed"], "{}", t["engine"]);
     }
 }
+
+#[test]
+fn wabt_conforms_on_the_examples_but_for_host_call_floats() {
+    let engines = present(&["wabt"]);
+    if engines.is_empty() {
+        return;
+    }
+    for ex in [
+        "arith.wat",
+        "nan.wat",
+        "div-traps.wat",
+        "multi-value.wat",
+        "globals.wat",
+        "memory.wat",
+        "table.wat",
+        "call-indirect.wat",
+        "conversions.wat",
+        "simd.wat",
+        "references.wat",
+        "start-trap.wat",
+        "unreachable.wat",
+        "invalid.wat",
+        "unlinkable.wat",
+    ] {
+        let report = diff(&example(ex), &engines, &[]);
+        assert_eq!(verdict(&report, "wabt"), "conforms", "{ex}: {report}");
+    }
+    // WABT prints host-call float arguments rounded: the one thing it cannot show exactly.
+    let report = diff(&example("spectest-imports.wat"), &engines, &[]);
+    assert_eq!(verdict(&report, "wabt"), "deviates");
+    let report = diff(
+        &example("infinite-loop.wat"),
+        &engines,
+        &["--timeout", "0.5"],
+    );
+    assert!(
+        report["observations"][0]["invocations"]
+            .to_string()
+            .contains("wall-clock"),
+        "{report}"
+    );
+}
+
+#[test]
+fn wabt_runs_scripts_like_the_bundled_engines() {
+    let engines = present(&["wabt"]);
+    if engines.is_empty() {
+        return;
+    }
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/wast/mixed.wast");
+    let v = harness(&[
+        "wast",
+        script.to_str().unwrap(),
+        "--json",
+        "--engine",
+        "wasmi",
+        "--engine",
+        "wabt",
+    ])
+    .json();
+    let t = v["engines"].as_array().unwrap();
+    assert_eq!(t[1]["passed"], t[0]["passed"]);
+    assert_eq!(t[1]["failed"], t[0]["failed"]);
+}

@@ -754,36 +754,50 @@ impl crate::Engine for CustomEngine {
     }
 
     fn instantiate(&self, module: &[u8], limits: &Limits) -> Instantiation {
-        // Step by step over a whole-plan protocol: each step replays the plan so far.
-        let empty = Plan {
-            observe: Observe {
-                globals: false,
-                memories: false,
-                tables: false,
-            },
-            ..Plan::new(Vec::new())
-        };
-        let obs = crate::Engine::run_whole(self, module, &empty, limits)
-            .unwrap_or_else(|| observation(&self.name, InstanceOutcome::Instantiated));
-        let instantiated = obs.instantiation.outcome == InstanceOutcome::Instantiated;
-        Instantiation {
-            compile_us: obs.timings.compile_us,
-            step: obs.instantiation,
-            instance: instantiated.then(|| {
-                Box::new(Replay {
-                    engine: self.clone(),
-                    module: module.to_vec(),
-                    done: Vec::new(),
-                    limits: limits.clone(),
-                }) as Box<dyn Instance>
-            }),
-        }
+        replay_instantiate(Box::new(self.clone()), module, limits)
+    }
+}
+
+/// Step by step over a whole-plan engine: instantiation runs an empty plan, and each
+/// later step replays the plan so far (exact for a deterministic engine, quadratic in the
+/// plan's length).
+pub(crate) fn replay_instantiate(
+    engine: Box<dyn crate::Engine>,
+    module: &[u8],
+    limits: &Limits,
+) -> Instantiation {
+    let name = engine.info().name;
+    let empty = Plan {
+        observe: Observe {
+            globals: false,
+            memories: false,
+            tables: false,
+        },
+        ..Plan::new(Vec::new())
+    };
+    let obs = engine
+        .run_whole(module, &empty, limits)
+        .unwrap_or_else(|| observation(&name, InstanceOutcome::Instantiated));
+    let instantiated = obs.instantiation.outcome == InstanceOutcome::Instantiated;
+    Instantiation {
+        compile_us: obs.timings.compile_us,
+        step: obs.instantiation,
+        instance: instantiated.then(|| {
+            Box::new(Replay {
+                engine,
+                name,
+                module: module.to_vec(),
+                done: Vec::new(),
+                limits: limits.clone(),
+            }) as Box<dyn Instance>
+        }),
     }
 }
 
 /// An instance of a whole-plan engine: every call replays the invocations before it.
 struct Replay {
-    engine: CustomEngine,
+    engine: Box<dyn crate::Engine>,
+    name: String,
     module: Vec<u8>,
     done: Vec<Invocation>,
     limits: Limits,
@@ -795,8 +809,9 @@ impl Replay {
             observe,
             ..Plan::new(self.done.clone())
         };
-        crate::Engine::run_whole(&self.engine, &self.module, &plan, &self.limits)
-            .unwrap_or_else(|| observation(&self.engine.name, InstanceOutcome::Instantiated))
+        self.engine
+            .run_whole(&self.module, &plan, &self.limits)
+            .unwrap_or_else(|| observation(&self.name, InstanceOutcome::Instantiated))
     }
 }
 

@@ -11,6 +11,7 @@ pub mod custom;
 pub mod probe;
 pub mod process;
 pub mod v8;
+pub mod wabt;
 pub mod wast_text;
 pub mod wrap;
 
@@ -34,6 +35,7 @@ pub const DEFAULT_OUTPUT_CAP: usize = 64 << 20;
 enum Found {
     Custom(custom::CustomEngine),
     V8(v8::V8),
+    Wabt(wabt::Wabt),
 }
 
 impl Found {
@@ -41,6 +43,7 @@ impl Found {
         match self {
             Found::Custom(c) => Box::new(c.clone()),
             Found::V8(v) => Box::new(v.clone()),
+            Found::Wabt(w) => Box::new(w.clone()),
         }
     }
 }
@@ -58,6 +61,9 @@ fn discovery() -> &'static Discovery {
         let (v8s, v8_notes) = v8::discover();
         found.extend(v8s.into_iter().map(Found::V8));
         notes.extend(v8_notes);
+        let (wabts, wabt_notes) = wabt::discover();
+        found.extend(wabts.into_iter().map(Found::Wabt));
+        notes.extend(wabt_notes);
         for dir in engine_dirs() {
             let (customs, custom_notes) = custom::load_dir(&dir);
             found.extend(customs.into_iter().map(Found::Custom));

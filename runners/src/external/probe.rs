@@ -7,8 +7,8 @@
 use oracle::ValType;
 use wasm_encoder::reencode::{Reencode, RoundtripReencoder};
 use wasm_encoder::{
-    CodeSection, ExportKind, ExportSection, Function, FunctionSection, Instruction, MemArg,
-    Module, RawSection, TypeSection, ValType as EV,
+    CodeSection, ExportKind, ExportSection, Function, FunctionSection, Instruction, MemArg, Module,
+    RawSection, TypeSection, ValType as EV,
 };
 use wasmparser::{Payload, Validator, WasmFeatures};
 
@@ -53,6 +53,9 @@ pub enum Probe {
         /// The original export.
         name: String,
     },
+    /// Returns `i32` 1: calling it right after instantiation shows the module got there
+    /// (always the last probe).
+    Ping,
 }
 
 /// The name of the export that carries probe number `k`.
@@ -218,8 +221,7 @@ pub fn instrument(module: &[u8]) -> Result<(Vec<u8>, Vec<Probe>), String> {
                 });
             }
             Export::Global { name, ty, .. } => {
-                let Some(&(_, index)) = shape.global_index.iter().find(|(n, _)| *n == name)
-                else {
+                let Some(&(_, index)) = shape.global_index.iter().find(|(n, _)| *n == name) else {
                     continue;
                 };
                 let mut f = Function::new([(1, enc(ty))]);
@@ -297,6 +299,15 @@ pub fn instrument(module: &[u8]) -> Result<(Vec<u8>, Vec<Probe>), String> {
         });
         probes.push(Probe::TableIsNull { name: name.clone() });
     }
+    let mut ping = Function::new([]);
+    ping.instruction(&Instruction::I32Const(1));
+    ping.instruction(&Instruction::End);
+    built.push(Built {
+        params: vec![],
+        results: vec![EV::I32],
+        body: ping,
+    });
+    probes.push(Probe::Ping);
     Ok((splice(module, &shape, &built)?, probes))
 }
 
@@ -344,11 +355,7 @@ fn splice(module: &[u8], shape: &Shape, built: &[Built]) -> Result<Vec<u8>, Stri
     for (k, b) in built.iter().enumerate() {
         types.ty().function(b.params.clone(), b.results.clone());
         funcs.function(shape.types + k as u32);
-        exports.export(
-            &probe_name(k),
-            ExportKind::Func,
-            shape.funcs + k as u32,
-        );
+        exports.export(&probe_name(k), ExportKind::Func, shape.funcs + k as u32);
         code.function(&b.body);
     }
     // The order of the binary format; custom sections (0) stay where they were.
@@ -372,10 +379,17 @@ fn splice(module: &[u8], shape: &Shape, built: &[Built]) -> Result<Vec<u8>, Stri
     };
     for id in [1u8, 3, 7, 10] {
         if !pending.iter().any(|(i, _)| *i == id) {
+            // Before the next section of the binary format's order, else right after the
+            // last one (custom sections at the end, such as `name`, stay at the end).
             let at = pending
                 .iter()
-                .position(|(i, _)| rank(*i) > rank(id))
-                .unwrap_or(pending.len());
+                .position(|(i, _)| *i != 0 && rank(*i) > rank(id))
+                .unwrap_or_else(|| {
+                    pending
+                        .iter()
+                        .rposition(|(i, _)| *i != 0)
+                        .map_or(0, |p| p + 1)
+                });
             pending.insert(at, (id, Vec::new()));
         }
     }
@@ -418,22 +432,39 @@ mod tests {
             .validate_all(&out)
             .unwrap();
         assert_eq!(
-            probes.iter().filter(|p| matches!(p, Probe::Call { .. })).count(),
+            probes
+                .iter()
+                .filter(|p| matches!(p, Probe::Call { .. }))
+                .count(),
             1
         );
-        assert_eq!(probes.len(), 6, "{probes:?}");
+        assert_eq!(probes.len(), 7, "{probes:?}");
         let names = super::super::wrap::exported_globals(&out);
         assert_eq!(names, vec!["g".to_string()]);
     }
 
     #[test]
+    fn missing_sections_go_before_a_trailing_name_section() {
+        let m = wat::parse_str(
+            r#"(module (import "spectest" "print_i32" (func $f (param i32))) (export "print" (func $f)))"#,
+        )
+        .unwrap();
+        let (out, _) = instrument(&m).unwrap();
+        let ids: Vec<u8> = wasmparser::Parser::new(0)
+            .parse_all(&out)
+            .filter_map(|p| p.ok()?.as_section().map(|(id, _)| id))
+            .collect();
+        assert_eq!(ids, vec![1, 2, 3, 7, 10, 0]);
+    }
+
+    #[test]
     fn a_module_without_sections_gets_them() {
         let (out, probes) = instrument(b"\0asm\x01\0\0\0").unwrap();
-        assert!(probes.is_empty());
+        assert_eq!(probes, vec![Probe::Ping]);
         Validator::new().validate_all(&out).unwrap();
         let (out, probes) =
             instrument(&wat::parse_str("(module (memory (export \"m\") 0))").unwrap()).unwrap();
-        assert_eq!(probes.len(), 2);
+        assert_eq!(probes.len(), 3);
         Validator::new().validate_all(&out).unwrap();
     }
 }
