@@ -12,6 +12,7 @@ pub mod probe;
 pub mod process;
 pub mod v8;
 pub mod wabt;
+pub mod wasm3;
 pub mod wast_text;
 pub mod wrap;
 
@@ -36,6 +37,7 @@ enum Found {
     Custom(custom::CustomEngine),
     V8(v8::V8),
     Wabt(wabt::Wabt),
+    Wasm3(wasm3::Wasm3),
 }
 
 impl Found {
@@ -44,6 +46,7 @@ impl Found {
             Found::Custom(c) => Box::new(c.clone()),
             Found::V8(v) => Box::new(v.clone()),
             Found::Wabt(w) => Box::new(w.clone()),
+            Found::Wasm3(w) => Box::new(w.clone()),
         }
     }
 }
@@ -64,8 +67,11 @@ fn discovery() -> &'static Discovery {
         let (wabts, wabt_notes) = wabt::discover();
         found.extend(wabts.into_iter().map(Found::Wabt));
         notes.extend(wabt_notes);
+        let (wasm3s, wasm3_notes) = wasm3::discover();
+        found.extend(wasm3s.into_iter().map(Found::Wasm3));
+        notes.extend(wasm3_notes);
         notes.push(
-            "binaryen, wasm3, wasmtime-cli, wamr-aot, wasmer-singlepass, wasmer-cranelift: \
+            "binaryen, wasmtime-cli, wamr-aot, wasmer-singlepass, wasmer-cranelift: \
              not driven by this version of the harness (issue 5)"
                 .into(),
         );

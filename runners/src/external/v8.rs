@@ -131,33 +131,33 @@ pub fn discover() -> (Vec<V8>, Vec<String>) {
     (found, notes)
 }
 
-/// The driver script and the standard host module, written once per harness version to a
-/// directory of their own.
-fn driver_files() -> Result<(PathBuf, PathBuf), String> {
+/// Files a driver needs, written once per content to a directory of their own (so that a
+/// harness binary works wherever it is, with no file of the repository beside it).
+pub(super) fn driver_files(files: &[(&str, &[u8])]) -> Result<Vec<PathBuf>, String> {
     use std::hash::{Hash, Hasher};
-    let spectest = spectest_module();
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    DRIVER.hash(&mut h);
-    spectest.hash(&mut h);
+    for (name, bytes) in files {
+        name.hash(&mut h);
+        bytes.hash(&mut h);
+    }
     // SAFETY: getuid has no preconditions.
     let uid = unsafe { libc::getuid() };
     let dir = std::env::temp_dir().join(format!("harness-drivers-{uid}-{:016x}", h.finish()));
-    let js = dir.join("v8-driver.js");
-    let wasm = dir.join("spectest.wasm");
-    if js.is_file() && wasm.is_file() {
-        return Ok((js, wasm));
+    let paths: Vec<PathBuf> = files.iter().map(|(n, _)| dir.join(n)).collect();
+    if paths.iter().all(|p| p.is_file()) {
+        return Ok(paths);
     }
     let write = || -> std::io::Result<()> {
         std::fs::create_dir_all(&dir)?;
-        for (path, bytes) in [(&js, DRIVER.as_bytes()), (&wasm, spectest.as_slice())] {
+        for (path, (_, bytes)) in paths.iter().zip(files) {
             let tmp = path.with_extension(format!("tmp{}", std::process::id()));
             std::fs::write(&tmp, bytes)?;
             std::fs::rename(&tmp, path)?;
         }
         Ok(())
     };
-    write().map_err(|e| format!("cannot write the V8 driver to {}: {e}", dir.display()))?;
-    Ok((js, wasm))
+    write().map_err(|e| format!("cannot write a driver to {}: {e}", dir.display()))?;
+    Ok(paths)
 }
 
 /// The standard host (`spectest`) as a module: its print functions pass their arguments
@@ -275,67 +275,67 @@ fn spectest_module() -> Vec<u8> {
 
 /// A reply of the driver.
 #[derive(Debug, Deserialize)]
-struct DriverReply {
-    ok: bool,
+pub(super) struct DriverReply {
+    pub(super) ok: bool,
     #[serde(default)]
-    error: String,
+    pub(super) error: String,
     #[serde(default)]
-    message: String,
+    pub(super) message: String,
     #[serde(default)]
-    phase: String,
+    pub(super) phase: String,
     #[serde(default)]
-    results: Vec<String>,
+    pub(super) results: Vec<String>,
     #[serde(default)]
-    compile_us: u64,
+    pub(super) compile_us: u64,
     #[serde(default)]
-    globals: Vec<GlobalReply>,
+    pub(super) globals: Vec<GlobalReply>,
     #[serde(default)]
-    memories: Vec<MemoryReply>,
+    pub(super) memories: Vec<MemoryReply>,
     #[serde(default)]
-    tables: Vec<TableReply>,
+    pub(super) tables: Vec<TableReply>,
     #[serde(default)]
-    host_calls: Vec<HostCallReply>,
+    pub(super) host_calls: Vec<HostCallReply>,
 }
 
 #[derive(Debug, Deserialize)]
-struct GlobalReply {
+pub(super) struct GlobalReply {
     name: String,
     results: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
-struct MemoryReply {
-    name: String,
-    file: PathBuf,
+pub(super) struct MemoryReply {
+    pub(super) name: String,
+    pub(super) file: PathBuf,
 }
 
 #[derive(Debug, Deserialize)]
-struct TableReply {
+pub(super) struct TableReply {
     name: String,
     slots: String,
 }
 
 #[derive(Debug, Deserialize)]
-struct HostCallReply {
+pub(super) struct HostCallReply {
     func: String,
     args: Vec<String>,
 }
 
 /// The driver did not answer properly.
-enum Lost {
+pub(super) enum Lost {
     Timeout(String),
     Crash(String),
 }
 
 impl Lost {
-    fn instance(self) -> InstanceOutcome {
+    pub(super) fn instance(self) -> InstanceOutcome {
         match self {
             Lost::Timeout(message) => InstanceOutcome::Timeout { message },
             Lost::Crash(message) => InstanceOutcome::Crash { message },
         }
     }
 
-    fn outcome(self) -> Outcome {
+    pub(super) fn outcome(self) -> Outcome {
         match self {
             Lost::Timeout(message) => Outcome::Timeout { message },
             Lost::Crash(message) => Outcome::Crash { message },
@@ -378,7 +378,7 @@ pub fn trap_kind(message: &str) -> TrapKind {
     }
 }
 
-fn host_calls(reply: &[HostCallReply]) -> Vec<HostCall> {
+pub(super) fn host_calls(reply: &[HostCallReply]) -> Vec<HostCall> {
     reply
         .iter()
         .filter_map(|c| {
@@ -392,16 +392,34 @@ fn host_calls(reply: &[HostCallReply]) -> Vec<HostCall> {
 }
 
 /// A checked-out driver, given back to the pool when dropped (if it is still alive).
-struct Driver {
+pub(super) struct Driver {
     name: String,
     proc: Option<Process>,
     memory: u64,
     timeout: Duration,
-    scratch: tempfile::TempDir,
+    pub(super) scratch: tempfile::TempDir,
 }
 
 impl Driver {
-    fn request(&mut self, req: serde_json::Value) -> Result<DriverReply, Lost> {
+    /// An idle driver of engine `name` from the pool, or a new one of `program`.
+    pub(super) fn start(name: &str, program: &Program, limits: &Limits) -> Result<Driver, String> {
+        let caps = super::caps(limits, super::DEFAULT_OUTPUT_CAP);
+        let proc = super::checkout(name, program, caps)
+            .map_err(|e| format!("cannot start {}: {e}", program.program.display()))?;
+        let scratch = tempfile::Builder::new()
+            .prefix("harness-driver-")
+            .tempdir()
+            .map_err(|e| format!("cannot create a scratch directory: {e}"))?;
+        Ok(Driver {
+            name: name.to_string(),
+            proc: Some(proc),
+            memory: caps.memory,
+            timeout: caps.timeout,
+            scratch,
+        })
+    }
+
+    pub(super) fn request(&mut self, req: serde_json::Value) -> Result<DriverReply, Lost> {
         let Some(proc) = self.proc.as_mut() else {
             return Err(Lost::Crash("the driver is gone".into()));
         };
@@ -466,24 +484,16 @@ impl V8 {
     }
 
     fn driver(&self, limits: &Limits) -> Result<Driver, String> {
-        let (js, spectest) = driver_files()?;
+        let spectest = spectest_module();
+        let files = driver_files(&[
+            ("v8-driver.js", DRIVER.as_bytes()),
+            ("spectest.wasm", &spectest),
+        ])?;
+        let (js, spectest) = (&files[0], &files[1]);
         let program = Program::new(&self.node)
             .with_args(self.tier.flags().iter().copied())
             .with_args([js.display().to_string(), spectest.display().to_string()]);
-        let caps = super::caps(limits, super::DEFAULT_OUTPUT_CAP);
-        let proc = super::checkout(&self.name(), &program, caps)
-            .map_err(|e| format!("cannot start {}: {e}", self.node.display()))?;
-        let scratch = tempfile::Builder::new()
-            .prefix("harness-v8-")
-            .tempdir()
-            .map_err(|e| format!("cannot create a scratch directory: {e}"))?;
-        Ok(Driver {
-            name: self.name(),
-            proc: Some(proc),
-            memory: caps.memory,
-            timeout: caps.timeout,
-            scratch,
-        })
+        Driver::start(&self.name(), &program, limits)
     }
 }
 
@@ -629,7 +639,7 @@ fn invoke_in(
     }
 }
 
-fn call_error(r: &DriverReply) -> Outcome {
+pub(super) fn call_error(r: &DriverReply) -> Outcome {
     let message = format!("{}: {}", r.error, r.message);
     match r.error.as_str() {
         "RuntimeError" => Outcome::Trap {
