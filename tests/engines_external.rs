@@ -281,3 +281,33 @@ fn wasm3_conforms_on_the_examples_it_implements() {
     );
     assert_eq!(verdict(&again, "wasm3"), "conforms");
 }
+
+#[test]
+fn binaryen_conforms_on_the_examples_it_can_run() {
+    let engines = present(&["binaryen"]);
+    if engines.is_empty() {
+        return;
+    }
+    for ex in [
+        "arith.wat",
+        "nan.wat",
+        "div-traps.wat",
+        "globals.wat",
+        "memory.wat",
+        "call-indirect.wat",
+        "conversions.wat",
+        "simd.wat",
+        "start-trap.wat",
+        "unreachable.wat",
+        "invalid.wat",
+    ] {
+        let report = diff(&example(ex), &engines, &[]);
+        assert_eq!(verdict(&report, "binaryen"), "conforms", "{ex}: {report}");
+    }
+    // `--fuzz-exec` has no standard host: modules with imports are not run.
+    let report = diff(&example("spectest-imports.wat"), &engines, &[]);
+    assert_eq!(
+        report["observations"][0]["instantiation"]["outcome"]["outcome"],
+        "unsupported"
+    );
+}

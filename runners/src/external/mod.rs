@@ -7,6 +7,7 @@
 //! isolated, so they are driven from the harness process itself, where a persistent driver
 //! survives from one run to the next.
 
+pub mod binaryen;
 pub mod custom;
 pub mod probe;
 pub mod process;
@@ -38,6 +39,7 @@ enum Found {
     V8(v8::V8),
     Wabt(wabt::Wabt),
     Wasm3(wasm3::Wasm3),
+    Binaryen(binaryen::Binaryen),
 }
 
 impl Found {
@@ -47,6 +49,7 @@ impl Found {
             Found::V8(v) => Box::new(v.clone()),
             Found::Wabt(w) => Box::new(w.clone()),
             Found::Wasm3(w) => Box::new(w.clone()),
+            Found::Binaryen(b) => Box::new(b.clone()),
         }
     }
 }
@@ -70,8 +73,11 @@ fn discovery() -> &'static Discovery {
         let (wasm3s, wasm3_notes) = wasm3::discover();
         found.extend(wasm3s.into_iter().map(Found::Wasm3));
         notes.extend(wasm3_notes);
+        let (binaryens, binaryen_notes) = binaryen::discover();
+        found.extend(binaryens.into_iter().map(Found::Binaryen));
+        notes.extend(binaryen_notes);
         notes.push(
-            "binaryen, wasmtime-cli, wamr-aot, wasmer-singlepass, wasmer-cranelift: \
+            "wasmtime-cli, wamr-aot, wasmer-singlepass, wasmer-cranelift: \
              not driven by this version of the harness (issue 5)"
                 .into(),
         );

@@ -88,19 +88,19 @@ fn enc(t: ValType) -> EV {
 
 /// What the module declares that the probes need.
 #[derive(Default)]
-struct Shape {
+pub(crate) struct Shape {
     types: u32,
     funcs: u32,
     /// Exported memories: (name, index, 64-bit).
-    memories: Vec<(String, u32, bool)>,
+    pub(crate) memories: Vec<(String, u32, bool)>,
     /// Exported tables: (name, index, 64-bit).
-    tables: Vec<(String, u32, bool)>,
+    pub(crate) tables: Vec<(String, u32, bool)>,
     /// Exported functions and globals by index: (name, index).
-    func_index: Vec<(String, u32)>,
-    global_index: Vec<(String, u32)>,
+    pub(crate) func_index: Vec<(String, u32)>,
+    pub(crate) global_index: Vec<(String, u32)>,
 }
 
-fn shape(module: &[u8]) -> Result<Shape, String> {
+pub(crate) fn shape(module: &[u8]) -> Result<Shape, String> {
     let mut s = Shape::default();
     let mut mem64: Vec<bool> = Vec::new();
     let mut table64: Vec<bool> = Vec::new();
@@ -163,11 +163,11 @@ fn shape(module: &[u8]) -> Result<Shape, String> {
     Ok(s)
 }
 
-/// One probe's type and body.
-struct Built {
-    params: Vec<EV>,
-    results: Vec<EV>,
-    body: Function,
+/// One appended function's type and body.
+pub(crate) struct Built {
+    pub(crate) params: Vec<EV>,
+    pub(crate) results: Vec<EV>,
+    pub(crate) body: Function,
 }
 
 fn build_call(index: u32, params: &[ValType], results: &[ValType]) -> Built {
@@ -308,11 +308,19 @@ pub fn instrument(module: &[u8]) -> Result<(Vec<u8>, Vec<Probe>), String> {
         body: ping,
     });
     probes.push(Probe::Ping);
-    Ok((splice(module, &shape, &built)?, probes))
+    let names: Vec<String> = (0..built.len()).map(probe_name).collect();
+    Ok((splice(module, &shape, &built, &names, true)?, probes))
 }
 
-/// The module with the built functions appended as exports `harness.pK`.
-fn splice(module: &[u8], shape: &Shape, built: &[Built]) -> Result<Vec<u8>, String> {
+/// The module with the built functions appended and exported under `names`; its own
+/// exports are kept or dropped.
+pub(crate) fn splice(
+    module: &[u8],
+    shape: &Shape,
+    built: &[Built],
+    names: &[String],
+    keep_exports: bool,
+) -> Result<Vec<u8>, String> {
     let mut types = TypeSection::new();
     let mut funcs = FunctionSection::new();
     let mut exports = ExportSection::new();
@@ -336,8 +344,10 @@ fn splice(module: &[u8], shape: &Shape, built: &[Built]) -> Result<Vec<u8>, Stri
                 pending.push((3, Vec::new()));
             }
             Payload::ExportSection(r) => {
-                re.parse_export_section(&mut exports, r.clone())
-                    .map_err(|e| err(&e))?;
+                if keep_exports {
+                    re.parse_export_section(&mut exports, r.clone())
+                        .map_err(|e| err(&e))?;
+                }
                 pending.push((7, Vec::new()));
             }
             Payload::CodeSectionEntry(body) => {
@@ -355,7 +365,7 @@ fn splice(module: &[u8], shape: &Shape, built: &[Built]) -> Result<Vec<u8>, Stri
     for (k, b) in built.iter().enumerate() {
         types.ty().function(b.params.clone(), b.results.clone());
         funcs.function(shape.types + k as u32);
-        exports.export(&probe_name(k), ExportKind::Func, shape.funcs + k as u32);
+        exports.export(&names[k], ExportKind::Func, shape.funcs + k as u32);
         code.function(&b.body);
     }
     // The order of the binary format; custom sections (0) stay where they were.
