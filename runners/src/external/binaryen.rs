@@ -632,6 +632,21 @@ impl crate::Engine for Binaryen {
                         } = action
                             && (module.is_none() || module == name)
                         {
+                            if args.iter().any(|a| {
+                                matches!(
+                                    a,
+                                    Value::Ref(
+                                        oracle::RefValue::Extern(_) | oracle::RefValue::NonNull(_)
+                                    )
+                                )
+                            }) {
+                                // Left out of the run (the calls after it run without it).
+                                out[j] = Some(CommandOutcome::NotRun {
+                                    reason: "host references cannot be passed to --fuzz-exec"
+                                        .into(),
+                                });
+                                continue;
+                            }
                             calls.push((
                                 j,
                                 oracle::Invocation {
