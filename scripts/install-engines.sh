@@ -32,6 +32,9 @@ if want apt; then
   command -v wasm-opt >/dev/null 2>&1 || missing+=(binaryen)
   command -v python3 >/dev/null 2>&1 || missing+=(python3)
   python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)
+  # pywasm3 builds from source: it needs Python's headers.
+  python3 -c 'import os, sys, sysconfig; sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' \
+    >/dev/null 2>&1 || missing+=(python3-dev)
   command -v cc >/dev/null 2>&1 || missing+=(build-essential)
   if [ ${#missing[@]} -gt 0 ]; then
     say "apt: ${missing[*]}"

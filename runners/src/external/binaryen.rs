@@ -271,7 +271,11 @@ pub fn trap_kind(m: &str) -> Option<TrapKind> {
     let has = |s: &str| m.contains(s);
     Some(if has("unreachable") {
         TrapKind::Unreachable
-    } else if has("> memory") || has("memory access") || has("out of bounds memory") {
+    } else if has("> memory")
+        || has("memory access")
+        || has("out of bounds memory")
+        || has("segment access in memory")
+    {
         TrapKind::OutOfBoundsMemoryAccess
     } else if has("by 0") || has("divide by zero") {
         TrapKind::IntegerDivideByZero
@@ -753,6 +757,11 @@ mod tests {
         .collect();
         let (start, ran) = parse(&lines, 4);
         assert!(start.is_none());
+        assert_eq!(
+            trap_kind("out of bounds segment access in memory.copy"),
+            Some(TrapKind::OutOfBoundsMemoryAccess)
+        );
+        assert_eq!(trap_kind("stack limit"), None);
         assert_eq!(ran.len(), 4);
         assert!(matches!(&ran[1], Ran::Trap(t) if t.contains("by 0")));
         assert!(matches!(&ran[2], Ran::Results(r) if r.is_empty()));
