@@ -243,3 +243,48 @@ fn a_missing_engine_named_explicitly_is_an_error() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("no engine named `example-invoke`"));
 }
+
+#[test]
+fn without_external_engines_only_the_bundled_ones_are_listed_with_a_note_for_each_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_harness"))
+        .args(["engines", "--json"])
+        .env("PATH", dir.path())
+        .env("HARNESS_ENGINES_PREFIX", dir.path())
+        .env("HARNESS_ENGINES_DIR", dir.path())
+        .env_remove("HARNESS_NODE")
+        .env_remove("HARNESS_PYTHON")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let names: Vec<&str> = v["engines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["name"].as_str().unwrap())
+        .collect();
+    for external in [
+        "v8-20-liftoff",
+        "v8-26-turbofan",
+        "wabt",
+        "binaryen",
+        "wasm3",
+    ] {
+        assert!(!names.contains(&external), "{names:?}");
+    }
+    assert!(names.contains(&"wasmi") && names.contains(&"reference"));
+    let notes = v["notes"].to_string();
+    for missing in [
+        "v8-20-liftoff",
+        "v8-26-liftoff",
+        "wabt",
+        "binaryen",
+        "wasm3",
+        "wasmtime-cli",
+        "wamr-aot",
+        "wasmer-singlepass",
+    ] {
+        assert!(notes.contains(missing), "no note for {missing}: {notes}");
+    }
+}
