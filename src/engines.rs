@@ -66,9 +66,11 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             .collect();
         println!(
             "{}",
-            serde_json::to_string_pretty(
-                &serde_json::json!({"schema": "harness.engines/1", "engines": list})
-            )?
+            serde_json::to_string_pretty(&serde_json::json!({
+                "schema": "harness.engines/1",
+                "engines": list,
+                "notes": runners::external::notes(),
+            }))?
         );
         return Ok(0);
     }
@@ -80,6 +82,13 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         println!("  proposals: {}", proposals.join(", "));
         if let Some(s) = s {
             println!("  check:     {s}");
+        }
+    }
+    let notes = runners::external::notes();
+    if !notes.is_empty() {
+        println!();
+        for n in notes {
+            println!("note: {n}");
         }
     }
     Ok(0)

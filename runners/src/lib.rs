@@ -6,6 +6,7 @@
 
 #![deny(missing_docs)]
 
+pub mod external;
 pub mod host;
 pub mod inspect;
 mod reference;
@@ -21,12 +22,13 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use oracle::{
-    FinalState, InstanceOutcome, MemoryState, Observe, Outcome, Plan, Proposal, Step, Value,
+    FinalState, InstanceOutcome, MemoryState, Observation, Observe, Outcome, Plan, Proposal, Step,
+    Value,
 };
 use serde::{Deserialize, Serialize};
 
 pub use reference::Reference;
-pub use registry::{available, bundled, by_name};
+pub use registry::{available, bundled, by_name, in_process, in_process_by_name};
 pub use wasmi_engine::Wasmi;
 pub use wasmtime_engine::{Wasmtime, WasmtimeStrategy};
 
@@ -104,6 +106,32 @@ pub trait Engine: Send + Sync {
         let _ = (limits, profile);
         Err(format!("{} cannot run .wast scripts", self.info().name))
     }
+
+    /// Whether the engine runs in processes of its own (an external engine): it is then
+    /// driven from the harness process rather than from a worker, so that a persistent
+    /// driver outlives one run.
+    fn external(&self) -> bool {
+        false
+    }
+
+    /// Runs a whole plan at once, for engines that take module and plan together (a
+    /// custom engine's protocol); `None` when the engine is driven step by step.
+    fn run_whole(&self, module: &[u8], plan: &Plan, limits: &Limits) -> Option<Observation> {
+        let _ = (module, plan, limits);
+        None
+    }
+
+    /// Runs a whole `.wast` script at once, for engines that read scripts themselves;
+    /// `None` when the harness drives a [`wast::Session`].
+    fn run_script(
+        &self,
+        script: &std::path::Path,
+        commands: &[oracle::script::Located],
+        limits: &Limits,
+    ) -> Option<Vec<oracle::script::CommandOutcome>> {
+        let _ = (script, commands, limits);
+        None
+    }
 }
 
 /// The result of [`Engine::instantiate`].
@@ -164,6 +192,20 @@ pub fn run_plan(
     emit: &mut dyn FnMut(Event),
 ) {
     emit(Event::Started);
+    if let Some(obs) = engine.run_whole(module, plan, limits) {
+        emit(Event::Instantiated {
+            step: obs.instantiation,
+            compile_us: obs.timings.compile_us,
+            instantiate_us: obs.timings.instantiate_us,
+        });
+        for step in obs.invocations {
+            emit(Event::Invoked { step, us: 0 });
+        }
+        emit(Event::Final {
+            state: obs.final_state,
+        });
+        return;
+    }
     let start = Instant::now();
     let Instantiation {
         step,

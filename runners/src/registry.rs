@@ -14,9 +14,9 @@ pub fn bundled() -> Vec<Box<dyn Engine>> {
     ]
 }
 
-/// Every engine this build can run: the bundled ones, and the test engines when the
-/// `test-engines` feature is on.
-pub fn available() -> Vec<Box<dyn Engine>> {
+/// The engines that run inside this process: the bundled ones, and the test engines when
+/// the `test-engines` feature is on.
+pub fn in_process() -> Vec<Box<dyn Engine>> {
     #[allow(unused_mut)]
     let mut all = bundled();
     #[cfg(feature = "test-engines")]
@@ -24,7 +24,33 @@ pub fn available() -> Vec<Box<dyn Engine>> {
     all
 }
 
-/// The engine of this name, if this build has it.
+/// Every engine this build can run here: those of [`in_process`] and the external
+/// engines found on this machine (see [`crate::external`]).
+pub fn available() -> Vec<Box<dyn Engine>> {
+    let mut all = in_process();
+    let names: Vec<String> = all.iter().map(|e| e.info().name).collect();
+    all.extend(
+        crate::external::found()
+            .into_iter()
+            .filter(|e| !names.contains(&e.info().name)),
+    );
+    all
+}
+
+/// The engine of this name, if this build has it (external engines are looked for only
+/// when no in-process engine has the name).
 pub fn by_name(name: &str) -> Option<Box<dyn Engine>> {
-    available().into_iter().find(|e| e.info().name == name)
+    in_process()
+        .into_iter()
+        .find(|e| e.info().name == name)
+        .or_else(|| {
+            crate::external::found()
+                .into_iter()
+                .find(|e| e.info().name == name)
+        })
+}
+
+/// The in-process engine of this name (what a worker process serves).
+pub fn in_process_by_name(name: &str) -> Option<Box<dyn Engine>> {
+    in_process().into_iter().find(|e| e.info().name == name)
 }

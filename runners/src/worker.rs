@@ -147,8 +147,10 @@ pub fn serve(input: impl BufRead, mut output: impl Write) -> Result<(), WorkerEr
         let engine = match engines.iter().position(|e| e.info().name == *name) {
             Some(i) => i,
             None => {
-                engines
-                    .push(crate::by_name(name).ok_or_else(|| WorkerError::Engine(name.clone()))?);
+                engines.push(
+                    crate::in_process_by_name(name)
+                        .ok_or_else(|| WorkerError::Engine(name.clone()))?,
+                );
                 engines.len() - 1
             }
         };
@@ -468,6 +470,12 @@ impl Persistent {
         if let Some(unsupported) = unsupported(engine, module) {
             return unsupported;
         }
+        if engine.external() {
+            // Already in processes of its own, under its limits: driven from here.
+            let mut obs = crate::observe_in_process(engine, module, plan, limits);
+            obs.timings.total_us = start.elapsed().as_micros() as u64;
+            return obs;
+        }
         let name = engine.info().name;
         let job = Job::Plan(Request {
             engine: name.clone(),
@@ -770,6 +778,12 @@ pub fn observe_script(
     limits: &Limits,
     profile: Option<&[oracle::Proposal]>,
 ) -> Vec<CommandOutcome> {
+    if let Some(outcomes) = engine.run_script(script, commands, limits) {
+        return outcomes;
+    }
+    if engine.external() {
+        return external_script(engine, commands, limits, profile);
+    }
     let name = engine.info().name;
     let request = Job::Script(ScriptRequest {
         engine: name,
@@ -815,4 +829,26 @@ pub fn observe_script(
         }
     }
     outcomes
+}
+
+/// Runs a script's commands on an external engine's session, from this process (its
+/// driver process is the isolation).
+fn external_script(
+    engine: &dyn Engine,
+    commands: &[Located],
+    limits: &Limits,
+    profile: Option<&[oracle::Proposal]>,
+) -> Vec<CommandOutcome> {
+    let mut session = match engine.session(limits, profile) {
+        Ok(s) => s,
+        Err(e) => {
+            return commands
+                .iter()
+                .map(|_| CommandOutcome::NotRun { reason: e.clone() })
+                .collect();
+        }
+    };
+    let gate = crate::wast::Gate::new(engine, profile);
+    let mut runner = crate::wast::ScriptRunner::new(session.as_mut(), gate);
+    commands.iter().map(|c| runner.run(&c.command)).collect()
 }

@@ -1,0 +1,313 @@
+//! The external engines on the examples, through `harness diff` and `harness wast`.
+//!
+//! An engine that is not installed is skipped with a note, except where it must be there:
+//! in CI (`CI` set, after `scripts/install-engines.sh`) or with `HARNESS_REQUIRE_ENGINES=1`,
+//! where a missing engine fails the test.
+
+mod common;
+
+use std::path::Path;
+
+use common::{example, harness};
+
+fn installed() -> Vec<String> {
+    let v = harness(&["engines", "--json"]).json();
+    v["engines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["name"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// The engines of `wanted` that are here; a missing one fails when engines are required.
+fn present(wanted: &[&str]) -> Vec<String> {
+    let have = installed();
+    let required = std::env::var_os("CI").is_some_and(|v| !v.is_empty())
+        || std::env::var_os("HARNESS_REQUIRE_ENGINES").is_some_and(|v| v == "1");
+    let mut out = Vec::new();
+    for w in wanted {
+        if have.iter().any(|h| h == w) {
+            out.push(w.to_string());
+        } else if required {
+            panic!("engine {w} is not installed: run scripts/install-engines.sh");
+        } else {
+            eprintln!("note: engine {w} is not installed here; not tested");
+        }
+    }
+    out
+}
+
+const V8: [&str; 4] = [
+    "v8-20-liftoff",
+    "v8-20-turbofan",
+    "v8-26-liftoff",
+    "v8-26-turbofan",
+];
+
+fn diff(module: &str, engines: &[String], extra: &[&str]) -> serde_json::Value {
+    let mut args: Vec<String> = vec!["diff".into(), module.into(), "--json".into()];
+    for e in engines {
+        args.push("--engine".into());
+        args.push(e.clone());
+    }
+    // Last: `--invoke` takes every word after it.
+    args.extend(extra.iter().map(|s| s.to_string()));
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    harness(&refs).json()
+}
+
+fn verdict(report: &serde_json::Value, engine: &str) -> String {
+    report["spec"]["engines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["engine"] == engine)
+        .map(|e| e["verdict"]["verdict"].as_str().unwrap().to_string())
+        .unwrap_or_else(|| panic!("no verdict for {engine}: {report}"))
+}
+
+#[test]
+fn v8_tiers_conform_on_the_examples() {
+    let engines = present(&V8);
+    if engines.is_empty() {
+        return;
+    }
+    for ex in [
+        "arith.wat",
+        "nan.wat",
+        "div-traps.wat",
+        "multi-value.wat",
+        "globals.wat",
+        "memory.wat",
+        "table.wat",
+        "simd.wat",
+        "references.wat",
+        "spectest-imports.wat",
+        "start-trap.wat",
+        "unreachable.wat",
+        "invalid.wat",
+        "unlinkable.wat",
+    ] {
+        let report = diff(&example(ex), &engines, &[]);
+        for e in &engines {
+            assert_eq!(verdict(&report, e), "conforms", "{ex}: {e}");
+        }
+    }
+}
+
+#[test]
+fn v8_keeps_nan_payloads_and_i64_bits_exact() {
+    let engines = present(&V8);
+    for e in &engines {
+        let report = diff(&example("nan.wat"), std::slice::from_ref(e), &[]);
+        // neg of nan:0x1 is the signalling NaN 0xff800001: it crosses as integer bits.
+        assert_eq!(
+            common::invocation(&report, e, 5)["values"][0]["value"],
+            (0xff80_0001u32).to_string(),
+            "{e}"
+        );
+        let report = diff(
+            &example("arith.wat"),
+            std::slice::from_ref(e),
+            &["--invoke", "mul64", "0x7fffffffffffffff", "3"],
+        );
+        assert_eq!(
+            common::invocation(&report, e, 0)["values"][0]["value"],
+            (0x7fff_ffff_ffff_ffffu64.wrapping_mul(3)).to_string(),
+            "{e}"
+        );
+    }
+}
+
+#[test]
+fn v8_reports_what_it_cannot_tell_apart_as_its_own_text() {
+    // V8 has one message for a null slot and a mismatched one in call_indirect, and one
+    // for both trunc traps: they are deviations with V8's text, never a wrong spec name.
+    let engines = present(&V8);
+    for e in &engines {
+        let report = diff(&example("conversions.wat"), std::slice::from_ref(e), &[]);
+        let out = report["observations"][0]["invocations"].to_string();
+        assert!(
+            out.contains("float unrepresentable in integer range"),
+            "{e}: {out}"
+        );
+    }
+}
+
+#[test]
+fn a_hung_v8_run_times_out_and_the_next_run_gets_a_fresh_driver() {
+    let engines = present(&V8[..1]);
+    for e in &engines {
+        let report = diff(
+            &example("infinite-loop.wat"),
+            std::slice::from_ref(e),
+            &["--timeout", "0.5"],
+        );
+        let steps = report["observations"][0]["invocations"].to_string();
+        assert!(steps.contains("timeout"), "{e}: {steps}");
+        let again = diff(&example("arith.wat"), std::slice::from_ref(e), &[]);
+        assert_eq!(verdict(&again, e), "conforms");
+    }
+}
+
+#[test]
+fn v8_runs_scripts_like_the_bundled_engines() {
+    let engines = present(&V8);
+    if engines.is_empty() {
+        return;
+    }
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/wast/mixed.wast");
+    let mut args = vec![
+        "wast".to_string(),
+        script.display().to_string(),
+        "--json".into(),
+        "--engine".into(),
+        "wasmi".into(),
+    ];
+    for e in &engines {
+        args.push("--engine".into());
+        args.push(e.clone());
+    }
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    let v = harness(&refs).json();
+    let tallies = v["engines"].as_array().unwrap();
+    for t in &tallies[1..] {
+        assert_eq!(t["passed"], tallies[0]["passed"], "{}", t["engine"]);
+        assert_eq!(t["failed"], tallies[0]["failed"], "{}", t["engine"]);
+    }
+}
+
+#[test]
+fn wabt_conforms_on_the_examples_but_for_host_call_floats() {
+    let engines = present(&["wabt"]);
+    if engines.is_empty() {
+        return;
+    }
+    for ex in [
+        "arith.wat",
+        "nan.wat",
+        "div-traps.wat",
+        "multi-value.wat",
+        "globals.wat",
+        "memory.wat",
+        "table.wat",
+        "call-indirect.wat",
+        "conversions.wat",
+        "simd.wat",
+        "references.wat",
+        "start-trap.wat",
+        "unreachable.wat",
+        "invalid.wat",
+        "unlinkable.wat",
+    ] {
+        let report = diff(&example(ex), &engines, &[]);
+        assert_eq!(verdict(&report, "wabt"), "conforms", "{ex}: {report}");
+    }
+    // WABT prints host-call float arguments rounded: the one thing it cannot show exactly.
+    let report = diff(&example("spectest-imports.wat"), &engines, &[]);
+    assert_eq!(verdict(&report, "wabt"), "deviates");
+    let report = diff(
+        &example("infinite-loop.wat"),
+        &engines,
+        &["--timeout", "0.5"],
+    );
+    assert!(
+        report["observations"][0]["invocations"]
+            .to_string()
+            .contains("wall-clock"),
+        "{report}"
+    );
+}
+
+#[test]
+fn wabt_runs_scripts_like_the_bundled_engines() {
+    let engines = present(&["wabt"]);
+    if engines.is_empty() {
+        return;
+    }
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/wast/mixed.wast");
+    let v = harness(&[
+        "wast",
+        script.to_str().unwrap(),
+        "--json",
+        "--engine",
+        "wasmi",
+        "--engine",
+        "wabt",
+    ])
+    .json();
+    let t = v["engines"].as_array().unwrap();
+    assert_eq!(t[1]["passed"], t[0]["passed"]);
+    assert_eq!(t[1]["failed"], t[0]["failed"]);
+}
+
+#[test]
+fn wasm3_conforms_on_the_examples_it_implements() {
+    let engines = present(&["wasm3"]);
+    if engines.is_empty() {
+        return;
+    }
+    for ex in [
+        "div-traps.wat",
+        "multi-value.wat",
+        "globals.wat",
+        "memory.wat",
+        "conversions.wat",
+        "unreachable.wat",
+        "invalid.wat",
+    ] {
+        let report = diff(&example(ex), &engines, &[]);
+        assert_eq!(verdict(&report, "wasm3"), "conforms", "{ex}: {report}");
+    }
+    // What it does not implement is unsupported, not a deviation.
+    let report = diff(&example("simd.wat"), &engines, &[]);
+    assert_eq!(
+        report["observations"][0]["instantiation"]["outcome"]["outcome"],
+        "unsupported"
+    );
+    // Unbounded recursion: exhaustion, or a crash of the driver (wasm3 can overflow its
+    // own stack), then the next run gets a new driver.
+    let report = diff(&example("recursion.wat"), &engines, &["--timeout", "2"]);
+    let steps = report["observations"][0]["invocations"].to_string();
+    assert!(
+        steps.contains("exhaustion") || steps.contains("crash"),
+        "{steps}"
+    );
+    let again = diff(
+        &example("arith.wat"),
+        &engines,
+        &["--invoke", "add", "1", "2"],
+    );
+    assert_eq!(verdict(&again, "wasm3"), "conforms");
+}
+
+#[test]
+fn binaryen_conforms_on_the_examples_it_can_run() {
+    let engines = present(&["binaryen"]);
+    if engines.is_empty() {
+        return;
+    }
+    for ex in [
+        "arith.wat",
+        "nan.wat",
+        "div-traps.wat",
+        "globals.wat",
+        "memory.wat",
+        "call-indirect.wat",
+        "conversions.wat",
+        "simd.wat",
+        "start-trap.wat",
+        "unreachable.wat",
+        "invalid.wat",
+    ] {
+        let report = diff(&example(ex), &engines, &[]);
+        assert_eq!(verdict(&report, "binaryen"), "conforms", "{ex}: {report}");
+    }
+    // `--fuzz-exec` has no standard host: modules with imports are not run.
+    let report = diff(&example("spectest-imports.wat"), &engines, &[]);
+    assert_eq!(
+        report["observations"][0]["instantiation"]["outcome"]["outcome"],
+        "unsupported"
+    );
+}
