@@ -121,6 +121,25 @@ fn a_wrong_opcode_is_found_deduplicated_and_reproduced() {
         "no case was de-duplicated: {hits} hits"
     );
     assert_eq!(report["cases"], 600);
+    // Findings are reduced in the background: the first one has its reduction.
+    let first = found
+        .iter()
+        .min_by_key(|f| f["first_case"].as_u64().unwrap())
+        .unwrap();
+    let rdir = out.join("findings").join(first["id"].as_str().unwrap());
+    let reduction: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(rdir.join("reduction.json")).unwrap_or_else(|_| {
+            panic!(
+                "no reduction: {}",
+                std::fs::read_to_string(rdir.join("reduction-failed.txt")).unwrap_or_default()
+            )
+        }),
+    )
+    .unwrap();
+    let reduced = std::fs::read(rdir.join("reduced.wasm")).unwrap();
+    assert!(reduced.len() < std::fs::read(rdir.join("module.wasm")).unwrap().len());
+    assert!(rdir.join("reduced.wat").is_file());
+    assert_eq!(reduction["schema"], "harness.reduce/1");
 
     // The finding's directory holds everything, and its repro command reproduces it.
     let id = found[0]["id"].as_str().unwrap();
@@ -172,6 +191,8 @@ fn crashing_hanging_and_memory_eating_engines_are_findings_and_the_campaign_goes
             "1",
             "--worker-memory",
             "512",
+            "--reduce-budget",
+            "0",
             "--jobs",
             "2",
         ],
@@ -228,6 +249,8 @@ fn kill_9_then_resume_loses_and_duplicates_nothing() {
         out.to_str().unwrap(),
         "--cases",
         "1000000",
+        "--reduce-budget",
+        "0",
         "--engine",
         "wasmi",
         "--engine",

@@ -108,6 +108,12 @@ pub struct FindingRow {
     pub hits: u64,
     /// The command that reproduces it.
     pub repro: String,
+    /// The size of its module, in bytes.
+    #[serde(default)]
+    pub bytes: u64,
+    /// The size of its reduced module (`reduced.wasm`), once reduced.
+    #[serde(default)]
+    pub reduced_bytes: Option<u64>,
 }
 
 /// The campaign's counters at one moment.
@@ -163,14 +169,15 @@ pub fn render_campaign_markdown(r: &CampaignReport) -> String {
         for f in &r.findings {
             let _ = writeln!(
                 out,
-                "| `{}` | {} | {} | {} | {} | {} | {} |",
+                "| `{}` | {} | {} | {} | {} | {} | {} | {} |",
                 cell(&f.id),
                 cell(&f.engine),
                 cell(&f.kind),
                 cell(&f.expected),
                 cell(&f.got),
                 f.hits,
-                f.first_case
+                f.first_case,
+                sizes(f)
             );
         }
         let _ = writeln!(out);
@@ -213,6 +220,14 @@ pub fn render_campaign_markdown(r: &CampaignReport) -> String {
         );
     }
     out
+}
+
+/// `358 (53)`: the module's size and, once reduced, the reduced module's.
+fn sizes(f: &FindingRow) -> String {
+    match f.reduced_bytes {
+        Some(r) => format!("{} ({r})", f.bytes),
+        None => f.bytes.to_string(),
+    }
 }
 
 /// An SVG line plot of `(x, y)` points, with axes labelled by their maxima.
@@ -335,7 +350,7 @@ pub fn render_campaign_html(r: &CampaignReport) -> String {
         out,
         "<h2>Findings ({})</h2><table id=\"findings\"><thead><tr><th>finding</th><th>engine</th>\
          <th>kind</th><th>expected</th><th>got</th><th data-numeric=\"1\">hits</th>\
-         <th data-numeric=\"1\">first case</th><th>reproduce</th></tr></thead><tbody>",
+         <th data-numeric=\"1\">first case</th><th>bytes (reduced)</th><th>reproduce</th></tr></thead><tbody>",
         r.findings.len()
     );
     for f in &r.findings {
@@ -343,13 +358,14 @@ pub fn render_campaign_html(r: &CampaignReport) -> String {
             out,
             "<tr><td><a href=\"findings/{id}/report.md\"><code>{id}</code></a></td><td>{}</td><td>{}</td>\
              <td><code>{}</code></td><td><code>{}</code></td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
-             <td><code>{}</code></td></tr>",
+             <td class=\"n\">{}</td><td><code>{}</code></td></tr>",
             e(&f.engine),
             e(&f.kind),
             e(&f.expected),
             e(&f.got),
             f.hits,
             f.first_case,
+            sizes(f),
             e(&f.repro),
             id = e(&f.id),
         );
@@ -417,6 +433,8 @@ mod tests {
                 first_case: 3,
                 hits: 2,
                 repro: "harness diff x --plan y".into(),
+                bytes: 358,
+                reduced_bytes: Some(53),
             }],
             series: vec![
                 Sample {
@@ -451,9 +469,10 @@ mod tests {
     fn markdown_tables_keep_their_shape() {
         let md = render_campaign_markdown(&report());
         let row = md.lines().find(|l| l.starts_with("| `abc`")).unwrap();
-        // 7 columns: 8 unescaped bars.
-        assert_eq!(row.replace("\\|", "").matches('|').count(), 8, "{row}");
+        // 8 columns: 9 unescaped bars.
+        assert_eq!(row.replace("\\|", "").matches('|').count(), 9, "{row}");
         assert!(md.contains("\\`"));
+        assert!(row.contains("| 358 (53) |"), "{row}");
     }
 
     #[test]

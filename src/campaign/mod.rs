@@ -71,6 +71,10 @@ pub struct Args {
     /// Memory limit of each engine's worker process, in MiB.
     #[arg(long, value_name = "MIB", default_value_t = 2048)]
     worker_memory: u64,
+    /// Reduce each new finding (`harness reduce`, built-in predicate) in the background
+    /// for at most this many seconds; 0 turns reduction off.
+    #[arg(long, value_name = "SECONDS", default_value_t = 120.0)]
+    reduce_budget: f64,
     /// Refresh the report every this many seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 120)]
     report_every: u64,
@@ -239,6 +243,8 @@ struct Shared {
     /// Mutation seeds: the official suite's modules and the corpus.
     seeds: RwLock<Vec<(String, Arc<Vec<u8>>)>>,
     stop: AtomicBool,
+    /// Whether the background reducer is running.
+    reducing: AtomicBool,
     fatal: Mutex<Option<anyhow::Error>>,
     tally: Mutex<Tally>,
     deadline: Option<Instant>,
@@ -444,6 +450,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         redo: Mutex::new(redo),
         seeds: RwLock::new(seeds),
         stop: AtomicBool::new(false),
+        reducing: AtomicBool::new(args.reduce_budget > 0.0),
         fatal: Mutex::new(None),
         tally: Mutex::new(tally),
         deadline: args.time.map(|t| Instant::now() + t),
@@ -468,10 +475,20 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             let shared = Arc::clone(&shared);
             s.spawn(move |_| case_loop(&shared));
         }
-        let shared = Arc::clone(&shared);
+        let shared2 = Arc::clone(&shared);
         let progress = progress.clone();
-        s.spawn(move |_| monitor(&shared, &progress, report_every));
+        s.spawn(move |_| monitor(&shared2, &progress, report_every));
+        if args.reduce_budget > 0.0 {
+            let shared = Arc::clone(&shared);
+            let budget = args.reduce_budget;
+            // Not a pool thread: it mostly waits for a child process.
+            std::thread::spawn(move || reduce_loop(&shared, budget));
+        }
     });
+    // The reducer stops with the cases (its child is killed, its best result kept).
+    while shared.reducing.load(Ordering::SeqCst) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
     progress.finish_and_clear();
 
     let elapsed = shared.elapsed_before + shared.start.elapsed().as_secs_f64();
@@ -567,6 +584,8 @@ fn finding_row(m: &FindingMeta) -> FindingRow {
         first_case: m.first_case,
         hits: 0,
         repro: m.repro.clone(),
+        bytes: 0,
+        reduced_bytes: None,
     }
 }
 
@@ -880,6 +899,107 @@ fn add(shared: &Shared, r: &Record) {
     }
 }
 
+/// Reduces the findings that have no reduction yet, one at a time, each with
+/// `harness reduce` in a child process (its own workers, its own limits), until the
+/// campaign stops (the reduction under way then finishes, unless interrupted). The result lands in the finding's directory: `reduced.wasm`,
+/// `reduced.wat`, `reduction.json` (or `reduction-failed.txt` with the reason).
+fn reduce_loop(shared: &Shared, budget: f64) {
+    let mut tried: HashSet<String> = HashSet::new();
+    'outer: while !shared.stop.load(Ordering::SeqCst) {
+        let next = shared.dir.findings_meta().into_iter().find(|m| {
+            let d = shared.dir.findings().join(&m.id);
+            m.kind == "deviation"
+                && !tried.contains(&m.id)
+                && !d.join("reduction.json").exists()
+                && !d.join("reduction-failed.txt").exists()
+        });
+        let Some(meta) = next else {
+            std::thread::sleep(Duration::from_millis(300));
+            continue;
+        };
+        tried.insert(meta.id.clone());
+        let dir = shared.dir.findings().join(&meta.id);
+        let Ok(exe) = std::env::current_exe() else {
+            break;
+        };
+        use std::os::unix::process::CommandExt;
+        let child = std::process::Command::new(exe)
+            .arg("reduce")
+            .arg(&dir)
+            .arg("-o")
+            .arg(dir.join("reduced.wasm"))
+            .args(["--time-budget", &budget.to_string()])
+            .args(["--fuel", &shared.limits.fuel.to_string()])
+            .args([
+                "--predicate-timeout",
+                &(shared.limits.step_timeout_ms as f64 / 1000.0).to_string(),
+            ])
+            .args(["--engine", &meta.engine, "--json"])
+            .env("RAYON_NUM_THREADS", "1")
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .process_group(0)
+            .spawn();
+        let Ok(mut child) = child else {
+            break;
+        };
+        let out = child.stdout.take();
+        let err = child.stderr.take();
+        let read = |r: Option<Box<dyn std::io::Read + Send>>| {
+            std::thread::spawn(move || {
+                let mut buf = Vec::new();
+                if let Some(mut r) = r {
+                    let _ = r.read_to_end(&mut buf);
+                }
+                buf
+            })
+        };
+        let out = read(out.map(|o| Box::new(o) as Box<dyn std::io::Read + Send>));
+        let err = read(err.map(|e| Box::new(e) as Box<dyn std::io::Read + Send>));
+        let status = loop {
+            // At the campaign's end the reduction under way may finish (within its budget);
+            // an interrupt or an error stops it at once, its best result kept.
+            let abort = INTERRUPTED.load(Ordering::SeqCst)
+                || shared.fatal.lock().map_or(true, |f| f.is_some());
+            if abort {
+                // SAFETY: kill takes a process group id and a signal; it touches no memory.
+                unsafe {
+                    libc::kill(-(child.id() as libc::pid_t), libc::SIGKILL);
+                }
+                let _ = child.wait();
+                break 'outer;
+            }
+            match child.try_wait() {
+                Ok(Some(st)) => break st,
+                Ok(None) => std::thread::sleep(Duration::from_millis(100)),
+                Err(_) => break 'outer,
+            }
+        };
+        let (out, err) = (
+            out.join().unwrap_or_default(),
+            err.join().unwrap_or_default(),
+        );
+        let r = if status.success() {
+            corpus::write_atomic(&dir.join("reduction.json"), &out)
+        } else {
+            let why = String::from_utf8_lossy(&err);
+            let line = why
+                .lines()
+                .rfind(|l| l.starts_with("error"))
+                .unwrap_or("the reducer failed");
+            corpus::write_atomic(
+                &dir.join("reduction-failed.txt"),
+                format!("{line}\n").as_bytes(),
+            )
+        };
+        if let Err(e) = r {
+            tracing::warn!("cannot write the reduction of {}: {e}", meta.id);
+        }
+    }
+    shared.reducing.store(false, Ordering::SeqCst);
+}
+
 /// Stores a finding the first time its signature shows; returns its id.
 fn record_finding(
     shared: &Shared,
@@ -1148,6 +1268,12 @@ pub fn write_report(dir: &Dir, finished: bool) -> anyhow::Result<CampaignReport>
         s.weight = weights.get(s.name.as_str()).copied().unwrap_or(0);
     }
     let mut findings: Vec<FindingRow> = tally.findings.into_values().collect();
+    for f in &mut findings {
+        let d = dir.findings().join(&f.id);
+        let size = |name: &str| std::fs::metadata(d.join(name)).ok().map(|m| m.len());
+        f.bytes = size("module.wasm").unwrap_or(0);
+        f.reduced_bytes = size("reduction.json").and(size("reduced.wasm"));
+    }
     findings.sort_by_key(|f| f.first_case);
     let report = CampaignReport {
         schema: CAMPAIGN_SCHEMA.into(),
