@@ -147,8 +147,11 @@ pub fn swarm_config(rng: &mut SplitMix64, allowed: &[Proposal]) -> (Config, Vec<
 }
 
 fn spectest_imports() -> Vec<u8> {
+    static BYTES: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
     // The text is ours and fixed: it always parses.
-    wat::parse_str(SPECTEST_IMPORTS).unwrap_or_default()
+    BYTES
+        .get_or_init(|| wat::parse_str(SPECTEST_IMPORTS).unwrap_or_default())
+        .clone()
 }
 
 /// The module of a seed, restricted to `allowed` (of which only WebAssembly 2.0's

@@ -466,10 +466,25 @@ impl Persistent {
         limits: &Limits,
         dump_dir: Option<&Path>,
     ) -> Observation {
-        let start = Instant::now();
         if let Some(unsupported) = unsupported(engine, module) {
             return unsupported;
         }
+        self.observe_supported(engine, module, module_path, plan, limits, dump_dir)
+    }
+
+    /// [`observe`](Persistent::observe) without checking first that the engine supports
+    /// the module's proposals (the caller knows it does: a campaign generates only what
+    /// every engine supports; an engine given more rejects the module itself).
+    pub fn observe_supported(
+        &mut self,
+        engine: &dyn Engine,
+        module: &[u8],
+        module_path: &Path,
+        plan: &Plan,
+        limits: &Limits,
+        dump_dir: Option<&Path>,
+    ) -> Observation {
+        let start = Instant::now();
         if engine.external() {
             // Already in processes of its own, under its limits: driven from here.
             let mut obs = crate::observe_in_process(engine, module, plan, limits);

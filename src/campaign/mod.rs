@@ -656,9 +656,21 @@ fn case_loop(shared: &Shared) {
         .iter()
         .map(|_| Persistent::new(cmd.clone()))
         .collect();
+    let scratch_dir = shared.dir.root().join("scratch");
+    let scratch = scratch_dir.join(format!(
+        "{}.wasm",
+        rayon::current_thread_index().unwrap_or(0)
+    ));
+    if let Err(e) = std::fs::create_dir_all(&scratch_dir) {
+        fail(
+            shared,
+            anyhow::Error::new(e).context(format!("cannot create {}", scratch_dir.display())),
+        );
+        return;
+    }
     while !should_stop(shared) {
         let Some(claim) = claim(shared) else { break };
-        if let Err(e) = run_case(shared, &mut workers, claim) {
+        if let Err(e) = run_case(shared, &mut workers, &scratch, claim) {
             fail(shared, e);
             break;
         }
@@ -718,6 +730,7 @@ fn make_case(shared: &Shared, n: u64) -> (Pending, Option<Vec<u8>>, Option<Strin
         seed,
         parent,
         module: String::new(),
+        bytes: String::new(),
         plan: Plan::new(vec![]),
     };
     match made {
@@ -729,7 +742,12 @@ fn make_case(shared: &Shared, n: u64) -> (Pending, Option<Vec<u8>>, Option<Strin
     }
 }
 
-fn run_case(shared: &Shared, workers: &mut [Persistent], claim: Claim) -> anyhow::Result<()> {
+fn run_case(
+    shared: &Shared,
+    workers: &mut [Persistent],
+    scratch: &Path,
+    claim: Claim,
+) -> anyhow::Result<()> {
     let t = || shared.elapsed_before + shared.start.elapsed().as_secs_f64();
     let (pending, bytes) = match claim {
         Claim::New(n) => {
@@ -748,21 +766,17 @@ fn run_case(shared: &Shared, workers: &mut [Persistent], claim: Claim) -> anyhow
                 return Ok(());
             };
             // Written before any engine runs it.
-            pending.module = shared.dir.modules.put_unsynced(&bytes)?.to_string();
+            pending.module = corpus::Hash::of(&bytes).to_string();
+            pending.bytes = store::hex(&bytes);
             shared.dir.put_pending(&pending)?;
             (pending, bytes)
         }
         Claim::Redo(p) => {
-            let bytes = p
-                .module
-                .parse::<corpus::Hash>()
-                .map_err(|e| anyhow::anyhow!("{e}"))
-                .and_then(|h| Ok(shared.dir.modules.get(&h)?));
-            match bytes {
-                Ok(b) => (p, b),
-                Err(e) => {
+            match store::unhex(&p.bytes).filter(|b| corpus::Hash::of(b).as_str() == p.module) {
+                Some(b) => (p, b),
+                None => {
                     eprintln!(
-                        "warning: pending case {} has no intact module, dropped: {e:#}",
+                        "warning: pending case {} has no intact module, dropped",
                         p.case
                     );
                     shared.dir.remove_pending(p.case);
@@ -771,7 +785,10 @@ fn run_case(shared: &Shared, workers: &mut [Persistent], claim: Claim) -> anyhow
             }
         }
     };
-    let module_path = shared.dir.modules.path_of(&pending.module.parse()?);
+    // The workers read the module from this thread's scratch file, rewritten in place.
+    std::fs::write(scratch, &bytes)
+        .with_context(|| format!("cannot write {}", scratch.display()))?;
+    let module_path = scratch;
 
     // The oracle: the expectation, and which coverage points this case reached first.
     let (expectation, new_points) = oracle_run(shared, &bytes, &pending.plan);
@@ -805,10 +822,11 @@ fn run_case(shared: &Shared, workers: &mut [Persistent], claim: Claim) -> anyhow
         .iter()
         .zip(workers.iter_mut())
         .map(|(e, w)| {
-            w.observe(
+            // Generation kept to what every engine supports: no support check per engine.
+            w.observe_supported(
                 e.as_ref(),
                 &bytes,
-                &module_path,
+                module_path,
                 &pending.plan,
                 &shared.limits,
                 // Memories are judged by their hash; contents cross only for `diff`.
@@ -840,6 +858,7 @@ fn run_case(shared: &Shared, workers: &mut [Persistent], claim: Claim) -> anyhow
     }
     if new_points > 0 {
         record.kept = true;
+        shared.dir.modules.put_unsynced(&bytes)?;
         shared.dir.keep(&Kept {
             case: pending.case,
             module: pending.module.clone(),
@@ -852,10 +871,6 @@ fn run_case(shared: &Shared, workers: &mut [Persistent], claim: Claim) -> anyhow
     }
     shared.dir.log(&record)?;
     shared.dir.remove_pending(pending.case);
-    if !record.kept {
-        // Its module lives on in any finding's own directory.
-        let _ = std::fs::remove_file(&module_path);
-    }
     add(shared, &record);
     Ok(())
 }

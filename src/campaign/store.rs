@@ -5,8 +5,10 @@
 //! ```text
 //! DIR/campaign.json      configuration and session counters
 //! DIR/cases.log          one JSON line per finished case (appended with one write)
-//! DIR/pending/N.json     case N, written before any engine runs it, removed once logged
-//! DIR/modules/           the modules of pending and kept cases, content-addressed
+//! DIR/pending/N.json     case N (module and plan), written before any engine runs it,
+//!                        removed once logged
+//! DIR/modules/           the modules of kept cases, content-addressed
+//! DIR/scratch/           the module each campaign thread's workers read
 //! DIR/corpus/H.json      a kept case (it reached coverage points no case had reached)
 //! DIR/findings/ID/       one directory per distinct finding
 //! DIR/stats.jsonl        samples over time, for the report's plots
@@ -111,10 +113,33 @@ pub struct Pending {
     pub seed: u64,
     /// The seed module it mutates, by hash.
     pub parent: Option<String>,
-    /// Its module, by hash (in `modules/`).
+    /// Its module's hash.
     pub module: String,
+    /// Its module, in hexadecimal: the pending file is all a resume needs.
+    pub bytes: String,
     /// Its plan.
     pub plan: Plan,
+}
+
+/// Bytes as lowercase hexadecimal.
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(s, "{b:02x}");
+    }
+    s
+}
+
+/// Hexadecimal back to bytes, or `None` if it is not.
+pub fn unhex(s: &str) -> Option<Vec<u8>> {
+    if !s.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
+        .collect()
 }
 
 /// A finished case, as logged.
@@ -186,6 +211,7 @@ pub struct Dir {
     root: PathBuf,
     /// The modules.
     pub modules: corpus::Store,
+    log: std::sync::Arc<std::sync::Mutex<Option<fs::File>>>,
 }
 
 impl Dir {
@@ -206,6 +232,7 @@ impl Dir {
         Ok(Dir {
             root: root.to_path_buf(),
             modules,
+            log: Default::default(),
         })
     }
 
@@ -277,18 +304,29 @@ impl Dir {
         out
     }
 
-    /// Appends a finished case to the log, with one write.
+    /// Appends a finished case to the log, with one write (to a handle kept open).
     pub fn log(&self, r: &Record) -> anyhow::Result<()> {
         let mut line = serde_json::to_vec(r)?;
         line.push(b'\n');
         let path = self.root.join("cases.log");
-        let mut f = OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&path)
-            .with_context(|| format!("cannot open {}", path.display()))?;
-        f.write_all(&line)
-            .with_context(|| format!("cannot write {}", path.display()))
+        let mut log = self
+            .log
+            .lock()
+            .map_err(|_| anyhow::anyhow!("a campaign thread panicked"))?;
+        if log.is_none() {
+            *log = Some(
+                OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(&path)
+                    .with_context(|| format!("cannot open {}", path.display()))?,
+            );
+        }
+        if let Some(f) = log.as_mut() {
+            f.write_all(&line)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+        }
+        Ok(())
     }
 
     /// Removes the temporary files of atomic writes a kill cut short (they are never
