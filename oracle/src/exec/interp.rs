@@ -16,7 +16,7 @@ use super::code::{Args, FOp, Fused, Op, RETURN, Target};
 use super::names::OpId;
 use super::slots::Slots;
 use super::store::{FuncInst, MemInst, ModuleInst, PAGE, Slot, Store, TableInst, Tag};
-use super::{ExecError, FuncAddr, hit_op, num, simd, taint};
+use super::{ExecError, FuncAddr, Tagged, hit_op, num, simd, taint};
 use crate::TrapKind;
 use crate::ast::{Instr, MemArg, Sx, VLoadOp};
 use crate::value::Value;
@@ -234,15 +234,19 @@ impl Store {
                 }
                 let n = ty.params.len();
                 let split = m.stack.len().saturating_sub(n);
-                let args: Vec<Value> = (split..m.stack.len())
+                let tagged: Vec<Tagged> = (split..m.stack.len())
                     .zip(&ty.params)
-                    .map(|(i, t)| m.stack.get(i).value(*t))
+                    .map(|(i, t)| m.stack.get(i).tagged(*t))
                     .collect();
                 m.stack.truncate(split);
                 self.host_calls.push(crate::HostCall {
                     func: name.clone(),
-                    args,
+                    args: tagged.iter().map(|t| t.value).collect(),
                 });
+                // What the spec allows the host to see: after a branch or an address chosen
+                // by open bits, which calls happen at all is open too.
+                self.host_call_args
+                    .push(if m.diverged { None } else { Some(tagged) });
                 return Ok(false);
             }
             None => return Err(malformed("function address")),

@@ -218,6 +218,9 @@ pub struct Store {
     pub(crate) datas: Vec<Vec<u8>>,
     pub(crate) instances: Vec<Rc<ModuleInst>>,
     pub(crate) host_calls: Vec<crate::HostCall>,
+    /// Per host call, its arguments with what else the spec allows, or `None` when the
+    /// call was made on a path chosen by bits the spec leaves open.
+    pub(crate) host_call_args: Vec<Option<Vec<Tagged>>>,
     pub(crate) fuel: Option<u64>,
     pub(crate) max_call_depth: usize,
     pub(crate) max_memory_pages: u64,
@@ -243,6 +246,7 @@ impl Store {
             datas: Vec::new(),
             instances: Vec::new(),
             host_calls: Vec::new(),
+            host_call_args: Vec::new(),
             fuel: None,
             max_call_depth: 10_000,
             max_memory_pages: 65536,
@@ -291,7 +295,18 @@ impl Store {
 
     /// The host calls made since the last call of this function, in order.
     pub fn take_host_calls(&mut self) -> Vec<crate::HostCall> {
+        self.host_call_args.clear();
         std::mem::take(&mut self.host_calls)
+    }
+
+    /// The host calls since the last take, each with its arguments as the spec allows
+    /// them (`None`: the call happened on a path chosen by open bits).
+    pub fn take_host_calls_tagged(&mut self) -> Vec<(crate::HostCall, Option<Vec<Tagged>>)> {
+        let args = std::mem::take(&mut self.host_call_args);
+        std::mem::take(&mut self.host_calls)
+            .into_iter()
+            .zip(args.into_iter().chain(std::iter::repeat(None)))
+            .collect()
     }
 
     /// `$alloctable#1`: a table of the type's minimum size, every slot `init` (a reference;
