@@ -19,7 +19,6 @@ use super::store::{FuncInst, MemInst, ModuleInst, PAGE, Slot, Store, TableInst, 
 use super::{ExecError, FuncAddr, Tagged, hit_op, num, simd, taint};
 use crate::TrapKind;
 use crate::ast::{Instr, MemArg, Sx, VLoadOp};
-use crate::value::Value;
 
 /// A frame: one call of a function defined by a module.
 #[derive(Clone, Copy, Debug)]
