@@ -163,9 +163,9 @@ pub fn render_campaign_markdown(r: &CampaignReport) -> String {
     } else {
         let _ = writeln!(
             out,
-            "| finding | engine | kind | expected | got | hits | first case |"
+            "| finding | engine | kind | expected | got | hits | first case | bytes (reduced) |"
         );
-        let _ = writeln!(out, "|---|---|---|---|---|---:|---:|");
+        let _ = writeln!(out, "|---|---|---|---|---|---:|---:|---:|");
         for f in &r.findings {
             let _ = writeln!(
                 out,
@@ -473,6 +473,8 @@ mod tests {
         assert_eq!(row.replace("\\|", "").matches('|').count(), 9, "{row}");
         assert!(md.contains("\\`"));
         assert!(row.contains("| 358 (53) |"), "{row}");
+        let head = md.lines().find(|l| l.starts_with("| finding")).unwrap();
+        assert_eq!(head.matches('|').count(), 9, "{head}");
     }
 
     #[test]

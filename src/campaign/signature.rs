@@ -107,8 +107,14 @@ pub fn fault(verdict: &SpecVerdict, obs: &Observation, exp: &Expectation) -> Opt
 
 enum Observed {
     Crash(String),
+    /// Past the wall-clock limit (not fuel: running out of fuel is a harness limit).
     Timeout,
     Other(String),
+}
+
+/// Whether a timeout was the wall clock's (a hang) rather than the fuel's.
+fn wall_clock(message: &str) -> bool {
+    message.contains("wall-clock")
 }
 
 fn step_index(step: StepId) -> usize {
@@ -122,7 +128,7 @@ fn observed(obs: &Observation, step: StepId) -> Option<Observed> {
     match step {
         StepId::Instantiate => Some(match &obs.instantiation.outcome {
             InstanceOutcome::Crash { message } => Observed::Crash(message.clone()),
-            InstanceOutcome::Timeout { .. } => Observed::Timeout,
+            InstanceOutcome::Timeout { message } if wall_clock(message) => Observed::Timeout,
             InstanceOutcome::Instantiated => Observed::Other("instantiated".into()),
             InstanceOutcome::Rejected { .. } => Observed::Other("rejected".into()),
             InstanceOutcome::Unlinkable { .. } => Observed::Other("unlinkable".into()),
@@ -131,7 +137,8 @@ fn observed(obs: &Observation, step: StepId) -> Option<Observed> {
         }),
         StepId::Invoke(i) => obs.invocations.get(i).map(|s| match &s.outcome {
             Outcome::Crash { message } => Observed::Crash(message.clone()),
-            Outcome::Timeout { .. } => Observed::Timeout,
+            Outcome::Timeout { message } if wall_clock(message) => Observed::Timeout,
+            Outcome::Timeout { .. } => Observed::Other("out of fuel".into()),
             Outcome::Return { values } => Observed::Other(format!(
                 "return [{}]",
                 values.iter().map(value_class).collect::<Vec<_>>().join(" ")
