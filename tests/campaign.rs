@@ -477,10 +477,18 @@ fn the_report_page_renders_in_chromium_without_script_errors() {
     assert!(html.is_file());
     let rows = findings(&out).len();
 
-    let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+    let Some(chromium) = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
         .into_iter()
         .find(|p| Path::new(p).exists())
-        .expect("Chromium is installed (.ci/run installs Debian's chromium)");
+    else {
+        // Required in CI (.ci/run installs Debian's chromium); elsewhere a note.
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "Chromium is not installed: apt-get install chromium"
+        );
+        eprintln!("note: Chromium is not installed; the report page was not loaded");
+        return;
+    };
     let profile = tempfile::tempdir().unwrap();
     let o = Command::new(chromium)
         .args([
