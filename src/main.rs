@@ -4,6 +4,7 @@
 mod bench;
 mod campaign;
 mod corpus_cmd;
+mod coverage;
 mod diff;
 mod engines;
 mod generate;
@@ -43,6 +44,8 @@ enum Command {
     Campaign(campaign::Args),
     /// Print the module (and plan) the campaign's generator makes from a seed.
     Gen(generate::Args),
+    /// Measure how much of the spec modules, scripts, corpora or an official suite reach.
+    Coverage(coverage::Args),
     /// Work on campaign directories: merge shards.
     Corpus(corpus_cmd::Args),
     /// Re-render a campaign's report (report.json, report.md, report.html).
@@ -73,6 +76,7 @@ fn main() -> ExitCode {
         Command::Gen(args) => generate::run(args),
         Command::Report(args) => report::run(args),
         Command::Corpus(args) => corpus_cmd::run(args),
+        Command::Coverage(args) => coverage::run(args),
         Command::Bench(args) => bench::run(args),
         Command::Reduce(args) => reduce::run(args),
         Command::Worker => worker::run(),

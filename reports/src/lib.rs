@@ -5,6 +5,7 @@
 #![deny(missing_docs)]
 
 pub mod campaign;
+pub mod coverage;
 mod text;
 
 use oracle::{Comparison, Observation, Plan};
