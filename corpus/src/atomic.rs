@@ -70,7 +70,7 @@ fn write(path: &Path, bytes: &[u8], sync: bool) -> Result<(), CorpusError> {
 /// A full disk, for tests that cannot fill a real one: with `HARNESS_TEST_DISK_BYTES=N`
 /// in the environment, atomic writes fail with "No space left on device" once this
 /// process has written N bytes through them.
-fn simulated_disk_full(len: usize) -> std::io::Result<()> {
+pub(crate) fn simulated_disk_full(len: usize) -> std::io::Result<()> {
     use std::sync::OnceLock;
     use std::sync::atomic::{AtomicU64, Ordering};
     static BUDGET: OnceLock<Option<u64>> = OnceLock::new();

@@ -21,6 +21,12 @@ mod hash;
 mod store;
 
 pub use atomic::{write_atomic, write_atomic_unsynced};
+
+/// For writers that do not go through [`write_atomic`] (appends): fails as a full disk
+/// would once the test budget `HARNESS_TEST_DISK_BYTES` is spent, like the atomic writes.
+pub fn check_disk_budget(len: usize) -> std::io::Result<()> {
+    atomic::simulated_disk_full(len)
+}
 pub use error::CorpusError;
 pub use finding::{Finding, finding_id, load_finding_module_and_plan, save_finding};
 pub use hash::{Hash, HashError};

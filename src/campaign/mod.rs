@@ -243,6 +243,8 @@ struct Shared {
     /// Mutation seeds: the official suite's modules and the corpus.
     seeds: RwLock<Vec<(String, Arc<Vec<u8>>)>>,
     stop: AtomicBool,
+    /// This session's number (names the journals).
+    session: u32,
     /// Whether the background reducer is running.
     reducing: AtomicBool,
     fatal: Mutex<Option<anyhow::Error>>,
@@ -388,14 +390,11 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     for r in &records {
         tally.add(r);
     }
-    let mut redo: Vec<Pending> = Vec::new();
-    for p in dir.pending() {
-        if tally.logged.contains(&p.case) {
-            dir.remove_pending(p.case);
-        } else {
-            redo.push(p);
-        }
-    }
+    let redo: Vec<Pending> = dir
+        .pending()
+        .into_iter()
+        .filter(|p| !tally.logged.contains(&p.case))
+        .collect();
     let (_, stride) = Shard::numbering(state.config.shard);
     let next_case = records
         .iter()
@@ -451,6 +450,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         seeds: RwLock::new(seeds),
         stop: AtomicBool::new(false),
         reducing: AtomicBool::new(args.reduce_budget > 0.0),
+        session: state.sessions,
         fatal: Mutex::new(None),
         tally: Mutex::new(tally),
         deadline: args.time.map(|t| Instant::now() + t),
@@ -505,6 +505,10 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         )));
     }
     shared.dir.save_state(&state)?;
+    // Every claimed case is logged (the threads finished theirs): the journals go.
+    if shared.redo.lock().is_ok_and(|r| r.is_empty()) {
+        shared.dir.clear_pending();
+    }
     sample(&shared)?;
     let report = write_report(&shared.dir, true)?;
     println!(
@@ -668,9 +672,20 @@ fn case_loop(shared: &Shared) {
         );
         return;
     }
+    let mut journal = match shared.dir.journal(&format!(
+        "s{}-t{}",
+        shared.session,
+        rayon::current_thread_index().unwrap_or(0)
+    )) {
+        Ok(j) => j,
+        Err(e) => {
+            fail(shared, e);
+            return;
+        }
+    };
     while !should_stop(shared) {
         let Some(claim) = claim(shared) else { break };
-        if let Err(e) = run_case(shared, &mut workers, &scratch, claim) {
+        if let Err(e) = run_case(shared, &mut workers, &mut journal, &scratch, claim) {
             fail(shared, e);
             break;
         }
@@ -745,6 +760,7 @@ fn make_case(shared: &Shared, n: u64) -> (Pending, Option<Vec<u8>>, Option<Strin
 fn run_case(
     shared: &Shared,
     workers: &mut [Persistent],
+    journal: &mut store::Journal,
     scratch: &Path,
     claim: Claim,
 ) -> anyhow::Result<()> {
@@ -768,18 +784,21 @@ fn run_case(
             // Written before any engine runs it.
             pending.module = corpus::Hash::of(&bytes).to_string();
             pending.bytes = store::hex(&bytes);
-            shared.dir.put_pending(&pending)?;
+            journal.claim(&pending)?;
             (pending, bytes)
         }
         Claim::Redo(p) => {
             match store::unhex(&p.bytes).filter(|b| corpus::Hash::of(b).as_str() == p.module) {
-                Some(b) => (p, b),
+                Some(b) => {
+                    // In this session's journal too: the last one's go at this one's end.
+                    journal.claim(&p)?;
+                    (p, b)
+                }
                 None => {
                     eprintln!(
                         "warning: pending case {} has no intact module, dropped",
                         p.case
                     );
-                    shared.dir.remove_pending(p.case);
                     return Ok(());
                 }
             }
@@ -812,7 +831,7 @@ fn run_case(
             ..Record::default()
         };
         shared.dir.log(&r)?;
-        shared.dir.remove_pending(pending.case);
+        journal.done()?;
         add(shared, &r);
         return Ok(());
     };
@@ -870,7 +889,7 @@ fn run_case(
         }
     }
     shared.dir.log(&record)?;
-    shared.dir.remove_pending(pending.case);
+    journal.done()?;
     add(shared, &record);
     Ok(())
 }

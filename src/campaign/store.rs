@@ -5,8 +5,8 @@
 //! ```text
 //! DIR/campaign.json      configuration and session counters
 //! DIR/cases.log          one JSON line per finished case (appended with one write)
-//! DIR/pending/N.json     case N (module and plan), written before any engine runs it,
-//!                        removed once logged
+//! DIR/pending/*.log      per session and thread, the cases claimed (module and plan),
+//!                        each appended before any engine runs it
 //! DIR/modules/           the modules of kept cases, content-addressed
 //! DIR/scratch/           the module each campaign thread's workers read
 //! DIR/corpus/H.json      a kept case (it reached coverage points no case had reached)
@@ -168,6 +168,46 @@ pub struct Record {
     pub t: f64,
 }
 
+/// One campaign thread's journal of claimed cases (see [`Dir::journal`]).
+#[derive(Debug)]
+pub struct Journal {
+    path: PathBuf,
+    file: fs::File,
+    bytes: u64,
+}
+
+impl Journal {
+    /// Records a case before any engine runs it: one appended line, not flushed to the
+    /// disk (a `kill -9` keeps what was written; only a power loss would not).
+    pub fn claim(&mut self, p: &Pending) -> anyhow::Result<()> {
+        let mut line = serde_json::to_vec(p)?;
+        line.push(b'\n');
+        crate_disk_check(line.len())
+            .and_then(|_| self.file.write_all(&line))
+            .with_context(|| format!("cannot write {}", self.path.display()))?;
+        self.bytes += line.len() as u64;
+        Ok(())
+    }
+
+    /// The claimed case is logged: once the journal is large, start it afresh (this
+    /// thread has no other case in flight).
+    pub fn done(&mut self) -> anyhow::Result<()> {
+        if self.bytes > 4 << 20 {
+            self.file
+                .set_len(0)
+                .with_context(|| format!("cannot truncate {}", self.path.display()))?;
+            self.bytes = 0;
+        }
+        Ok(())
+    }
+}
+
+/// The simulated full disk of the tests (`HARNESS_TEST_DISK_BYTES`) applies to the
+/// journal's appends as to every atomic write.
+fn crate_disk_check(len: usize) -> std::io::Result<()> {
+    corpus::check_disk_budget(len)
+}
+
 /// A kept case.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Kept {
@@ -272,36 +312,55 @@ impl Dir {
         write_json(&self.root.join("campaign.json"), state, true)
     }
 
-    fn pending_path(&self, case: u64) -> PathBuf {
-        self.root.join("pending").join(format!("{case}.json"))
+    /// A journal of the cases one campaign thread claims: each is appended (one write)
+    /// before any engine runs it. `name` must be new to this directory (a session and
+    /// thread), so that a resume never appends to a journal it is reading.
+    pub fn journal(&self, name: &str) -> anyhow::Result<Journal> {
+        let path = self.root.join("pending").join(format!("{name}.log"));
+        let file = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .with_context(|| format!("cannot open {}", path.display()))?;
+        Ok(Journal {
+            path,
+            file,
+            bytes: 0,
+        })
     }
 
-    /// Records a case before any engine runs it (atomic; not flushed to the disk, which a
-    /// `kill -9` does not need).
-    pub fn put_pending(&self, p: &Pending) -> anyhow::Result<()> {
-        write_json(&self.pending_path(p.case), p, false)
-    }
-
-    /// Forgets a pending case once it is logged.
-    pub fn remove_pending(&self, case: u64) {
-        let _ = fs::remove_file(self.pending_path(case));
-    }
-
-    /// The pending cases; unreadable ones are skipped with a warning.
+    /// Every case the journals (and older sessions' pending files) hold, once each by case
+    /// number; lines a kill cut short are skipped.
     pub fn pending(&self) -> Vec<Pending> {
-        let mut out = Vec::new();
-        for path in list(&self.root.join("pending")) {
-            match read_json::<Pending>(&path) {
-                Ok(p) => out.push(p),
-                Err(e) => {
-                    tracing::warn!("skipping a damaged pending case: {e:#}");
-                    eprintln!("warning: skipping a damaged pending case: {e:#}");
-                    let _ = fs::remove_file(&path);
-                }
+        let mut out: BTreeMap<u64, Pending> = BTreeMap::new();
+        let Ok(entries) = fs::read_dir(self.root.join("pending")) else {
+            return Vec::new();
+        };
+        let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+        paths.sort();
+        for path in paths {
+            let text = fs::read_to_string(&path).unwrap_or_default();
+            let claims: Vec<Pending> = if path.extension().is_some_and(|x| x == "json") {
+                serde_json::from_str(&text).ok().into_iter().collect()
+            } else {
+                text.lines()
+                    .filter_map(|l| serde_json::from_str(l).ok())
+                    .collect()
+            };
+            for p in claims {
+                out.insert(p.case, p);
             }
         }
-        out.sort_by_key(|p| p.case);
-        out
+        out.into_values().collect()
+    }
+
+    /// Removes every journal: at the end of a session whose every claimed case is logged.
+    pub fn clear_pending(&self) {
+        if let Ok(entries) = fs::read_dir(self.root.join("pending")) {
+            for e in entries.flatten() {
+                let _ = fs::remove_file(e.path());
+            }
+        }
     }
 
     /// Appends a finished case to the log, with one write (to a handle kept open).
