@@ -594,3 +594,31 @@ fn three_shards_split_the_cases_and_merge_into_one_campaign() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("another campaign"), "{}", run.stderr);
 }
+
+#[test]
+fn a_case_number_claimed_but_never_written_is_made_again_on_resume() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("camp");
+    let run = campaign(&out, &["--cases", "30", "--engine", "wasmi", "--jobs", "2"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // As if a kill came between taking number 17 and writing the case down.
+    let log = std::fs::read_to_string(out.join("cases.log")).unwrap();
+    let kept: String = log
+        .lines()
+        .filter(|l| !l.starts_with("{\"case\":17,"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_eq!(kept.lines().count(), 29);
+    std::fs::write(out.join("cases.log"), kept).unwrap();
+    let run = harness(&[
+        "campaign",
+        "--resume",
+        out.to_str().unwrap(),
+        "--cases",
+        "30",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let mut cases = logged_cases(&out);
+    cases.sort_unstable();
+    assert_eq!(cases, (0..30).collect::<Vec<u64>>());
+}

@@ -240,6 +240,11 @@ struct Shared {
     next_case: AtomicU64,
     /// Cases to re-run first (pending at the last stop).
     redo: Mutex<Vec<Pending>>,
+    /// Case numbers an earlier session claimed but never wrote down (killed in between):
+    /// made again, from their number.
+    holes: Mutex<Vec<u64>>,
+    /// Case threads still running.
+    running: AtomicU64,
     /// Mutation seeds: the official suite's modules and the corpus.
     seeds: RwLock<Vec<(String, Arc<Vec<u8>>)>>,
     stop: AtomicBool,
@@ -395,7 +400,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         .into_iter()
         .filter(|p| !tally.logged.contains(&p.case))
         .collect();
-    let (_, stride) = Shard::numbering(state.config.shard);
+    let (first, stride) = Shard::numbering(state.config.shard);
     let next_case = records
         .iter()
         .map(|r| r.case + stride)
@@ -403,6 +408,12 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         .chain([state.next_case])
         .max()
         .unwrap_or(0);
+    let in_flight: HashSet<u64> = redo.iter().map(|p| p.case).collect();
+    let mut holes: Vec<u64> = (first..next_case)
+        .step_by(stride as usize)
+        .filter(|n| !tally.logged.contains(n) && !in_flight.contains(n))
+        .collect();
+    holes.reverse();
 
     // Mutation seeds, and the corpus run once through the oracle so that coverage is
     // where the last session left it.
@@ -432,7 +443,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             "resuming {}: {} cases done, {} pending re-run, {} findings, corpus of {}",
             dir.root().display(),
             tally.cases,
-            redo.len(),
+            redo.len() + holes.len(),
             tally.findings.len(),
             corpus.len()
         );
@@ -447,6 +458,8 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         elapsed_before: state.elapsed_s,
         next_case: AtomicU64::new(next_case),
         redo: Mutex::new(redo),
+        holes: Mutex::new(holes),
+        running: AtomicU64::new(jobs as u64),
         seeds: RwLock::new(seeds),
         stop: AtomicBool::new(false),
         reducing: AtomicBool::new(args.reduce_budget > 0.0),
@@ -604,6 +617,9 @@ fn claim(shared: &Shared) -> Option<Claim> {
     if let Some(p) = shared.redo.lock().ok().and_then(|mut r| r.pop()) {
         return Some(Claim::Redo(p));
     }
+    if let Some(n) = shared.holes.lock().ok().and_then(|mut h| h.pop()) {
+        return Some(Claim::New(n));
+    }
     let (first, stride) = Shard::numbering(shared.config.shard);
     let n = shared.next_case.fetch_add(stride, Ordering::SeqCst);
     if shared.max_cases.is_some_and(|m| (n - first) / stride >= m) {
@@ -690,6 +706,7 @@ fn case_loop(shared: &Shared) {
             break;
         }
     }
+    shared.running.fetch_sub(1, Ordering::SeqCst);
 }
 
 fn fail(shared: &Shared, e: anyhow::Error) {
@@ -1194,11 +1211,8 @@ fn monitor(shared: &Shared, progress: &ProgressBar, report_every: Duration) {
         fail(shared, e);
     }
     loop {
-        let (first, stride) = Shard::numbering(shared.config.shard);
-        let done = shared.max_cases.is_some_and(|m| {
-            (shared.next_case.load(Ordering::SeqCst) - first) / stride >= m
-                && shared.tally.lock().is_ok_and(|t| t.cases >= m)
-        });
+        // Done when every case thread has run out of cases (or stopped).
+        let done = shared.running.load(Ordering::SeqCst) == 0;
         if should_stop(shared) || done {
             // The case threads stop at their next claim.
             shared.stop.store(true, Ordering::SeqCst);
