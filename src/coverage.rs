@@ -77,11 +77,12 @@ pub fn unreachable(p: &Point) -> Option<String> {
         .map(|(_, what)| format!("{what} (WebAssembly 3.0): the oracle implements WebAssembly 2.0"))
 }
 
-/// Runs one suite through the oracle in this process and returns its counts.
-fn measure(
-    paths: &[PathBuf],
-    suites: &[String],
-) -> anyhow::Result<(Vec<u64>, Vec<(String, String, u64)>)> {
+/// (rule, opcode, count) of each pair that fired.
+type Pairs = Vec<(String, String, u64)>;
+
+/// Runs one suite through the oracle in this process: the count of each catalogue point,
+/// in catalogue order, and the pairs.
+fn measure(paths: &[PathBuf], suites: &[String]) -> anyhow::Result<(Vec<u64>, Pairs)> {
     coverage::reset();
     let engine = runners::by_name("reference").context("no reference engine")?;
     let limits = Limits {
