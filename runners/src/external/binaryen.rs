@@ -36,21 +36,9 @@ pub struct Binaryen {
 
 /// Finds `wasm-opt` (Debian's `binaryen`).
 pub fn discover() -> (Vec<Binaryen>, Vec<String>) {
-    let Some(wasm_opt) = super::which("wasm-opt") else {
-        return (
-            Vec::new(),
-            vec![
-                "binaryen: wasm-opt not found (Debian's binaryen; scripts/install-engines.sh installs it)"
-                    .into(),
-            ],
-        );
-    };
-    match super::version_of(&Program::new(&wasm_opt).with_args(["--version"])) {
-        Some(version) => (vec![Binaryen { wasm_opt, version }], Vec::new()),
-        None => (
-            Vec::new(),
-            vec![format!("binaryen: {} --version fails", wasm_opt.display())],
-        ),
+    match super::find_packaged("binaryen", "wasm-opt", "binaryen") {
+        Ok((wasm_opt, version)) => (vec![Binaryen { wasm_opt, version }], Vec::new()),
+        Err(note) => (Vec::new(), vec![note]),
     }
 }
 

@@ -128,6 +128,23 @@ pub fn which(name: &str) -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
+/// Finds a Debian-packaged engine's program on `PATH` and its `--version`: the program and
+/// version, or the note that says why the engine is skipped.
+pub fn find_packaged(
+    engine: &str,
+    program: &str,
+    package: &str,
+) -> Result<(PathBuf, String), String> {
+    let path = which(program).ok_or_else(|| {
+        format!(
+            "{engine}: {program} not found (Debian's {package}; scripts/install-engines.sh installs it)"
+        )
+    })?;
+    let version = version_of(&Program::new(&path).with_args(["--version"]))
+        .ok_or_else(|| format!("{engine}: {} --version fails", path.display()))?;
+    Ok((path, version))
+}
+
 /// Runs `program --version`-like commands: the first line of what it prints, if it ends
 /// well within two seconds.
 pub fn version_of(program: &Program) -> Option<String> {

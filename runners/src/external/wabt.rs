@@ -33,21 +33,9 @@ pub struct Wabt {
 
 /// Finds `spectest-interp` (Debian's `wabt`).
 pub fn discover() -> (Vec<Wabt>, Vec<String>) {
-    let Some(interp) = super::which("spectest-interp") else {
-        return (
-            Vec::new(),
-            vec![
-                "wabt: spectest-interp not found (Debian's wabt; scripts/install-engines.sh installs it)"
-                    .into(),
-            ],
-        );
-    };
-    match super::version_of(&Program::new(&interp).with_args(["--version"])) {
-        Some(version) => (vec![Wabt { interp, version }], Vec::new()),
-        None => (
-            Vec::new(),
-            vec![format!("wabt: {} --version fails", interp.display())],
-        ),
+    match super::find_packaged("wabt", "spectest-interp", "wabt") {
+        Ok((interp, version)) => (vec![Wabt { interp, version }], Vec::new()),
+        Err(note) => (Vec::new(), vec![note]),
     }
 }
 
