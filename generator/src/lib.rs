@@ -10,6 +10,7 @@
 
 pub mod args;
 pub mod edge;
+pub mod fuzz;
 pub mod mutate;
 pub mod smith;
 

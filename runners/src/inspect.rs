@@ -195,6 +195,26 @@ pub fn val_type(
     }
 }
 
+/// The exported functions of a module that stays within `proposals` and imports only
+/// what the standard host provides (a case the harness can run on every engine of those
+/// proposals); why not, otherwise.
+pub fn runnable_exports(
+    module: &[u8],
+    proposals: &[Proposal],
+) -> Result<Vec<ExportedFunc>, String> {
+    let info = inspect(module).map_err(|e| e.to_string())?;
+    if let Some(p) = info.proposals.iter().find(|p| !proposals.contains(p)) {
+        return Err(format!("it uses {}, which is left out", p.name()));
+    }
+    if let Some(i) = info.imports.iter().find(|i| !crate::host::provides(i)) {
+        return Err(format!(
+            "it imports {}.{}, which the standard host lacks",
+            i.module, i.name
+        ));
+    }
+    Ok(info.funcs)
+}
+
 /// Reads imports, exported functions and needed proposals. The module must validate under
 /// some proposal set the harness knows.
 pub fn inspect(module: &[u8]) -> Result<ModuleInfo, InspectError> {

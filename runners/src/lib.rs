@@ -114,6 +114,14 @@ pub trait Engine: Send + Sync {
         false
     }
 
+    /// Decodes and validates the module with only `profile`'s proposals enabled (of the
+    /// engine's own), without compiling or running it: `Ok` when the engine accepts it.
+    /// `None` when the engine cannot validate on its own (external engines).
+    fn validate(&self, module: &[u8], profile: &[Proposal]) -> Option<Result<(), String>> {
+        let _ = (module, profile);
+        None
+    }
+
     /// Runs a whole plan at once, for engines that take module and plan together (a
     /// custom engine's protocol); `None` when the engine is driven step by step.
     fn run_whole(&self, module: &[u8], plan: &Plan, limits: &Limits) -> Option<Observation> {

@@ -27,7 +27,7 @@ impl Engine for Reference {
     }
 
     fn instantiate(&self, module: &[u8], limits: &Limits) -> Instantiation {
-        let mut world = World::new(Some(limits.fuel));
+        let mut world = world(Some(limits.fuel), limits);
         let t = Instant::now();
         let outcome = world.instantiate(None, module);
         let host_calls = world.store.take_host_calls();
@@ -53,9 +53,33 @@ impl Engine for Reference {
         // The oracle implements exactly 2.0: a profile beyond it is handled by the gate.
         let fuel = (limits.fuel != u64::MAX).then_some(limits.fuel);
         Ok(Box::new(RefSession {
-            world: World::new(fuel),
+            world: world(fuel, limits),
         }))
     }
+
+    fn validate(&self, module: &[u8], _profile: &[Proposal]) -> Option<Result<(), String>> {
+        // The oracle validates exactly 2.0: a profile beyond it changes nothing.
+        Some(
+            oracle::binary::decode(module)
+                .map_err(|e| e.to_string())
+                .and_then(|m| {
+                    oracle::valid::validate(&m)
+                        .map(|_| ())
+                        .map_err(|e| e.to_string())
+                }),
+        )
+    }
+}
+
+/// A world with the spectest host, held to the harness's memory and table limits (growing
+/// past them fails, as the spec allows; a larger initial size is exhaustion).
+fn world(fuel: Option<u64>, limits: &Limits) -> World {
+    let mut world = World::new(fuel);
+    world
+        .store
+        .set_max_memory_pages((limits.max_memory / 65536).min(65536));
+    world.store.set_max_table_elems(limits.max_table);
+    world
 }
 
 struct Live {

@@ -80,6 +80,11 @@ impl Engine for Wasmi {
         }
     }
 
+    fn validate(&self, module: &[u8], profile: &[Proposal]) -> Option<Result<(), String>> {
+        let engine = wasmi::Engine::new(&Self::config(profile));
+        Some(wasmi::Module::validate(&engine, module).map_err(|e| e.to_string()))
+    }
+
     fn session(
         &self,
         limits: &Limits,

@@ -1,7 +1,7 @@
 //! Wasmtime 48, in three configurations: Cranelift (optimising), Winch (baseline) and the
 //! Pulley interpreter. Everything Wasmtime-specific stays in this file.
 
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 use std::time::Instant;
 
 use oracle::{
@@ -34,6 +34,8 @@ pub enum WasmtimeStrategy {
 pub struct Wasmtime {
     strategy: WasmtimeStrategy,
     engine: OnceLock<Result<wasmtime::Engine, String>>,
+    /// Engines configured for validation under a profile, by feature set.
+    validators: Mutex<Vec<(wasmparser::WasmFeatures, wasmtime::Engine)>>,
 }
 
 const VERSION: &str = "48.0.8";
@@ -44,6 +46,7 @@ impl Wasmtime {
         Wasmtime {
             strategy,
             engine: OnceLock::new(),
+            validators: Mutex::new(Vec::new()),
         }
     }
 
@@ -145,6 +148,28 @@ impl Engine for Wasmtime {
 
     fn profile_features(&self, profile: &[Proposal]) -> wasmparser::WasmFeatures {
         self.features_for(profile)
+    }
+
+    fn validate(&self, module: &[u8], profile: &[Proposal]) -> Option<Result<(), String>> {
+        let features = self.features_for(profile);
+        let mut engines = self.validators.lock().ok()?;
+        let engine = match engines.iter().find(|(f, _)| *f == features) {
+            Some((_, e)) => e.clone(),
+            None => {
+                let e = self
+                    .config(features)
+                    .and_then(|c| wasmtime::Engine::new(&c).map_err(|e| format!("{e:#}")));
+                match e {
+                    Ok(e) => {
+                        engines.push((features, e.clone()));
+                        e
+                    }
+                    Err(e) => return Some(Err(e)),
+                }
+            }
+        };
+        drop(engines);
+        Some(wasmtime::Module::validate(&engine, module).map_err(|e| format!("{e:#}")))
     }
 
     fn session(

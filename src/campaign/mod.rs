@@ -75,6 +75,10 @@ pub struct Args {
     /// for at most this many seconds; 0 turns reduction off.
     #[arg(long, value_name = "SECONDS", default_value_t = 120.0)]
     reduce_budget: f64,
+    /// When the cases are done, reduce every finding not reduced yet before exiting
+    /// (by default the reduction under way finishes and the others wait for a resume).
+    #[arg(long)]
+    finish_reductions: bool,
     /// Refresh the report every this many seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 120)]
     report_every: u64,
@@ -252,6 +256,8 @@ struct Shared {
     session: u32,
     /// Whether the background reducer is running.
     reducing: AtomicBool,
+    /// Whether it goes on after the cases, until every finding is reduced.
+    finish_reductions: bool,
     fatal: Mutex<Option<anyhow::Error>>,
     tally: Mutex<Tally>,
     deadline: Option<Instant>,
@@ -463,6 +469,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         seeds: RwLock::new(seeds),
         stop: AtomicBool::new(false),
         reducing: AtomicBool::new(args.reduce_budget > 0.0),
+        finish_reductions: args.finish_reductions,
         session: state.sessions,
         fatal: Mutex::new(None),
         tally: Mutex::new(tally),
@@ -555,6 +562,90 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         );
     }
     Ok(if report.findings.is_empty() { 0 } else { 1 })
+}
+
+/// A case brought in from outside (a libFuzzer artifact), to be run as a campaign's case.
+pub struct Imported {
+    /// Where it came from (`import:<target>`), the case's strategy in the log.
+    pub strategy: String,
+    /// The module (it need not validate: the spec then expects a rejection).
+    pub module: Vec<u8>,
+    /// How it is exercised.
+    pub plan: Plan,
+}
+
+/// Creates the campaign directory `out` holding exactly these cases, and runs them as
+/// `harness campaign` would: each is written down (in a pending journal) before any engine
+/// runs it, judged against the oracle on `engines` (default: every bundled engine), its
+/// findings de-duplicated, written with their reports and reduced. Interrupted, it goes on
+/// with `harness campaign --resume out` (which then stops once these cases are done, unless
+/// given more `--cases`).
+pub fn import(
+    out: &Path,
+    cases: Vec<Imported>,
+    engines: &[String],
+    jobs: Option<usize>,
+    reduce_budget: f64,
+) -> anyhow::Result<u8> {
+    if out.join("campaign.json").exists() {
+        bail!(
+            "{} already holds a campaign: import into a new directory, then `harness corpus merge`",
+            out.display()
+        );
+    }
+    let dir = Dir::open(out)?;
+    let engines = crate::diff::select_engines(&default_engines(engines))?;
+    // The campaign's defaults, as its command line has them.
+    let args =
+        {
+            use clap::{Args as _, FromArgMatches as _};
+            let matches = Args::augment_args(clap::Command::new("campaign"))
+                .try_get_matches_from(["campaign", "--resume", &out.to_string_lossy()])?;
+            Args::from_arg_matches(&matches)?
+        };
+    let config = Config {
+        seed: args.seed,
+        engines: engines.iter().map(|e| e.info().name).collect(),
+        proposals: common_proposals(&engines),
+        strategies: parse_strategies(&args.strategies)?,
+        fuel: args.fuel,
+        timeout_ms: (args.timeout * 1000.0) as u64,
+        worker_memory: args.worker_memory.saturating_mul(1 << 20),
+        generator: format!(
+            "{} {}",
+            generator::smith::GENERATOR_VERSION,
+            generator::mutate::MUTATOR_VERSION
+        ),
+        shard: None,
+    };
+    let n = cases.len() as u64;
+    let mut journal = dir.journal("import")?;
+    for (i, c) in cases.into_iter().enumerate() {
+        journal.claim(&Pending {
+            case: i as u64,
+            strategy: c.strategy,
+            seed: 0,
+            parent: None,
+            module: corpus::Hash::of(&c.module).to_string(),
+            bytes: store::hex(&c.module),
+            plan: c.plan,
+        })?;
+    }
+    drop(journal);
+    dir.save_state(&State {
+        schema: STATE_SCHEMA.into(),
+        config,
+        elapsed_s: 0.0,
+        sessions: 0,
+        next_case: n,
+    })?;
+    run(Args {
+        cases: Some(n),
+        jobs,
+        reduce_budget,
+        finish_reductions: true,
+        ..args
+    })
 }
 
 fn default_engines(named: &[String]) -> Vec<String> {
@@ -858,7 +949,18 @@ fn run_case(
         .iter()
         .zip(workers.iter_mut())
         .map(|(e, w)| {
-            // Generation kept to what every engine supports: no support check per engine.
+            // Generation kept to what every engine supports: no support check per engine,
+            // but for cases brought in from outside.
+            if pending.strategy.starts_with("import") {
+                return w.observe(
+                    e.as_ref(),
+                    &bytes,
+                    module_path,
+                    &pending.plan,
+                    &shared.limits,
+                    None,
+                );
+            }
             w.observe_supported(
                 e.as_ref(),
                 &bytes,
@@ -956,7 +1058,14 @@ fn add(shared: &Shared, r: &Record) {
 /// `reduced.wat`, `reduction.json` (or `reduction-failed.txt` with the reason).
 fn reduce_loop(shared: &Shared, budget: f64) {
     let mut tried: HashSet<String> = HashSet::new();
-    'outer: while !shared.stop.load(Ordering::SeqCst) {
+    let go_on = || {
+        !shared.stop.load(Ordering::SeqCst)
+            || (shared.finish_reductions
+                && !INTERRUPTED.load(Ordering::SeqCst)
+                && shared.fatal.lock().is_ok_and(|f| f.is_none()))
+    };
+    'outer: while go_on() {
+        let stopped = shared.stop.load(Ordering::SeqCst);
         let next = shared.dir.findings_meta().into_iter().find(|m| {
             let d = shared.dir.findings().join(&m.id);
             m.kind == "deviation"
@@ -965,6 +1074,10 @@ fn reduce_loop(shared: &Shared, budget: f64) {
                 && !d.join("reduction-failed.txt").exists()
         });
         let Some(meta) = next else {
+            if stopped {
+                // Every finding of the finished cases has had its reduction.
+                break;
+            }
             std::thread::sleep(Duration::from_millis(300));
             continue;
         };
