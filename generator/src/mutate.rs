@@ -18,6 +18,10 @@ pub const MUTATOR_VERSION: &str = "mutate-1";
 /// A mutant of `module`, chosen by `seed`: one to a few wasm-mutate steps, not
 /// necessarily preserving semantics (the oracle judges whatever comes out).
 pub fn mutate(module: &[u8], seed: u64) -> Result<Vec<u8>, MutateError> {
+    // wasm-mutate expects a valid module (it may panic on others).
+    wasmparser::Validator::new_with_features(wasmparser::WasmFeatures::all())
+        .validate_all(module)
+        .map_err(|e| MutateError::Mutate(format!("the seed does not validate: {e}")))?;
     let mut rng = crate::SplitMix64::new(seed);
     let steps = 1 + rng.next_u64() % 3;
     let mut current = module.to_vec();
@@ -54,6 +58,12 @@ mod tests {
       (func (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add)
       (func (export "mul") (param f64 f64) (result f64) local.get 0 local.get 1 f64.mul)
       (func (export "load") (param i32) (result i32) local.get 0 i32.load))"#;
+
+    #[test]
+    fn a_seed_that_does_not_validate_is_refused() {
+        let e = mutate(b"\0asm\x01\0\0\0\x01\x09", 1).unwrap_err();
+        assert!(e.to_string().contains("does not validate"), "{e}");
+    }
 
     #[test]
     fn mutants_are_reproducible_valid_and_different() {

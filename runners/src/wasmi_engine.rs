@@ -81,7 +81,19 @@ impl Engine for Wasmi {
     }
 
     fn validate(&self, module: &[u8], profile: &[Proposal]) -> Option<Result<(), String>> {
-        let engine = wasmi::Engine::new(&Self::config(profile));
+        // One engine per profile, kept: validation is called per input by the fuzz targets.
+        static ENGINES: std::sync::Mutex<Vec<(Vec<Proposal>, wasmi::Engine)>> =
+            std::sync::Mutex::new(Vec::new());
+        let mut engines = ENGINES.lock().ok()?;
+        let engine = match engines.iter().find(|(p, _)| p == profile) {
+            Some((_, e)) => e.clone(),
+            None => {
+                let e = wasmi::Engine::new(&Self::config(profile));
+                engines.push((profile.to_vec(), e.clone()));
+                e
+            }
+        };
+        drop(engines);
         Some(wasmi::Module::validate(&engine, module).map_err(|e| e.to_string()))
     }
 

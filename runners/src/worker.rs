@@ -414,7 +414,9 @@ pub fn observe(
 }
 
 /// The observation of an engine that lacks a proposal the module uses, if it does.
-fn unsupported(engine: &dyn Engine, module: &[u8]) -> Option<Observation> {
+/// The observation of an engine that does not implement what the module uses (by its
+/// exact feature set), without running it; `None` when it does.
+pub fn unsupported(engine: &dyn Engine, module: &[u8]) -> Option<Observation> {
     let info = engine.info();
     match support_features(module, engine.features(), &info.proposals) {
         Support::Unsupported(proposals, message) => {

@@ -52,7 +52,26 @@ const FUNCREF: RefType = RefType {
 
 /// Decodes a binary module (`Bmodule`).
 pub fn decode(bytes: &[u8]) -> std::result::Result<Module, DecodeError> {
+    decode_with(bytes, DecodeOptions::default())
+}
+
+/// Where a later version of the binary format reads a module differently from 2.0's.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DecodeOptions {
+    /// Read memory and table limits as WebAssembly 3.0 does (`Blimits`: `0x00 n:Bu64`,
+    /// a LEB128 of up to 10 bytes) rather than as 2.0's `u32`. Some engines read 3.0's
+    /// encoding whatever proposals are enabled: a module that only this tells apart is
+    /// a difference between versions of the spec, not a bug.
+    pub u64_limits: bool,
+}
+
+/// Decodes a module with [`DecodeOptions`].
+pub fn decode_with(
+    bytes: &[u8],
+    options: DecodeOptions,
+) -> std::result::Result<Module, DecodeError> {
     let mut r = Reader::new(bytes);
+    r.u64_limits = options.u64_limits;
     module(&mut r)
 }
 

@@ -17,12 +17,18 @@ pub(crate) type Result<T> = std::result::Result<T, DecodeError>;
 pub(crate) struct Reader<'a> {
     bytes: &'a [u8],
     pos: usize,
+    /// Read limits as WebAssembly 3.0 does (see [`super::DecodeOptions`]).
+    pub(crate) u64_limits: bool,
 }
 
 impl<'a> Reader<'a> {
     /// A reader at the start of `bytes`.
     pub(crate) fn new(bytes: &'a [u8]) -> Self {
-        Reader { bytes, pos: 0 }
+        Reader {
+            bytes,
+            pos: 0,
+            u64_limits: false,
+        }
     }
 
     /// The offset of the next byte.

@@ -1317,3 +1317,22 @@ fn random_bytes_and_mutations_never_panic() {
         }
     }
 }
+
+#[test]
+fn limits_read_as_3_0_reads_them_only_when_asked() {
+    // One memory whose minimum, 2, takes a 6-byte LEB128: malformed in 2.0 (a u32 takes
+    // at most 5 bytes), well formed in 3.0 (Blimits reads a u64).
+    let m = b"\0asm\x01\0\0\0\x05\x08\x01\x00\x82\x80\x80\x80\x80\x00";
+    let e = decode(m).unwrap_err();
+    assert_eq!(e.message, "integer representation too long");
+    let three = DecodeOptions { u64_limits: true };
+    let d = decode_with(m, three).unwrap();
+    assert_eq!(d.mems[0].limits.min, 2);
+    // 3.0 too rejects a bound past 2^32 - 1 for a 32-bit memory or table.
+    let big = b"\0asm\x01\0\0\0\x05\x07\x01\x00\x80\x80\x80\x80\x10";
+    assert!(decode(big).is_err());
+    assert_eq!(
+        decode_with(big, three).unwrap_err().message,
+        "limit exceeds 2^32 - 1"
+    );
+}

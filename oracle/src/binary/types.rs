@@ -75,14 +75,25 @@ pub(crate) fn func_type(r: &mut Reader) -> Result<FuncType> {
 // Blimits
 /// Limits: a flag (a one-bit LEB128, as in the reference interpreter: "integer too
 /// large" for any other value), the minimum and, with flag 1, the maximum.
+///
+/// With [`super::DecodeOptions::u64_limits`], the bounds are read as WebAssembly 3.0 reads
+/// them (`0x00 n:Bu64`), and a bound past `2^32 - 1` (which 3.0 then rejects in
+/// validation, `Limits_ok`) is an error here.
 pub(crate) fn limits(r: &mut Reader) -> Result<Limits> {
     let has_max = r.uleb(1)? == 1;
-    let min = u64::from(r.u32()?);
-    let max = if has_max {
-        Some(u64::from(r.u32()?))
-    } else {
-        None
+    let bound = |r: &mut Reader| -> Result<u64> {
+        if !r.u64_limits {
+            return Ok(u64::from(r.u32()?));
+        }
+        let at = r.pos();
+        let n = r.uleb(64)?;
+        if n > u64::from(u32::MAX) {
+            return Err(r.err_at(at, "limit exceeds 2^32 - 1"));
+        }
+        Ok(n)
     };
+    let min = bound(r)?;
+    let max = if has_max { Some(bound(r)?) } else { None };
     Ok(Limits { min, max })
 }
 
