@@ -45,8 +45,18 @@ run() {
   echo
 }
 
-run differential "$SEEDS/modules" -max_len=4096
-run validate "$SEEDS/modules" -max_len=4096 -malloc_limit_mb=256 -dict=wasm.dict
+# The inputs that once crashed a target (each a regression test: it must run clean now).
+for target in differential validate; do
+  if ! "$BIN/$target" seeds/regressions/"$target"/* >"$WORK/regressions-$target.log" 2>&1; then
+    tail -40 "$WORK/regressions-$target.log"
+    echo "fuzz: a regression input of $target crashes again" >&2
+    exit 1
+  fi
+done
+echo "fuzz: regression inputs run clean"
+
+run differential "$SEEDS/modules" seeds/regressions/differential -max_len=4096
+run validate "$SEEDS/modules" seeds/regressions/validate -max_len=4096 -malloc_limit_mb=256 -dict=wasm.dict
 run wast "$SEEDS/scripts" -dict=wast.dict
 run reduce seeds/reduce "$SEEDS/modules" -max_len=4096
 

@@ -32,7 +32,7 @@ SEEDS="$(mktemp -d)"
 HARNESS="$ROOT/target/oss-fuzz-tools/release/harness"
 "$HARNESS" corpus export --libfuzzer "$SEEDS/modules" --suite v2 --suite simd --max-len 4096
 "$HARNESS" corpus export --libfuzzer "$SEEDS/scripts" --suite v2 --suite simd --scripts
-cp "$ROOT"/fuzz/seeds/reduce/*.wasm "$SEEDS/modules/"
+cp "$ROOT"/fuzz/seeds/reduce/*.wasm "$ROOT"/fuzz/seeds/regressions/*/*.wasm "$SEEDS/modules/"
 
 for target in differential validate wast reduce; do
   cp "$BUILT/$target" "$OUT/"
