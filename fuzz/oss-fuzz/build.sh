@@ -25,11 +25,11 @@ else
 fi
 BUILT="$ROOT/fuzz/target/x86_64-unknown-linux-gnu/release"
 
-# Seed corpora, written by the harness itself, built without the fuzzing flags.
+# Seed corpora, written by the harness itself (a debug build without the fuzzing flags,
+# in the workspace's own target directory).
 SEEDS="$(mktemp -d)"
-(cd "$ROOT" && RUSTFLAGS="" CARGO_TARGET_DIR="$ROOT/target/oss-fuzz-tools" \
-  cargo build --release --bin harness)
-HARNESS="$ROOT/target/oss-fuzz-tools/release/harness"
+(cd "$ROOT" && env -u RUSTFLAGS -u CARGO_BUILD_TARGET cargo build --bin harness)
+HARNESS="$ROOT/target/debug/harness"
 "$HARNESS" corpus export --libfuzzer "$SEEDS/modules" --suite v2 --suite simd --max-len 4096
 "$HARNESS" corpus export --libfuzzer "$SEEDS/scripts" --suite v2 --suite simd --scripts
 cp "$ROOT"/fuzz/seeds/reduce/*.wasm "$ROOT"/fuzz/seeds/regressions/*/*.wasm "$SEEDS/modules/"

@@ -11,7 +11,8 @@
 //!   libFuzzer's byte mutations make of it.
 //! - **anything else**: wasm-smith's input. The first eight bytes seed the swarm
 //!   configuration ([`crate::smith::swarm_config`], the same as the campaign's), the next
-//!   eight the plan's arguments, and wasm-smith reads the rest.
+//!   eight the plan's arguments, and wasm-smith reads the rest, followed (up to 1 KiB) by
+//!   bytes drawn from the input's hash.
 
 use arbitrary::Unstructured;
 use oracle::{ExportedFunc, Plan, Proposal};
@@ -88,6 +89,16 @@ pub fn case_from_bytes(
     let swarm_seed: u64 = u.arbitrary().unwrap_or(0);
     let plan_seed: u64 = u.arbitrary().unwrap_or(0);
     let (config, _) = swarm_config(&mut SplitMix64::new(swarm_seed), allowed);
+    // wasm-smith stops choosing when its bytes run out, so a short input would only ever
+    // make a tiny module: the input is followed by bytes drawn from its own hash, up to
+    // the campaign's smallest budget. The input's bytes are read first, so every mutation
+    // of them still changes the module.
+    let mut bytes = data.get(16..).unwrap_or_default().to_vec();
+    let mut rng = SplitMix64::new(fnv1a(data));
+    while bytes.len() < MIN_SMITH_BYTES {
+        bytes.extend_from_slice(&rng.next_u64().to_le_bytes());
+    }
+    let mut u = Unstructured::new(&bytes);
     let mut module =
         wasm_smith::Module::new(config, &mut u).map_err(|e| FuzzError::Smith(e.to_string()))?;
     module
@@ -99,6 +110,16 @@ pub fn case_from_bytes(
         plan: crate::default_plan(&funcs, plan_seed).0,
         module,
         origin: Origin::Smith,
+    })
+}
+
+/// The fewest bytes wasm-smith reads for one module (the campaign gives it 1 to 9 KiB).
+const MIN_SMITH_BYTES: usize = 1024;
+
+/// FNV-1a, 64 bits: a stable hash of the input, to seed the bytes that follow it.
+fn fnv1a(data: &[u8]) -> u64 {
+    data.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3)
     })
 }
 
