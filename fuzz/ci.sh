@@ -53,7 +53,7 @@ run() {
 }
 
 # The inputs that once crashed a target (each a regression test: it must run clean now).
-for target in differential validate; do
+for target in differential validate reduce; do
   if ! "$BIN/$target" seeds/regressions/"$target"/* >"$WORK/regressions-$target.log" 2>&1; then
     tail -40 "$WORK/regressions-$target.log"
     echo "fuzz: a regression input of $target crashes again" >&2
