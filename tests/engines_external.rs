@@ -311,3 +311,122 @@ fn binaryen_conforms_on_the_examples_it_can_run() {
         "unsupported"
     );
 }
+
+#[test]
+fn wasmtime_cli_conforms_on_the_examples() {
+    let engines = present(&["wasmtime-cli"]);
+    if engines.is_empty() {
+        return;
+    }
+    for ex in [
+        "arith.wat",
+        "nan.wat",
+        "div-traps.wat",
+        "multi-value.wat",
+        "globals.wat",
+        "memory.wat",
+        "table.wat",
+        "call-indirect.wat",
+        "conversions.wat",
+        "simd.wat",
+        "references.wat",
+        "spectest-imports.wat",
+        "start-trap.wat",
+        "unreachable.wat",
+        "invalid.wat",
+        "unlinkable.wat",
+    ] {
+        let report = diff(&example(ex), &engines, &[]);
+        assert_eq!(
+            verdict(&report, "wasmtime-cli"),
+            "conforms",
+            "{ex}: {report}"
+        );
+    }
+    // Exhaustion and the fuel limit end in `inconclusive`, and the steps after them run.
+    let report = diff(&example("recursion.wat"), &engines, &[]);
+    assert_eq!(verdict(&report, "wasmtime-cli"), "inconclusive", "{report}");
+    let report = diff(
+        &example("infinite-loop.wat"),
+        &engines,
+        &["--fuel", "100000"],
+    );
+    assert!(
+        report["observations"][0]["invocations"]
+            .to_string()
+            .contains("fuel"),
+        "{report}"
+    );
+}
+
+#[test]
+fn wasmtime_cli_keeps_the_state_a_trap_leaves_for_the_next_steps() {
+    let engines = present(&["wasmtime-cli"]);
+    if engines.is_empty() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let wat = dir.path().join("state.wat");
+    // `bump` adds one to the global and to memory, then traps when its argument is 1: the
+    // steps after the trap see what it left.
+    std::fs::write(
+        &wat,
+        r#"(module
+             (memory (export "mem") 1)
+             (global $g (export "g") (mut i32) (i32.const 0))
+             (func (export "bump") (param i32) (result i32)
+               (global.set $g (i32.add (global.get $g) (i32.const 1)))
+               (i32.store (i32.const 8) (global.get $g))
+               (if (local.get 0) (then unreachable))
+               (global.get $g)))"#,
+    )
+    .unwrap();
+    let plan = dir.path().join("plan.json");
+    std::fs::write(
+        &plan,
+        r#"{"version":1,"invocations":[
+             {"export":"bump","args":[{"type":"i32","value":"0"}]},
+             {"export":"bump","args":[{"type":"i32","value":"1"}]},
+             {"export":"bump","args":[{"type":"i32","value":"1"}]},
+             {"export":"bump","args":[{"type":"i32","value":"0"}]}]}"#,
+    )
+    .unwrap();
+    let mut engines = engines;
+    engines.push("wasmtime-cranelift".into());
+    let report = diff(
+        wat.to_str().unwrap(),
+        &engines,
+        &["--plan", plan.to_str().unwrap()],
+    );
+    assert_eq!(verdict(&report, "wasmtime-cli"), "conforms", "{report}");
+    let obs = report["observations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["engine"] == "wasmtime-cli")
+        .unwrap();
+    let text = obs["invocations"][3].to_string();
+    assert!(text.contains("\"4\""), "{obs}");
+}
+
+#[test]
+fn wasmtime_cli_runs_scripts_like_the_bundled_engines() {
+    let engines = present(&["wasmtime-cli"]);
+    if engines.is_empty() {
+        return;
+    }
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/wast/mixed.wast");
+    let v = harness(&[
+        "wast",
+        script.to_str().unwrap(),
+        "--json",
+        "--engine",
+        "wasmi",
+        "--engine",
+        "wasmtime-cli",
+    ])
+    .json();
+    let t = v["engines"].as_array().unwrap();
+    assert_eq!(t[1]["passed"], t[0]["passed"], "{v}");
+    assert_eq!(t[1]["failed"], t[0]["failed"], "{v}");
+}

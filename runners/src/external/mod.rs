@@ -14,6 +14,7 @@ pub mod process;
 pub mod v8;
 pub mod wabt;
 pub mod wasm3;
+pub mod wasmtime_cli;
 pub mod wast_text;
 pub mod wrap;
 
@@ -40,6 +41,7 @@ enum Found {
     Wabt(wabt::Wabt),
     Wasm3(wasm3::Wasm3),
     Binaryen(binaryen::Binaryen),
+    WasmtimeCli(wasmtime_cli::WasmtimeCli),
 }
 
 impl Found {
@@ -50,6 +52,7 @@ impl Found {
             Found::Wabt(w) => Box::new(w.clone()),
             Found::Wasm3(w) => Box::new(w.clone()),
             Found::Binaryen(b) => Box::new(b.clone()),
+            Found::WasmtimeCli(w) => Box::new(w.clone()),
         }
     }
 }
@@ -76,8 +79,11 @@ fn discovery() -> &'static Discovery {
         let (binaryens, binaryen_notes) = binaryen::discover();
         found.extend(binaryens.into_iter().map(Found::Binaryen));
         notes.extend(binaryen_notes);
+        let (clis, cli_notes) = wasmtime_cli::discover();
+        found.extend(clis.into_iter().map(Found::WasmtimeCli));
+        notes.extend(cli_notes);
         notes.push(
-            "wasmtime-cli, wamr-aot, wasmer-singlepass, wasmer-cranelift: \
+            "wamr-aot, wasmer-singlepass, wasmer-cranelift: \
              not driven by this version of the harness (issue 5)"
                 .into(),
         );

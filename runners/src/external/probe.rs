@@ -63,7 +63,7 @@ pub fn probe_name(k: usize) -> String {
     format!("harness.p{k}")
 }
 
-fn carriers(t: ValType) -> Vec<EV> {
+pub(crate) fn carriers(t: ValType) -> Vec<EV> {
     match t {
         ValType::I32 | ValType::F32 => vec![EV::I32],
         ValType::I64 | ValType::F64 => vec![EV::I64],
