@@ -11,6 +11,7 @@ pub mod binaryen;
 pub mod custom;
 pub mod probe;
 pub mod process;
+pub mod self_check;
 pub mod v8;
 pub mod wabt;
 pub mod wasm3;

@@ -89,8 +89,8 @@ fn enc(t: ValType) -> EV {
 /// What the module declares that the probes need.
 #[derive(Default)]
 pub(crate) struct Shape {
-    types: u32,
-    funcs: u32,
+    pub(crate) types: u32,
+    pub(crate) funcs: u32,
     /// Exported memories: (name, index, 64-bit).
     pub(crate) memories: Vec<(String, u32, bool)>,
     /// Exported tables: (name, index, 64-bit).

@@ -403,7 +403,6 @@ fn wast_arg(carrier: &str) -> Result<String, String> {
         Some(("i32", v)) => format!("(i32.const {v})"),
         Some(("i64", v)) => format!("(i64.const {v})"),
         Some(("extern", v)) => format!("(ref.extern {v})"),
-        None if carrier == "null" => "(ref.null extern)".into(),
         _ => {
             return Err(format!(
                 "an argument the wasmtime CLI cannot be given: {carrier}"
@@ -1205,8 +1204,13 @@ impl Builder {
         };
         let args: Result<Vec<String>, String> = args
             .iter()
-            .flat_map(super::wrap::to_carriers)
-            .map(|c| wast_arg(&c))
+            .flat_map(|v| match v {
+                Value::Ref(oracle::RefValue::Null(h)) => vec![Ok(format!("(ref.null {h})"))],
+                v => super::wrap::to_carriers(v)
+                    .iter()
+                    .map(|c| wast_arg(c))
+                    .collect(),
+            })
             .collect();
         match args {
             Ok(args) => {
