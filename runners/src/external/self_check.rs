@@ -17,7 +17,7 @@
 //! | status | meaning |
 //! |---|---|
 //! | 0 | every checked step did what the spec allows |
-//! | 1 + k (1..=124) | step k (the k-th invocation, 0-based; k = the number of invocations: the final globals) did not: a result outside the allowed set, or a return where the spec requires a trap |
+//! | 1 + k (1..=124) | step k (the k-th invocation, 0-based) did not: a result outside the allowed set, or a return where the spec requires a trap; k = n + g (n invocations): the g-th exported global after the plan is outside its allowed set |
 //! | 125 | a step numbered 124 or more did not |
 //! | anything else | the engine's own status: a trap (or a crash) |
 //!
@@ -169,7 +169,7 @@ pub fn self_checking(
         && let Some(state) = &expectation.final_state
     {
         checks_globals = true;
-        for (name, allowed) in &state.globals {
+        for (g, (name, allowed)) in state.globals.iter().enumerate() {
             let Some(&(_, index)) = shape.global_index.iter().find(|(n, _)| n == name) else {
                 continue;
             };
@@ -183,7 +183,7 @@ pub fn self_checking(
             body.check_results(
                 &[ty],
                 std::slice::from_ref(allowed),
-                exit_code(plan.invocations.len()),
+                exit_code(plan.invocations.len() + g),
             );
         }
     }
@@ -1080,6 +1080,12 @@ pub fn observe(
         state
     };
     let n = plan.invocations.len();
+    let n_globals = expectation
+        .final_state
+        .as_ref()
+        .map_or(0, |s| s.globals.len());
+    // Whether status 1 + k is one the module can exit with (else it is the engine's own).
+    let names = |k: usize| k < sc.performed || (sc.checks_globals && k >= n && k < n + n_globals);
     let first = run(&sc.module);
     let failing = match &first {
         Ended::Exit { code: 0, .. } => {
@@ -1089,7 +1095,7 @@ pub fn observe(
             }
             return Some(obs);
         }
-        Ended::Exit { code, .. } if step_of(*code).is_some_and(|k| k < 124) => {
+        Ended::Exit { code, .. } if step_of(*code).is_some_and(|k| k < 124 && names(k)) => {
             let k = step_of(*code).unwrap_or(0);
             obs.invocations = (0..k.min(n)).map(allowed_step).collect();
             if k < n {
@@ -1139,7 +1145,7 @@ pub fn observe(
     let k = lo - 1;
     obs.invocations = (0..k).map(allowed_step).collect();
     obs.invocations.push(Step::bare(match &ended {
-        Ended::Exit { code, .. } if step_of(*code).is_some() => Outcome::Error {
+        Ended::Exit { code, .. } if step_of(*code) == Some(k) => Outcome::Error {
             message: format!(
                 "the self-checking module exited with {code}: step {k}'s result is not one the spec allows (or it returned where the spec requires a trap)"
             ),
@@ -1147,4 +1153,116 @@ pub fn observe(
         other => failure_outcome(other),
     }));
     Some(obs)
+}
+
+#[cfg(test)]
+mod observe_tests {
+    use super::*;
+    use oracle::{InstanceOutcome, Invocation, Outcome, TrapKind};
+
+    fn case() -> (Vec<u8>, Plan, Expectation) {
+        let module = wat::parse_str(
+            r#"(module (global (export "g") (mut i32) (i32.const 0))
+                 (func (export "f") (param i32) (result i32)
+                   (global.set 0 (local.get 0)) (i32.div_u (i32.const 7) (local.get 0))))"#,
+        )
+        .unwrap();
+        let plan = Plan::new(
+            [1u32, 2, 0, 3]
+                .iter()
+                .map(|a| Invocation {
+                    export: "f".into(),
+                    args: vec![Value::I32(*a)],
+                })
+                .collect(),
+        );
+        let exp = oracle::expect::expect(&module, &plan, 1_000_000);
+        (module, plan, exp)
+    }
+
+    /// A fake engine: each run's status from the number of steps the module performs.
+    fn observed(status: impl Fn(usize) -> Ended) -> oracle::Observation {
+        let (module, plan, exp) = case();
+        let sizes: Vec<(usize, usize)> = (0..=plan.invocations.len())
+            .map(|u| {
+                let s = self_checking(&module, &plan, &exp, Some(u)).unwrap();
+                (s.module.len(), s.performed)
+            })
+            .collect();
+        let mut run = |m: &[u8]| {
+            let performed = sizes.iter().find(|(len, _)| *len == m.len()).unwrap().1;
+            status(performed)
+        };
+        observe("fake", &module, &plan, &exp, &mut run).unwrap()
+    }
+
+    fn trap(stderr: &str) -> Ended {
+        Ended::Exit {
+            code: 134,
+            stderr: stderr.into(),
+        }
+    }
+
+    #[test]
+    fn an_expected_trap_at_the_last_performed_step_is_found_and_named() {
+        let obs = observed(|performed| {
+            if performed == 3 {
+                trap("Error: wasm trap: integer divide by zero")
+            } else {
+                Ended::Exit {
+                    code: 0,
+                    stderr: String::new(),
+                }
+            }
+        });
+        assert_eq!(obs.invocations.len(), 3);
+        assert!(matches!(
+            &obs.invocations[2].outcome,
+            Outcome::Trap {
+                kind: TrapKind::IntegerDivideByZero,
+                ..
+            }
+        ));
+        assert_eq!(
+            obs.invocations[1].outcome,
+            Outcome::Return {
+                values: vec![Value::I32(3)]
+            }
+        );
+    }
+
+    #[test]
+    fn a_step_status_names_the_step_and_a_foreign_status_is_located() {
+        let obs = observed(|_| Ended::Exit {
+            code: 2,
+            stderr: String::new(),
+        });
+        assert_eq!(obs.invocations.len(), 2);
+        assert!(matches!(&obs.invocations[1].outcome, Outcome::Error { .. }));
+        // An unknown trap at step 1: the prefixes locate it, the kind is not named.
+        let obs = observed(|performed| {
+            if performed >= 2 {
+                trap("error.WasmTrap")
+            } else {
+                Ended::Exit {
+                    code: 0,
+                    stderr: String::new(),
+                }
+            }
+        });
+        assert_eq!(obs.invocations.len(), 2);
+        assert!(matches!(
+            &obs.invocations[1].outcome,
+            Outcome::Trap {
+                kind: TrapKind::Other(_),
+                ..
+            }
+        ));
+        // Failing before any step: instantiation.
+        let obs = observed(|_| Ended::Timeout("late".into()));
+        assert!(matches!(
+            obs.instantiation.outcome,
+            InstanceOutcome::Timeout { .. }
+        ));
+    }
 }
