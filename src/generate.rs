@@ -30,7 +30,7 @@ pub struct Args {
     #[arg(long, value_name = "FILE")]
     plan: Option<PathBuf>,
     /// Write a self-checking module: its `_start` performs the default plan and checks each
-    /// result against the spec, exiting (WASI `proc_exit`) with 1 + the first wrong step
+    /// result against the spec, exiting (WASI `proc_exit`) with 10 + the first wrong step
     /// (README, "Self-checking modules").
     #[arg(long)]
     self_checking: bool,

@@ -199,8 +199,8 @@ fn the_command_protocol_turns_exit_statuses_of_self_checking_modules_into_verdic
             {"export":"f","args":[{"type":"i32","value":"0"}]}]}"#,
     );
     let plan = ["--plan", plan.to_str().unwrap()];
-    // A runtime that says step 1 (exit 2) is wrong.
-    let two = fake_runtime(dir.path(), "exit 2");
+    // A runtime that says step 1 (exit 11) is wrong.
+    let two = fake_runtime(dir.path(), "exit 11");
     let report = diff_command(&m, Some(&two), &plan);
     let v = verdict(&report, "example-command");
     assert_eq!(v["verdict"], "deviates", "{report}");

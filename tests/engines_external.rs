@@ -430,3 +430,37 @@ fn wasmtime_cli_runs_scripts_like_the_bundled_engines() {
     assert_eq!(t[1]["passed"], t[0]["passed"], "{v}");
     assert_eq!(t[1]["failed"], t[0]["failed"], "{v}");
 }
+
+#[test]
+fn wamr_aot_runs_plans_as_self_checking_modules() {
+    let engines = present(&["wamr-aot"]);
+    if engines.is_empty() {
+        return;
+    }
+    for ex in ["globals.wat", "nan.wat"] {
+        let report = diff(&example(ex), &engines, &[]);
+        assert_eq!(verdict(&report, "wamr-aot"), "conforms", "{ex}: {report}");
+    }
+    // A trap where the spec requires one: WAMR does not say which, so not judged.
+    for ex in ["div-traps.wat", "multi-value.wat"] {
+        let report = diff(&example(ex), &engines, &[]);
+        assert_eq!(
+            verdict(&report, "wamr-aot"),
+            "inconclusive",
+            "{ex}: {report}"
+        );
+    }
+    // wamrc 3.0.0-dev.14 computes `i32.rotl` of -1 by -2 wrong: the self-checking module
+    // names the step.
+    let report = diff(&example("arith.wat"), &engines, &[]);
+    assert_eq!(verdict(&report, "wamr-aot"), "deviates", "{report}");
+    assert!(
+        report["observations"][0]["invocations"]
+            .to_string()
+            .contains("step 2"),
+        "{report}"
+    );
+    // An invalid module is rejected by wamrc.
+    let report = diff(&example("invalid.wat"), &engines, &[]);
+    assert_eq!(verdict(&report, "wamr-aot"), "conforms", "{report}");
+}

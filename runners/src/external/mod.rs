@@ -14,6 +14,7 @@ pub mod process;
 pub mod self_check;
 pub mod v8;
 pub mod wabt;
+pub mod wamr;
 pub mod wasm3;
 pub mod wasmtime_cli;
 pub mod wast_text;
@@ -43,6 +44,7 @@ enum Found {
     Wasm3(wasm3::Wasm3),
     Binaryen(binaryen::Binaryen),
     WasmtimeCli(wasmtime_cli::WasmtimeCli),
+    Wamr(wamr::Wamr),
 }
 
 impl Found {
@@ -54,6 +56,7 @@ impl Found {
             Found::Wasm3(w) => Box::new(w.clone()),
             Found::Binaryen(b) => Box::new(b.clone()),
             Found::WasmtimeCli(w) => Box::new(w.clone()),
+            Found::Wamr(w) => Box::new(w.clone()),
         }
     }
 }
@@ -83,8 +86,11 @@ fn discovery() -> &'static Discovery {
         let (clis, cli_notes) = wasmtime_cli::discover();
         found.extend(clis.into_iter().map(Found::WasmtimeCli));
         notes.extend(cli_notes);
+        let (wamrs, wamr_notes) = wamr::discover();
+        found.extend(wamrs.into_iter().map(Found::Wamr));
+        notes.extend(wamr_notes);
         notes.push(
-            "wamr-aot, wasmer-singlepass, wasmer-cranelift: \
+            "wasmer-singlepass, wasmer-cranelift: \
              not driven by this version of the harness (issue 5)"
                 .into(),
         );

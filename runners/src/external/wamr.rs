@@ -1,0 +1,235 @@
+//! WAMR's AOT engine (`wamr-aot`): PyPI's `wamr-bin` and `wamrc-bin` (a rewrite of WAMR,
+//! 3.0.0-dev). `wamrc compile` turns a module into native code and `wamr run` runs its
+//! `_start`, and nothing else: so the plan runs as self-checking modules
+//! ([`super::self_check`]), two processes each (compile, run). A trap prints only
+//! `error.WasmTrap` and exits with 1: its kind is not known, so a trap the spec requires is
+//! judged inconclusive (the engine trapped where it must, with no kind to compare).
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use oracle::expect::ExpectedInstance;
+use oracle::{InstanceOutcome, Observation, Plan, Proposal, Step, Timings};
+
+use super::process::{Caps, Process, Program, Reply};
+use super::self_check::Ended;
+use crate::{EngineInfo, Instantiation, Limits};
+
+/// WAMR as found here: its compiler and its runtime.
+#[derive(Clone, Debug)]
+pub struct Wamr {
+    wamrc: PathBuf,
+    wamr: PathBuf,
+    version: String,
+}
+
+/// Finds `wamrc` and `wamr`: `$HARNESS_WAMR_DIR`, the install script's virtual
+/// environment, then `PATH`.
+pub fn discover() -> (Vec<Wamr>, Vec<String>) {
+    let mut dirs: Vec<PathBuf> = Vec::new();
+    if let Some(d) = std::env::var_os("HARNESS_WAMR_DIR") {
+        dirs.push(PathBuf::from(d));
+    }
+    dirs.push(super::v8::prefix().join("venv/bin"));
+    for dir in dirs {
+        let (wamrc, wamr) = (dir.join("wamrc"), dir.join("wamr"));
+        if let Some(w) = found(&wamrc, &wamr) {
+            return (vec![w], Vec::new());
+        }
+    }
+    if let (Some(wamrc), Some(wamr)) = (super::which("wamrc"), super::which("wamr"))
+        && let Some(w) = found(&wamrc, &wamr)
+    {
+        return (vec![w], Vec::new());
+    }
+    (
+        Vec::new(),
+        vec![
+            "wamr-aot: wamrc and wamr not found (PyPI's wamrc-bin and wamr-bin; scripts/install-engines.sh installs them)"
+                .into(),
+        ],
+    )
+}
+
+fn found(wamrc: &Path, wamr: &Path) -> Option<Wamr> {
+    if !wamrc.is_file() || !wamr.is_file() {
+        return None;
+    }
+    let line = super::version_of(&Program::new(wamr).with_args(["version"]))?;
+    super::version_of(&Program::new(wamrc).with_args(["version"]))?;
+    let version = line.strip_prefix("wamr ").unwrap_or(&line).to_string();
+    Some(Wamr {
+        wamrc: wamrc.to_path_buf(),
+        wamr: wamr.to_path_buf(),
+        version,
+    })
+}
+
+/// Runs a program to its end: its status and standard error, or how it was stopped.
+fn run_to_end(program: &Program, caps: Caps) -> Ended {
+    let mut p = match Process::start(program, caps) {
+        Ok(p) => p,
+        Err(e) => return Ended::Crash(format!("cannot start `{}`: {e}", program.display())),
+    };
+    p.close_input();
+    let deadline = Instant::now() + caps.timeout;
+    let mut out = Vec::new();
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match p.recv_within(left) {
+            Reply::Line(l) => {
+                if out.len() < 20 {
+                    out.push(l);
+                }
+            }
+            Reply::Died(how) => {
+                use std::os::unix::process::ExitStatusExt;
+                let status = p.wait_within(std::time::Duration::from_millis(100));
+                let stderr = super::process::tail(&p.stderr_bytes());
+                return match status {
+                    Some(s) if s.signal().is_none() => Ended::Exit {
+                        code: s.code().unwrap_or(-1),
+                        stderr: if stderr.is_empty() {
+                            out.join(" | ")
+                        } else {
+                            stderr
+                        },
+                    },
+                    _ => Ended::Crash(how),
+                };
+            }
+            Reply::Late => {
+                return Ended::Timeout(format!(
+                    "wall-clock limit of {} ms exceeded",
+                    caps.timeout.as_millis()
+                ));
+            }
+            Reply::TooLong => {
+                return Ended::Crash("the engine printed more than its output cap".into());
+            }
+        }
+    }
+}
+
+impl Wamr {
+    /// Compiles a module with `wamrc` into `dir`: the `.cwasm`, or why not.
+    fn compile(&self, dir: &Path, bytes: &[u8], caps: Caps) -> Result<PathBuf, Ended> {
+        let wasm = dir.join("m.wasm");
+        let cwasm = dir.join("m.cwasm");
+        let _ = std::fs::remove_file(&cwasm);
+        std::fs::write(&wasm, bytes)
+            .map_err(|e| Ended::Crash(format!("cannot write the module: {e}")))?;
+        let program = Program::new(&self.wamrc).with_args([
+            "compile".to_string(),
+            wasm.display().to_string(),
+            "-o".into(),
+            cwasm.display().to_string(),
+        ]);
+        match run_to_end(&program, caps) {
+            Ended::Exit { code: 0, .. } if cwasm.is_file() => Ok(cwasm),
+            Ended::Exit { code, stderr } => Err(Ended::Rejected(format!(
+                "wamrc compile exited with status {code}: {stderr}"
+            ))),
+            other => Err(other),
+        }
+    }
+
+    /// Compiles and runs one module's `_start`.
+    fn run_module(&self, dir: &Path, bytes: &[u8], caps: Caps) -> Ended {
+        match self.compile(dir, bytes, caps) {
+            Ok(cwasm) => run_to_end(
+                &Program::new(&self.wamr)
+                    .with_args(["run".to_string(), cwasm.display().to_string()]),
+                caps,
+            ),
+            Err(e) => e,
+        }
+    }
+
+    fn plan(&self, module: &[u8], plan: &Plan, limits: &Limits) -> Observation {
+        let start = Instant::now();
+        let caps = super::caps(limits, 1 << 20);
+        let mut obs = Observation {
+            engine: "wamr-aot".into(),
+            instantiation: Step::bare(InstanceOutcome::Instantiated),
+            invocations: Vec::new(),
+            final_state: None,
+            timings: Timings::default(),
+        };
+        let dir = match tempfile::Builder::new().prefix("harness-wamr-").tempdir() {
+            Ok(d) => d,
+            Err(e) => {
+                obs.instantiation = Step::bare(InstanceOutcome::Crash {
+                    message: format!("cannot create a scratch directory: {e}"),
+                });
+                return obs;
+            }
+        };
+        let expectation = oracle::expect::expect(module, plan, limits.fuel);
+        let mut run = |bytes: &[u8]| self.run_module(dir.path(), bytes, caps);
+        if let Some(mut o) =
+            super::self_check::observe("wamr-aot", module, plan, &expectation, &mut run)
+        {
+            o.timings.total_us = start.elapsed().as_micros() as u64;
+            return o;
+        }
+        // Not self-checking (the spec does not let it instantiate, or it imports what a
+        // bare command line does not have): only whether wamrc compiles it can be seen.
+        obs.instantiation = Step::bare(match self.compile(dir.path(), module, caps) {
+            Err(Ended::Rejected(message)) => InstanceOutcome::Rejected { message },
+            Err(Ended::Timeout(message)) => InstanceOutcome::Timeout { message },
+            Err(Ended::Crash(message)) => InstanceOutcome::Crash { message },
+            Err(Ended::Exit { code, stderr }) => InstanceOutcome::Crash {
+                message: format!("exit status {code}: {stderr}"),
+            },
+            Ok(_) if matches!(expectation.instantiation, ExpectedInstance::Rejected { .. }) => {
+                // wamrc accepted a module the spec rejects.
+                InstanceOutcome::Instantiated
+            }
+            Ok(_) => InstanceOutcome::Unsupported {
+                proposals: Vec::new(),
+                message: format!(
+                    "wamr-aot runs only _start, through self-checking modules, and this one cannot be made self-checking ({})",
+                    match super::self_check::self_checking(module, plan, &expectation, None) {
+                        Err(e) => e.to_string(),
+                        Ok(_) => "no reason".into(),
+                    }
+                ),
+            },
+        });
+        obs.timings.total_us = start.elapsed().as_micros() as u64;
+        obs
+    }
+}
+
+impl crate::Engine for Wamr {
+    fn info(&self) -> EngineInfo {
+        EngineInfo {
+            name: "wamr-aot".into(),
+            version: self.version.clone(),
+            config: format!(
+                "WAMR's AOT compiler and runtime (wamrc compile, wamr run), self-checking modules, no fuel (wall clock): {} {}",
+                self.wamrc.display(),
+                self.wamr.display()
+            ),
+            // wamrc 3.0.0-dev.14 has no SIMD ("error.UnsupportedV128").
+            proposals: Proposal::WASM2
+                .iter()
+                .copied()
+                .filter(|p| *p != Proposal::Simd)
+                .collect(),
+        }
+    }
+
+    fn external(&self) -> bool {
+        true
+    }
+
+    fn run_whole(&self, module: &[u8], plan: &Plan, limits: &Limits) -> Option<Observation> {
+        Some(self.plan(module, plan, limits))
+    }
+
+    fn instantiate(&self, module: &[u8], limits: &Limits) -> Instantiation {
+        super::custom::replay_instantiate(Box::new(self.clone()), module, limits)
+    }
+}
