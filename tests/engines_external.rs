@@ -464,3 +464,69 @@ fn wamr_aot_runs_plans_as_self_checking_modules() {
     let report = diff(&example("invalid.wat"), &engines, &[]);
     assert_eq!(verdict(&report, "wamr-aot"), "conforms", "{report}");
 }
+
+#[test]
+fn wamr_aot_runs_scripts_module_by_module() {
+    let engines = present(&["wamr-aot"]);
+    if engines.is_empty() {
+        return;
+    }
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/wast/mixed.wast");
+    let v = harness(&[
+        "wast",
+        script.to_str().unwrap(),
+        "--json",
+        "--engine",
+        "wamr-aot",
+    ])
+    .json();
+    let e = &v["engines"][0];
+    let failures = e["failures"].to_string();
+    // The assertion that is wrong on purpose fails with the value WAMR returned; the calls
+    // and module assertions it can run pass.
+    assert!(failures.contains("got returned [i32:3]"), "{v}");
+    assert!(e["passed"].as_u64().unwrap() >= 5, "{v}");
+}
+
+#[cfg(feature = "wasmer")]
+#[test]
+fn wasmer_singlepass_conforms_on_the_examples_and_runs_scripts() {
+    let engines = vec!["wasmer-singlepass".to_string()];
+    for ex in [
+        "arith.wat",
+        "nan.wat",
+        "div-traps.wat",
+        "multi-value.wat",
+        "globals.wat",
+        "memory.wat",
+        "table.wat",
+        "call-indirect.wat",
+        "conversions.wat",
+        "references.wat",
+        "spectest-imports.wat",
+        "start-trap.wat",
+        "unreachable.wat",
+        "invalid.wat",
+        "unlinkable.wat",
+    ] {
+        let report = diff(&example(ex), &engines, &[]);
+        assert_eq!(
+            verdict(&report, "wasmer-singlepass"),
+            "conforms",
+            "{ex}: {report}"
+        );
+    }
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/wast/mixed.wast");
+    let v = harness(&[
+        "wast",
+        script.to_str().unwrap(),
+        "--json",
+        "--engine",
+        "wasmi",
+        "--engine",
+        "wasmer-singlepass",
+    ])
+    .json();
+    let t = v["engines"].as_array().unwrap();
+    assert_eq!(t[1]["passed"], t[0]["passed"], "{v}");
+}

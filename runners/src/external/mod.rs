@@ -89,9 +89,14 @@ fn discovery() -> &'static Discovery {
         let (wamrs, wamr_notes) = wamr::discover();
         found.extend(wamrs.into_iter().map(Found::Wamr));
         notes.extend(wamr_notes);
+        if cfg!(not(feature = "wasmer")) {
+            notes.push(
+                "wasmer-singlepass: not in this build (cargo build --features wasmer)".into(),
+            );
+        }
         notes.push(
-            "wasmer-singlepass, wasmer-cranelift: \
-             not driven by this version of the harness (issue 5)"
+            "wasmer-cranelift: not available: wasmer-compiler-cranelift 7.4 pins \
+             cranelift-codegen =0.135.0, the bundled Wasmtime 48.0.8 needs ^0.135.8"
                 .into(),
         );
         for dir in engine_dirs() {
