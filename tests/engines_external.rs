@@ -57,6 +57,47 @@ fn diff(module: &str, engines: &[String], extra: &[&str]) -> serde_json::Value {
     harness(&refs).json()
 }
 
+/// The examples on which every engine of `engines` must conform.
+const CONFORMING: [&str; 15] = [
+    "arith.wat",
+    "nan.wat",
+    "div-traps.wat",
+    "multi-value.wat",
+    "globals.wat",
+    "memory.wat",
+    "table.wat",
+    "call-indirect.wat",
+    "conversions.wat",
+    "references.wat",
+    "spectest-imports.wat",
+    "start-trap.wat",
+    "unreachable.wat",
+    "invalid.wat",
+    "unlinkable.wat",
+];
+
+fn all_conform(engines: &[String], engine: &str, examples: &[&str]) {
+    for ex in examples {
+        let report = diff(&example(ex), engines, &[]);
+        assert_eq!(verdict(&report, engine), "conforms", "{ex}: {report}");
+    }
+}
+
+/// `tests/wast/mixed.wast` on wasmi and `engine`: the rows of the conformance table.
+fn mixed_script_rows(engine: &str) -> serde_json::Value {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/wast/mixed.wast");
+    harness(&[
+        "wast",
+        script.to_str().unwrap(),
+        "--json",
+        "--engine",
+        "wasmi",
+        "--engine",
+        engine,
+    ])
+    .json()
+}
+
 fn verdict(report: &serde_json::Value, engine: &str) -> String {
     report["spec"]["engines"]
         .as_array()
@@ -222,21 +263,10 @@ fn wabt_conforms_on_the_examples_but_for_host_call_floats() {
 
 #[test]
 fn wabt_runs_scripts_like_the_bundled_engines() {
-    let engines = present(&["wabt"]);
-    if engines.is_empty() {
+    if present(&["wabt"]).is_empty() {
         return;
     }
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/wast/mixed.wast");
-    let v = harness(&[
-        "wast",
-        script.to_str().unwrap(),
-        "--json",
-        "--engine",
-        "wasmi",
-        "--engine",
-        "wabt",
-    ])
-    .json();
+    let v = mixed_script_rows("wabt");
     let t = v["engines"].as_array().unwrap();
     assert_eq!(t[1]["passed"], t[0]["passed"]);
     assert_eq!(t[1]["failed"], t[0]["failed"]);
@@ -318,31 +348,8 @@ fn wasmtime_cli_conforms_on_the_examples() {
     if engines.is_empty() {
         return;
     }
-    for ex in [
-        "arith.wat",
-        "nan.wat",
-        "div-traps.wat",
-        "multi-value.wat",
-        "globals.wat",
-        "memory.wat",
-        "table.wat",
-        "call-indirect.wat",
-        "conversions.wat",
-        "simd.wat",
-        "references.wat",
-        "spectest-imports.wat",
-        "start-trap.wat",
-        "unreachable.wat",
-        "invalid.wat",
-        "unlinkable.wat",
-    ] {
-        let report = diff(&example(ex), &engines, &[]);
-        assert_eq!(
-            verdict(&report, "wasmtime-cli"),
-            "conforms",
-            "{ex}: {report}"
-        );
-    }
+    all_conform(&engines, "wasmtime-cli", &CONFORMING);
+    all_conform(&engines, "wasmtime-cli", &["simd.wat"]);
     // Exhaustion and the fuel limit end in `inconclusive`, and the steps after them run.
     let report = diff(&example("recursion.wat"), &engines, &[]);
     assert_eq!(verdict(&report, "wasmtime-cli"), "inconclusive", "{report}");
@@ -411,21 +418,10 @@ fn wasmtime_cli_keeps_the_state_a_trap_leaves_for_the_next_steps() {
 
 #[test]
 fn wasmtime_cli_runs_scripts_like_the_bundled_engines() {
-    let engines = present(&["wasmtime-cli"]);
-    if engines.is_empty() {
+    if present(&["wasmtime-cli"]).is_empty() {
         return;
     }
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/wast/mixed.wast");
-    let v = harness(&[
-        "wast",
-        script.to_str().unwrap(),
-        "--json",
-        "--engine",
-        "wasmi",
-        "--engine",
-        "wasmtime-cli",
-    ])
-    .json();
+    let v = mixed_script_rows("wasmtime-cli");
     let t = v["engines"].as_array().unwrap();
     assert_eq!(t[1]["passed"], t[0]["passed"], "{v}");
     assert_eq!(t[1]["failed"], t[0]["failed"], "{v}");
@@ -491,42 +487,12 @@ fn wamr_aot_runs_scripts_module_by_module() {
 #[cfg(feature = "wasmer")]
 #[test]
 fn wasmer_singlepass_conforms_on_the_examples_and_runs_scripts() {
-    let engines = vec!["wasmer-singlepass".to_string()];
-    for ex in [
-        "arith.wat",
-        "nan.wat",
-        "div-traps.wat",
-        "multi-value.wat",
-        "globals.wat",
-        "memory.wat",
-        "table.wat",
-        "call-indirect.wat",
-        "conversions.wat",
-        "references.wat",
-        "spectest-imports.wat",
-        "start-trap.wat",
-        "unreachable.wat",
-        "invalid.wat",
-        "unlinkable.wat",
-    ] {
-        let report = diff(&example(ex), &engines, &[]);
-        assert_eq!(
-            verdict(&report, "wasmer-singlepass"),
-            "conforms",
-            "{ex}: {report}"
-        );
-    }
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/wast/mixed.wast");
-    let v = harness(&[
-        "wast",
-        script.to_str().unwrap(),
-        "--json",
-        "--engine",
-        "wasmi",
-        "--engine",
+    all_conform(
+        &["wasmer-singlepass".to_string()],
         "wasmer-singlepass",
-    ])
-    .json();
+        &CONFORMING,
+    );
+    let v = mixed_script_rows("wasmer-singlepass");
     let t = v["engines"].as_array().unwrap();
     assert_eq!(t[1]["passed"], t[0]["passed"], "{v}");
 }

@@ -634,19 +634,10 @@ impl CustomEngine {
             if let Err(e) = std::fs::write(&path, bytes) {
                 return super::self_check::Ended::Crash(format!("cannot write the module: {e}"));
             }
-            let program = self.program.clone().with_args([path.display().to_string()]);
-            match run_to_exit(&program, caps) {
-                Ok(exit) => super::self_check::Ended::Exit {
-                    code: exit.code,
-                    stderr: if exit.stderr.is_empty() {
-                        exit.stdout
-                    } else {
-                        exit.stderr
-                    },
-                },
-                Err(Stop::Timeout(m)) => super::self_check::Ended::Timeout(m),
-                Err(Stop::Crash(m)) => super::self_check::Ended::Crash(m),
-            }
+            run_ended(
+                &self.program.clone().with_args([path.display().to_string()]),
+                caps,
+            )
         };
         let checked = super::self_check::observe(&self.name, module, plan, &expectation, &mut run);
         let mut obs = match checked {
@@ -709,6 +700,24 @@ fn run_to_exit(program: &Program, caps: Caps) -> Result<Exit, Stop> {
                 ));
             }
         }
+    }
+}
+
+/// Runs a program to its end: its status and what it printed on standard error (standard
+/// output when that is empty), or how it was stopped.
+pub(crate) fn run_ended(program: &Program, caps: Caps) -> super::self_check::Ended {
+    use super::self_check::Ended;
+    match run_to_exit(program, caps) {
+        Ok(exit) => Ended::Exit {
+            code: exit.code,
+            stderr: if exit.stderr.is_empty() {
+                exit.stdout
+            } else {
+                exit.stderr
+            },
+        },
+        Err(Stop::Timeout(m)) => Ended::Timeout(m),
+        Err(Stop::Crash(m)) => Ended::Crash(m),
     }
 }
 

@@ -75,7 +75,7 @@ pub(crate) fn carriers(t: ValType) -> Vec<EV> {
     }
 }
 
-fn enc(t: ValType) -> EV {
+pub(crate) fn enc(t: ValType) -> EV {
     match t {
         ValType::I32 => EV::I32,
         ValType::I64 => EV::I64,

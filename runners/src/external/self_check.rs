@@ -915,12 +915,19 @@ mod tests {
                  (import "spectest" "global_i32" (global $g i32))
                  (import "spectest" "memory" (memory 1))
                  (global $h i32 (global.get $g))
-                 (func (export "f") (result i32) (call 0 (i32.const 1)) (global.get $h)))"#,
+                 (func (export "f") (result i32) (global.get $h))
+                 (func (export "g") (call 0 (i32.const 1))))"#,
         )
         .unwrap();
         let exp = oracle::expect::expect(&module, &p, 1000);
         let s = self_checking(&module, &p, &exp, None).unwrap();
         assert_eq!(s.performed, 1);
+        // A step that calls the host is not performed: the call cannot be seen.
+        let with_call = plan(&[("f", vec![]), ("g", vec![]), ("f", vec![])]);
+        let exp = oracle::expect::expect(&module, &with_call, 1000);
+        let s = self_checking(&module, &with_call, &exp, None).unwrap();
+        assert_eq!(s.performed, 1);
+        assert!(s.stops_early.unwrap().contains("host"));
         let module =
             wat::parse_str(r#"(module (import "env" "f" (func)) (func (export "f")))"#).unwrap();
         let exp = oracle::expect::expect(&module, &p, 1000);

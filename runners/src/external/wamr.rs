@@ -12,7 +12,7 @@ use oracle::expect::ExpectedInstance;
 use oracle::script::{Action, Command, CommandOutcome, Located, ModuleSource};
 use oracle::{InstanceOutcome, Invocation, Observation, Outcome, Plan, Proposal, Step, Timings};
 
-use super::process::{Caps, Process, Program, Reply};
+use super::process::{Caps, Program};
 use super::self_check::Ended;
 use crate::{EngineInfo, Instantiation, Limits};
 
@@ -66,52 +66,6 @@ fn found(wamrc: &Path, wamr: &Path) -> Option<Wamr> {
     })
 }
 
-/// Runs a program to its end: its status and standard error, or how it was stopped.
-fn run_to_end(program: &Program, caps: Caps) -> Ended {
-    let mut p = match Process::start(program, caps) {
-        Ok(p) => p,
-        Err(e) => return Ended::Crash(format!("cannot start `{}`: {e}", program.display())),
-    };
-    p.close_input();
-    let deadline = Instant::now() + caps.timeout;
-    let mut out = Vec::new();
-    loop {
-        let left = deadline.saturating_duration_since(Instant::now());
-        match p.recv_within(left) {
-            Reply::Line(l) => {
-                if out.len() < 20 {
-                    out.push(l);
-                }
-            }
-            Reply::Died(how) => {
-                use std::os::unix::process::ExitStatusExt;
-                let status = p.wait_within(std::time::Duration::from_millis(100));
-                let stderr = super::process::tail(&p.stderr_bytes());
-                return match status {
-                    Some(s) if s.signal().is_none() => Ended::Exit {
-                        code: s.code().unwrap_or(-1),
-                        stderr: if stderr.is_empty() {
-                            out.join(" | ")
-                        } else {
-                            stderr
-                        },
-                    },
-                    _ => Ended::Crash(how),
-                };
-            }
-            Reply::Late => {
-                return Ended::Timeout(format!(
-                    "wall-clock limit of {} ms exceeded",
-                    caps.timeout.as_millis()
-                ));
-            }
-            Reply::TooLong => {
-                return Ended::Crash("the engine printed more than its output cap".into());
-            }
-        }
-    }
-}
-
 impl Wamr {
     /// Compiles a module with `wamrc` into `dir`: the `.cwasm`, or why not.
     fn compile(&self, dir: &Path, bytes: &[u8], caps: Caps) -> Result<PathBuf, Ended> {
@@ -126,7 +80,7 @@ impl Wamr {
             "-o".into(),
             cwasm.display().to_string(),
         ]);
-        match run_to_end(&program, caps) {
+        match super::custom::run_ended(&program, caps) {
             Ended::Exit { code: 0, .. } if cwasm.is_file() => Ok(cwasm),
             Ended::Exit { code, stderr } => Err(Ended::Rejected(format!(
                 "wamrc compile exited with status {code}: {stderr}"
@@ -138,7 +92,7 @@ impl Wamr {
     /// Compiles and runs one module's `_start`.
     fn run_module(&self, dir: &Path, bytes: &[u8], caps: Caps) -> Ended {
         match self.compile(dir, bytes, caps) {
-            Ok(cwasm) => run_to_end(
+            Ok(cwasm) => super::custom::run_ended(
                 &Program::new(&self.wamr)
                     .with_args(["run".to_string(), cwasm.display().to_string()]),
                 caps,
@@ -201,7 +155,7 @@ impl Wamr {
                 proposals: Vec::new(),
                 message: format!(
                     "wamr-aot runs only _start, through self-checking modules, and this one cannot be made self-checking ({})",
-                    match super::self_check::self_checking(module, plan, &expectation, None) {
+                    match super::self_check::self_checking(module, plan, expectation, None) {
                         Err(e) => e.to_string(),
                         Ok(_) => "no reason".into(),
                     }

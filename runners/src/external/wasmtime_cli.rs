@@ -38,12 +38,12 @@ use oracle::{
     TableState, Timings, ValType, Value,
 };
 use wasm_encoder::{
-    BlockType, CodeSection, ConstExpr, EntityType, ExportKind, ExportSection, Function,
-    FunctionSection, GlobalSection, GlobalType, ImportSection, Instruction, MemorySection,
-    MemoryType, Module, RefType, TableSection, TableType, TypeSection, ValType as EV,
+    BlockType, CodeSection, EntityType, ExportKind, ExportSection, Function, FunctionSection,
+    GlobalSection, ImportSection, Instruction, MemorySection, Module, TableSection, TypeSection,
+    ValType as EV,
 };
 
-use super::probe::{Probe, carriers, instrument, probe_name};
+use super::probe::{Probe, carriers, enc, instrument, probe_name};
 use super::process::{Caps, Process, Program, Reply};
 use crate::{EngineInfo, Instantiation, Limits};
 
@@ -123,17 +123,6 @@ fn print_const(f: &mut Function, print: u32, v: i64) {
     f.instruction(&Instruction::Call(print));
 }
 
-fn enc(t: ValType) -> EV {
-    match t {
-        ValType::I32 => EV::I32,
-        ValType::I64 => EV::I64,
-        ValType::F32 => EV::F32,
-        ValType::F64 => EV::F64,
-        ValType::V128 => EV::V128,
-        ValType::Ref(_) => carriers(t)[0],
-    }
-}
-
 /// The host module registered as `spectest`: the standard host, with host calls printed
 /// exactly, and `harness.mark` (func 1 of its exports) that ends a command.
 pub fn host_module() -> Vec<u8> {
@@ -175,48 +164,9 @@ pub fn host_module() -> Vec<u8> {
         1 + host_funcs().len() as u32,
     );
     let mut globals = GlobalSection::new();
-    let g = |val_type| GlobalType {
-        val_type,
-        mutable: false,
-        shared: false,
-    };
-    let int = crate::host::GLOBAL_INT;
-    globals.global(g(EV::I32), &ConstExpr::i32_const(int as i32));
-    globals.global(g(EV::I64), &ConstExpr::i64_const(int as i64));
-    globals.global(
-        g(EV::F32),
-        &ConstExpr::f32_const(f32::from_bits(crate::host::GLOBAL_F32_BITS).into()),
-    );
-    globals.global(
-        g(EV::F64),
-        &ConstExpr::f64_const(f64::from_bits(crate::host::GLOBAL_F64_BITS).into()),
-    );
-    for (i, name) in ["global_i32", "global_i64", "global_f32", "global_f64"]
-        .iter()
-        .enumerate()
-    {
-        exports.export(name, ExportKind::Global, i as u32);
-    }
     let mut tables = TableSection::new();
-    let (tmin, tmax) = crate::host::TABLE_LIMITS;
-    tables.table(TableType {
-        element_type: RefType::FUNCREF,
-        table64: false,
-        minimum: tmin as u64,
-        maximum: Some(tmax as u64),
-        shared: false,
-    });
-    exports.export("table", ExportKind::Table, 0);
     let mut memories = MemorySection::new();
-    let (mmin, mmax) = crate::host::MEMORY_LIMITS;
-    memories.memory(MemoryType {
-        minimum: mmin as u64,
-        maximum: Some(mmax as u64),
-        memory64: false,
-        shared: false,
-        page_size_log2: None,
-    });
-    exports.export("memory", ExportKind::Memory, 0);
+    super::v8::spectest_definitions(&mut globals, &mut tables, &mut memories, &mut exports);
     let mut m = Module::new();
     m.section(&types)
         .section(&imports)
