@@ -229,10 +229,9 @@ fn the_command_protocol_turns_exit_statuses_of_self_checking_modules_into_verdic
         "{report}"
     );
     // A real one (the wasmtime CLI, when it is here): step 3 must trap, and does.
-    let real = ["/opt/harness-engines/bin/wasmtime"]
-        .iter()
-        .map(PathBuf::from)
-        .find(|p| p.exists());
+    let prefix =
+        std::env::var("HARNESS_ENGINES_PREFIX").unwrap_or_else(|_| "/opt/harness-engines".into());
+    let real = Some(Path::new(&prefix).join("bin/wasmtime")).filter(|p| p.exists());
     if let Some(real) = real {
         let wrapper = fake_runtime(dir.path(), &format!("exec {} run \"$1\"", real.display()));
         let report = diff_command(&m, Some(&wrapper), &plan);

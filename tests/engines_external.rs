@@ -496,3 +496,66 @@ fn wasmer_singlepass_conforms_on_the_examples_and_runs_scripts() {
     let t = v["engines"].as_array().unwrap();
     assert_eq!(t[1]["passed"], t[0]["passed"], "{v}");
 }
+
+#[test]
+fn gen_writes_self_checking_modules_that_a_bare_command_line_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    // The first seeds whose module the spec lets instantiate.
+    let mut written = Vec::new();
+    for seed in 0..40 {
+        let out = dir.path().join(format!("s{seed}.wasm"));
+        let run = harness(&[
+            "gen",
+            "--seed",
+            &seed.to_string(),
+            "--self-checking",
+            "-o",
+            out.to_str().unwrap(),
+        ]);
+        if run.code == 0 {
+            assert!(
+                run.stderr.contains("self-checking: _start performs"),
+                "{}",
+                run.stderr
+            );
+            written.push(out);
+        } else {
+            // A clear one-line reason, never a panic.
+            assert!(
+                run.stderr.contains("cannot make a self-checking module"),
+                "{}",
+                run.stderr
+            );
+            assert_eq!(run.stderr.trim().lines().count(), 1, "{}", run.stderr);
+        }
+        if written.len() == 5 {
+            break;
+        }
+    }
+    assert_eq!(written.len(), 5);
+    for m in &written {
+        let bytes = std::fs::read(m).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(text.contains("wasi_snapshot_preview1") && text.contains("_start"));
+    }
+    // On the wasmtime CLI (a correct engine): each exits 0, or with its own trap status (134)
+    // when the plan ends in a trap the spec requires; never with a step's status (10..=125).
+    if present(&["wasmtime-cli"]).is_empty() {
+        return;
+    }
+    let prefix =
+        std::env::var("HARNESS_ENGINES_PREFIX").unwrap_or_else(|_| "/opt/harness-engines".into());
+    let wasmtime = Path::new(&prefix).join("bin/wasmtime");
+    for m in &written {
+        let status = std::process::Command::new(&wasmtime)
+            .arg("run")
+            .arg(m)
+            .env("RUST_BACKTRACE", "0")
+            .output()
+            .unwrap()
+            .status
+            .code()
+            .unwrap_or(-1);
+        assert!(status == 0 || status == 134, "{}: {status}", m.display());
+    }
+}
