@@ -229,8 +229,7 @@ pub(super) fn spectest_definitions(
 fn spectest_module() -> Vec<u8> {
     use wasm_encoder::{
         CodeSection, EntityType, ExportKind, ExportSection, Function, FunctionSection,
-        GlobalSection, ImportSection, Instruction, MemorySection, Module, TableSection,
-        TypeSection, ValType as EV,
+        ImportSection, Instruction, TypeSection, ValType as EV,
     };
     let mut types = TypeSection::new();
     let mut imports = ImportSection::new();
@@ -277,19 +276,31 @@ fn spectest_module() -> Vec<u8> {
         code.function(&f);
         exports.export(name, ExportKind::Func, n + i as u32);
     }
-    let mut globals = GlobalSection::new();
-    let mut tables = TableSection::new();
-    let mut memories = MemorySection::new();
+    host_module(&types, &imports, &funcs, &code, exports)
+}
+
+/// A generated `spectest` module: these functions, then the standard host's globals,
+/// table and memory ([`spectest_definitions`]).
+pub(super) fn host_module(
+    types: &wasm_encoder::TypeSection,
+    imports: &wasm_encoder::ImportSection,
+    funcs: &wasm_encoder::FunctionSection,
+    code: &wasm_encoder::CodeSection,
+    mut exports: wasm_encoder::ExportSection,
+) -> Vec<u8> {
+    let mut globals = wasm_encoder::GlobalSection::new();
+    let mut tables = wasm_encoder::TableSection::new();
+    let mut memories = wasm_encoder::MemorySection::new();
     spectest_definitions(&mut globals, &mut tables, &mut memories, &mut exports);
-    let mut m = Module::new();
-    m.section(&types)
-        .section(&imports)
-        .section(&funcs)
+    let mut m = wasm_encoder::Module::new();
+    m.section(types)
+        .section(imports)
+        .section(funcs)
         .section(&tables)
         .section(&memories)
         .section(&globals)
         .section(&exports)
-        .section(&code);
+        .section(code);
     m.finish()
 }
 

@@ -39,8 +39,7 @@ use oracle::{
 };
 use wasm_encoder::{
     BlockType, CodeSection, EntityType, ExportKind, ExportSection, Function, FunctionSection,
-    GlobalSection, ImportSection, Instruction, MemorySection, Module, TableSection, TypeSection,
-    ValType as EV,
+    ImportSection, Instruction, Module, TypeSection, ValType as EV,
 };
 
 use super::probe::{Probe, carriers, enc, instrument, probe_name};
@@ -163,20 +162,7 @@ pub fn host_module() -> Vec<u8> {
         ExportKind::Func,
         1 + host_funcs().len() as u32,
     );
-    let mut globals = GlobalSection::new();
-    let mut tables = TableSection::new();
-    let mut memories = MemorySection::new();
-    super::v8::spectest_definitions(&mut globals, &mut tables, &mut memories, &mut exports);
-    let mut m = Module::new();
-    m.section(&types)
-        .section(&imports)
-        .section(&funcs)
-        .section(&tables)
-        .section(&memories)
-        .section(&globals)
-        .section(&exports)
-        .section(&code);
-    m.finish()
+    super::v8::host_module(&types, &imports, &funcs, &code, exports)
 }
 
 /// A probe's type, in carriers.
