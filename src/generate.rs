@@ -29,6 +29,11 @@ pub struct Args {
     /// Also write the default plan (edge-value arguments from the same seed) here.
     #[arg(long, value_name = "FILE")]
     plan: Option<PathBuf>,
+    /// Write a self-checking module: its `_start` performs the default plan and checks each
+    /// result against the spec, exiting (WASI `proc_exit`) with 10 + the first wrong step
+    /// (README, "Self-checking modules").
+    #[arg(long)]
+    self_checking: bool,
 }
 
 /// `harness gen`.
@@ -72,6 +77,22 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         std::fs::write(plan_path, serde_json::to_string_pretty(&plan)?)
             .with_context(|| format!("cannot write {}", plan_path.display()))?;
     }
+    let bytes = if args.self_checking {
+        let info = runners::inspect::inspect(&bytes)
+            .map_err(|e| anyhow::anyhow!("the module does not validate: {e}"))?;
+        let (plan, _) = generator::default_plan(&info.funcs, args.seed);
+        let expectation = oracle::expect::expect(&bytes, &plan, runners::Limits::default().fuel);
+        let s = runners::external::self_check::self_checking(&bytes, &plan, &expectation, None)?;
+        eprintln!(
+            "self-checking: _start performs {} of {} invocations{}",
+            s.performed,
+            plan.invocations.len(),
+            s.stops_early.map(|w| format!(" ({w})")).unwrap_or_default()
+        );
+        s.module
+    } else {
+        bytes
+    };
     let out = if args.wat {
         let mut t = wasmprinter::print_bytes(&bytes).context("cannot print the module")?;
         t.push('\n');

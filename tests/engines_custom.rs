@@ -153,39 +153,103 @@ fn the_example_engine_runs_scripts_through_the_wast_protocol() {
     assert_eq!(a["failed"], b["failed"]);
 }
 
+/// Runs `harness diff` on the example command engine with `EXAMPLE_WASI_RUNTIME` set.
+fn diff_command(module: &Path, runtime: Option<&Path>, extra: &[&str]) -> serde_json::Value {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_harness"));
+    cmd.args([
+        "diff",
+        module.to_str().unwrap(),
+        "--engine",
+        "example-command",
+        "--json",
+    ])
+    .args(extra)
+    .env("HARNESS_ENGINES_DIR", examples_dir());
+    if let Some(r) = runtime {
+        cmd.env("EXAMPLE_WASI_RUNTIME", r);
+    }
+    let out = cmd.output().unwrap();
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&out.stderr)))
+}
+
+fn fake_runtime(dir: &Path, script: &str) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let p = dir.join("runtime.sh");
+    std::fs::write(&p, format!("#!/bin/sh\n{script}\n")).unwrap();
+    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+    p
+}
+
 #[test]
-fn the_command_protocol_reports_whether_start_ran() {
+fn the_command_protocol_turns_exit_statuses_of_self_checking_modules_into_verdicts() {
     let dir = tempfile::tempdir().unwrap();
-    let ok = common::write(dir.path(), "ok.wat", b"(module (func (export \"_start\")))");
-    let bad = common::write(
+    let m = common::write(
         dir.path(),
-        "bad.wat",
-        b"(module (func (export \"_start\") unreachable))",
+        "m.wat",
+        b"(module (func (export \"f\") (param i32) (result i32) (i32.div_u (i32.const 7) (local.get 0))))",
     );
-    let run = |m: &Path| {
-        harness_with(
-            &examples_dir(),
-            &[
-                "diff",
-                m.to_str().unwrap(),
-                "--engine",
-                "example-command",
-                "--json",
-            ],
-        )
-        .json()
-    };
-    let good = run(&ok);
-    assert_eq!(
-        observation(&good, "example-command")["instantiation"]["outcome"]["outcome"],
-        "instantiated"
+    let plan = common::write(
+        dir.path(),
+        "plan.json",
+        br#"{"version":1,"invocations":[
+            {"export":"f","args":[{"type":"i32","value":"1"}]},
+            {"export":"f","args":[{"type":"i32","value":"2"}]},
+            {"export":"f","args":[{"type":"i32","value":"3"}]},
+            {"export":"f","args":[{"type":"i32","value":"0"}]}]}"#,
     );
-    let failed = run(&bad);
-    let text = observation(&failed, "example-command")["instantiation"].to_string();
+    let plan = ["--plan", plan.to_str().unwrap()];
+    // A runtime that says step 1 (exit 11) is wrong.
+    let two = fake_runtime(dir.path(), "exit 11");
+    let report = diff_command(&m, Some(&two), &plan);
+    let v = verdict(&report, "example-command");
+    assert_eq!(v["verdict"], "deviates", "{report}");
+    assert_eq!(v["step"]["index"], 1, "{report}");
+    // A runtime that traps on every run, even with no step performed: the trap is
+    // instantiation's, with the kind its message names.
+    let trap = fake_runtime(
+        dir.path(),
+        "echo 'wasm trap: integer divide by zero' >&2; exit 134",
+    );
+    let report = diff_command(&m, Some(&trap), &plan);
+    let v = verdict(&report, "example-command");
+    assert_eq!(v["verdict"], "deviates", "{report}");
+    assert_eq!(v["step"]["step"], "instantiate", "{report}");
     assert!(
-        text.contains("status 1") && text.contains("unreachable"),
-        "{text}"
+        observation(&report, "example-command")["instantiation"]
+            .to_string()
+            .contains("integer divide by zero"),
+        "{report}"
     );
+    // A runtime that hangs.
+    let hang = fake_runtime(dir.path(), "sleep 30");
+    let report = diff_command(&m, Some(&hang), &["--timeout", "0.5", plan[0], plan[1]]);
+    assert!(
+        report["observations"].to_string().contains("wall-clock"),
+        "{report}"
+    );
+    // A real one (the wasmtime CLI, when it is here): step 3 must trap, and does.
+    let prefix =
+        std::env::var("HARNESS_ENGINES_PREFIX").unwrap_or_else(|_| "/opt/harness-engines".into());
+    let real = Some(Path::new(&prefix).join("bin/wasmtime")).filter(|p| p.exists());
+    if let Some(real) = real {
+        let wrapper = fake_runtime(dir.path(), &format!("exec {} run \"$1\"", real.display()));
+        let report = diff_command(&m, Some(&wrapper), &plan);
+        assert_eq!(
+            verdict(&report, "example-command")["verdict"],
+            "conforms",
+            "{report}"
+        );
+        let obs = observation(&report, "example-command");
+        assert_eq!(obs["invocations"].as_array().unwrap().len(), 4, "{obs}");
+        assert!(
+            obs["invocations"][3]
+                .to_string()
+                .contains("integer divide by zero")
+        );
+    } else {
+        eprintln!("note: the wasmtime CLI is not installed here; not tested with it");
+    }
 }
 
 #[test]

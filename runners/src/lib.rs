@@ -13,6 +13,8 @@ mod reference;
 mod registry;
 #[cfg(feature = "test-engines")]
 pub mod test_engines;
+#[cfg(feature = "wasmer")]
+mod wasmer_engine;
 mod wasmi_engine;
 mod wasmtime_engine;
 pub mod wast;
@@ -29,6 +31,8 @@ use serde::{Deserialize, Serialize};
 
 pub use reference::Reference;
 pub use registry::{available, bundled, by_name, in_process, in_process_by_name};
+#[cfg(feature = "wasmer")]
+pub use wasmer_engine::WasmerSinglepass;
 pub use wasmi_engine::Wasmi;
 pub use wasmtime_engine::{Wasmtime, WasmtimeStrategy};
 

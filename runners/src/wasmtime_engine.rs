@@ -359,6 +359,26 @@ fn spectest(store: &mut Store<State>) -> wasmtime::Result<Linker<State>> {
     Ok(linker)
 }
 
+/// The outcome of a Wasmtime trap message (`wasm trap: integer divide by zero`, as another
+/// Wasmtime version prints it), through the same mapping as the bundled engine's traps;
+/// `None` when no trap of this Wasmtime has that message.
+pub(crate) fn trap_message_outcome(message: &str) -> Option<Outcome> {
+    let m = message.trim();
+    let trap = (0..=u8::MAX)
+        .filter_map(Trap::from_u8)
+        .find(|t| t.to_string() == m || t.to_string().strip_prefix("wasm trap: ") == Some(m))?;
+    Some(match trap_kind(trap) {
+        Ok(kind) => Outcome::Trap {
+            kind,
+            message: m.to_string(),
+        },
+        Err(Outcome::Timeout { .. }) => Outcome::Timeout {
+            message: format!("{m} (its fuel limit)"),
+        },
+        Err(other) => other,
+    })
+}
+
 fn trap_kind(trap: Trap) -> Result<TrapKind, Outcome> {
     Ok(match trap {
         Trap::StackOverflow => {

@@ -626,11 +626,29 @@ impl CustomEngine {
             Ok(x) => x,
             Err(e) => return observation(&self.name, InstanceOutcome::Crash { message: e }),
         };
-        let program = self.program.clone().with_args([path.display().to_string()]);
         let caps = self.caps(limits);
-        let mut obs = match run_to_exit(&program, caps) {
-            Ok(exit) => command_observation(&self.name, exit, plan),
-            Err(stop) => observation(&self.name, stop.instance()),
+        // A self-checking module when there is one: the exit status is then a verdict on
+        // each step (see `self_check`).
+        let expectation = oracle::expect::expect(module, plan, limits.fuel);
+        let mut run = |bytes: &[u8]| -> super::self_check::Ended {
+            if let Err(e) = std::fs::write(&path, bytes) {
+                return super::self_check::Ended::Crash(format!("cannot write the module: {e}"));
+            }
+            run_ended(
+                &self.program.clone().with_args([path.display().to_string()]),
+                caps,
+            )
+        };
+        let checked = super::self_check::observe(&self.name, module, plan, &expectation, &mut run);
+        let mut obs = match checked {
+            Some(obs) => obs,
+            None => {
+                let program = self.program.clone().with_args([path.display().to_string()]);
+                match run_to_exit(&program, caps) {
+                    Ok(exit) => command_observation(&self.name, exit, plan),
+                    Err(stop) => observation(&self.name, stop.instance()),
+                }
+            }
         };
         obs.timings.total_us = start.elapsed().as_micros() as u64;
         obs
@@ -685,8 +703,27 @@ fn run_to_exit(program: &Program, caps: Caps) -> Result<Exit, Stop> {
     }
 }
 
-/// What a command-protocol exit says, for a module that is not self-checking: the start
-/// function ran (exit 0) or not.
+/// Runs a program to its end: its status and what it printed on standard error (standard
+/// output when that is empty), or how it was stopped.
+pub(crate) fn run_ended(program: &Program, caps: Caps) -> super::self_check::Ended {
+    use super::self_check::Ended;
+    match run_to_exit(program, caps) {
+        Ok(exit) => Ended::Exit {
+            code: exit.code,
+            stderr: if exit.stderr.is_empty() {
+                exit.stdout
+            } else {
+                exit.stderr
+            },
+        },
+        Err(Stop::Timeout(m)) => Ended::Timeout(m),
+        Err(Stop::Crash(m)) => Ended::Crash(m),
+    }
+}
+
+/// What a command-protocol exit says, for a module that cannot be made self-checking (one
+/// the spec does not let instantiate, or one with imports other than the standard host's):
+/// the start function ran (exit 0) or not.
 fn command_observation(name: &str, exit: Exit, plan: &Plan) -> Observation {
     let mut obs = observation(name, InstanceOutcome::Instantiated);
     if exit.code != 0 {

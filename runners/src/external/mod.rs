@@ -11,9 +11,12 @@ pub mod binaryen;
 pub mod custom;
 pub mod probe;
 pub mod process;
+pub mod self_check;
 pub mod v8;
 pub mod wabt;
+pub mod wamr;
 pub mod wasm3;
+pub mod wasmtime_cli;
 pub mod wast_text;
 pub mod wrap;
 
@@ -40,6 +43,8 @@ enum Found {
     Wabt(wabt::Wabt),
     Wasm3(wasm3::Wasm3),
     Binaryen(binaryen::Binaryen),
+    WasmtimeCli(wasmtime_cli::WasmtimeCli),
+    Wamr(wamr::Wamr),
 }
 
 impl Found {
@@ -50,6 +55,8 @@ impl Found {
             Found::Wabt(w) => Box::new(w.clone()),
             Found::Wasm3(w) => Box::new(w.clone()),
             Found::Binaryen(b) => Box::new(b.clone()),
+            Found::WasmtimeCli(w) => Box::new(w.clone()),
+            Found::Wamr(w) => Box::new(w.clone()),
         }
     }
 }
@@ -76,9 +83,20 @@ fn discovery() -> &'static Discovery {
         let (binaryens, binaryen_notes) = binaryen::discover();
         found.extend(binaryens.into_iter().map(Found::Binaryen));
         notes.extend(binaryen_notes);
+        let (clis, cli_notes) = wasmtime_cli::discover();
+        found.extend(clis.into_iter().map(Found::WasmtimeCli));
+        notes.extend(cli_notes);
+        let (wamrs, wamr_notes) = wamr::discover();
+        found.extend(wamrs.into_iter().map(Found::Wamr));
+        notes.extend(wamr_notes);
+        if cfg!(not(feature = "wasmer")) {
+            notes.push(
+                "wasmer-singlepass: not in this build (cargo build --features wasmer)".into(),
+            );
+        }
         notes.push(
-            "wasmtime-cli, wamr-aot, wasmer-singlepass, wasmer-cranelift: \
-             not driven by this version of the harness (issue 5)"
+            "wasmer-cranelift: not available: wasmer-compiler-cranelift 7.4 pins \
+             cranelift-codegen =0.135.0, the bundled Wasmtime 48.0.8 needs ^0.135.8"
                 .into(),
         );
         for dir in engine_dirs() {

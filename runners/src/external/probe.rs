@@ -63,7 +63,7 @@ pub fn probe_name(k: usize) -> String {
     format!("harness.p{k}")
 }
 
-fn carriers(t: ValType) -> Vec<EV> {
+pub(crate) fn carriers(t: ValType) -> Vec<EV> {
     match t {
         ValType::I32 | ValType::F32 => vec![EV::I32],
         ValType::I64 | ValType::F64 => vec![EV::I64],
@@ -75,7 +75,7 @@ fn carriers(t: ValType) -> Vec<EV> {
     }
 }
 
-fn enc(t: ValType) -> EV {
+pub(crate) fn enc(t: ValType) -> EV {
     match t {
         ValType::I32 => EV::I32,
         ValType::I64 => EV::I64,
@@ -89,8 +89,8 @@ fn enc(t: ValType) -> EV {
 /// What the module declares that the probes need.
 #[derive(Default)]
 pub(crate) struct Shape {
-    types: u32,
-    funcs: u32,
+    pub(crate) types: u32,
+    pub(crate) funcs: u32,
     /// Exported memories: (name, index, 64-bit).
     pub(crate) memories: Vec<(String, u32, bool)>,
     /// Exported tables: (name, index, 64-bit).

@@ -166,13 +166,70 @@ pub(super) fn driver_files(files: &[(&str, &[u8])]) -> Result<Vec<PathBuf>, Stri
     Ok(paths)
 }
 
+/// The standard host's globals, table and memory (`spectest`), defined and exported (as
+/// globals 0..4, table 0, memory 0) in a module the harness generates.
+pub(super) fn spectest_definitions(
+    globals: &mut wasm_encoder::GlobalSection,
+    tables: &mut wasm_encoder::TableSection,
+    memories: &mut wasm_encoder::MemorySection,
+    exports: &mut wasm_encoder::ExportSection,
+) {
+    use wasm_encoder::{
+        ConstExpr, ExportKind, GlobalType, MemoryType, RefType, TableType, ValType as EV,
+    };
+    let g = |v: EV| GlobalType {
+        val_type: v,
+        mutable: false,
+        shared: false,
+    };
+    globals.global(
+        g(EV::I32),
+        &ConstExpr::i32_const(crate::host::GLOBAL_INT as i32),
+    );
+    globals.global(
+        g(EV::I64),
+        &ConstExpr::i64_const(crate::host::GLOBAL_INT as i64),
+    );
+    globals.global(
+        g(EV::F32),
+        &ConstExpr::f32_const(f32::from_bits(crate::host::GLOBAL_F32_BITS).into()),
+    );
+    globals.global(
+        g(EV::F64),
+        &ConstExpr::f64_const(f64::from_bits(crate::host::GLOBAL_F64_BITS).into()),
+    );
+    for (i, name) in ["global_i32", "global_i64", "global_f32", "global_f64"]
+        .iter()
+        .enumerate()
+    {
+        exports.export(name, ExportKind::Global, i as u32);
+    }
+    let (tmin, tmax) = crate::host::TABLE_LIMITS;
+    tables.table(TableType {
+        element_type: RefType::FUNCREF,
+        table64: false,
+        minimum: tmin as u64,
+        maximum: Some(tmax as u64),
+        shared: false,
+    });
+    exports.export("table", ExportKind::Table, 0);
+    let (mmin, mmax) = crate::host::MEMORY_LIMITS;
+    memories.memory(MemoryType {
+        minimum: mmin as u64,
+        maximum: Some(mmax as u64),
+        memory64: false,
+        shared: false,
+        page_size_log2: None,
+    });
+    exports.export("memory", ExportKind::Memory, 0);
+}
+
 /// The standard host (`spectest`) as a module: its print functions pass their arguments
 /// on to the driver's log as integers of the same bits.
 fn spectest_module() -> Vec<u8> {
     use wasm_encoder::{
-        CodeSection, ConstExpr, EntityType, ExportKind, ExportSection, Function, FunctionSection,
-        GlobalSection, GlobalType, ImportSection, Instruction, MemorySection, MemoryType, Module,
-        RefType, TableSection, TableType, TypeSection, ValType as EV,
+        CodeSection, EntityType, ExportKind, ExportSection, Function, FunctionSection,
+        ImportSection, Instruction, TypeSection, ValType as EV,
     };
     let mut types = TypeSection::new();
     let mut imports = ImportSection::new();
@@ -219,63 +276,31 @@ fn spectest_module() -> Vec<u8> {
         code.function(&f);
         exports.export(name, ExportKind::Func, n + i as u32);
     }
-    let mut globals = GlobalSection::new();
-    let g = |v: EV| GlobalType {
-        val_type: v,
-        mutable: false,
-        shared: false,
-    };
-    globals.global(
-        g(EV::I32),
-        &ConstExpr::i32_const(crate::host::GLOBAL_INT as i32),
-    );
-    globals.global(
-        g(EV::I64),
-        &ConstExpr::i64_const(crate::host::GLOBAL_INT as i64),
-    );
-    globals.global(
-        g(EV::F32),
-        &ConstExpr::f32_const(f32::from_bits(crate::host::GLOBAL_F32_BITS).into()),
-    );
-    globals.global(
-        g(EV::F64),
-        &ConstExpr::f64_const(f64::from_bits(crate::host::GLOBAL_F64_BITS).into()),
-    );
-    for (i, name) in ["global_i32", "global_i64", "global_f32", "global_f64"]
-        .iter()
-        .enumerate()
-    {
-        exports.export(name, ExportKind::Global, i as u32);
-    }
-    let mut tables = TableSection::new();
-    let (tmin, tmax) = crate::host::TABLE_LIMITS;
-    tables.table(TableType {
-        element_type: RefType::FUNCREF,
-        table64: false,
-        minimum: tmin as u64,
-        maximum: Some(tmax as u64),
-        shared: false,
-    });
-    exports.export("table", ExportKind::Table, 0);
-    let mut memories = MemorySection::new();
-    let (mmin, mmax) = crate::host::MEMORY_LIMITS;
-    memories.memory(MemoryType {
-        minimum: mmin as u64,
-        maximum: Some(mmax as u64),
-        memory64: false,
-        shared: false,
-        page_size_log2: None,
-    });
-    exports.export("memory", ExportKind::Memory, 0);
-    let mut m = Module::new();
-    m.section(&types)
-        .section(&imports)
-        .section(&funcs)
+    host_module(&types, &imports, &funcs, &code, exports)
+}
+
+/// A generated `spectest` module: these functions, then the standard host's globals,
+/// table and memory ([`spectest_definitions`]).
+pub(super) fn host_module(
+    types: &wasm_encoder::TypeSection,
+    imports: &wasm_encoder::ImportSection,
+    funcs: &wasm_encoder::FunctionSection,
+    code: &wasm_encoder::CodeSection,
+    mut exports: wasm_encoder::ExportSection,
+) -> Vec<u8> {
+    let mut globals = wasm_encoder::GlobalSection::new();
+    let mut tables = wasm_encoder::TableSection::new();
+    let mut memories = wasm_encoder::MemorySection::new();
+    spectest_definitions(&mut globals, &mut tables, &mut memories, &mut exports);
+    let mut m = wasm_encoder::Module::new();
+    m.section(types)
+        .section(imports)
+        .section(funcs)
         .section(&tables)
         .section(&memories)
         .section(&globals)
         .section(&exports)
-        .section(&code);
+        .section(code);
     m.finish()
 }
 
