@@ -11,8 +11,13 @@ use oracle::Proposal;
 #[derive(clap::Args)]
 pub struct Args {
     /// The seed (a campaign's case seed, as its log and pending files record it).
-    #[arg(long)]
-    seed: u64,
+    #[arg(long, required_unless_present = "negative")]
+    seed: Option<u64>,
+    /// Write the negative tests instead: `invalid.wast` (modules that break one validation
+    /// rule each) and `malformed.wast` (one binary-format rule each) into this directory,
+    /// every assertion commented with the SpecTec rule it breaks.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["seed", "mutate", "self_checking", "plan", "wat", "output"])]
+    negative: Option<PathBuf>,
     /// Mutate this module (`.wasm`/`.wat`) with wasm-mutate instead of generating one with
     /// wasm-smith.
     #[arg(long, value_name = "FILE")]
@@ -38,6 +43,10 @@ pub struct Args {
 
 /// `harness gen`.
 pub fn run(args: Args) -> anyhow::Result<u8> {
+    if let Some(dir) = &args.negative {
+        return negative(dir);
+    }
+    let seed = args.seed.unwrap_or_default();
     let proposals: Vec<Proposal> = if args.proposals.is_empty() {
         Proposal::WASM2.to_vec()
     } else {
@@ -61,26 +70,26 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     let bytes = match &args.mutate {
         Some(path) => {
             let input = crate::input::load_module(path)?;
-            generator::mutate::mutate(&input.bytes, args.seed)
+            generator::mutate::mutate(&input.bytes, seed)
                 .with_context(|| format!("cannot mutate {}", path.display()))?
         }
         None => {
-            generator::smith::generate(args.seed, &proposals)
-                .with_context(|| format!("seed {} gives no module", args.seed))?
+            generator::smith::generate(seed, &proposals)
+                .with_context(|| format!("seed {} gives no module", seed))?
                 .bytes
         }
     };
     if let Some(plan_path) = &args.plan {
         let info = runners::inspect::inspect(&bytes)
             .map_err(|e| anyhow::anyhow!("the module does not validate: {e}"))?;
-        let (plan, _) = generator::default_plan(&info.funcs, args.seed);
+        let (plan, _) = generator::default_plan(&info.funcs, seed);
         std::fs::write(plan_path, serde_json::to_string_pretty(&plan)?)
             .with_context(|| format!("cannot write {}", plan_path.display()))?;
     }
     let bytes = if args.self_checking {
         let info = runners::inspect::inspect(&bytes)
             .map_err(|e| anyhow::anyhow!("the module does not validate: {e}"))?;
-        let (plan, _) = generator::default_plan(&info.funcs, args.seed);
+        let (plan, _) = generator::default_plan(&info.funcs, seed);
         let expectation = oracle::expect::expect(&bytes, &plan, runners::Limits::default().fuel);
         let s = runners::external::self_check::self_checking(&bytes, &plan, &expectation, None)?;
         eprintln!(
@@ -110,6 +119,32 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             }
             stdout.write_all(&out)?;
         }
+    }
+    Ok(0)
+}
+
+/// `harness gen --negative DIR`.
+fn negative(dir: &std::path::Path) -> anyhow::Result<u8> {
+    use generator::negative::{Kind, catalogue, to_wast};
+    let all = catalogue()?;
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    for (kind, name, title) in [
+        (
+            Kind::Invalid,
+            "invalid.wast",
+            "Modules that break one validation rule each (assert_invalid).",
+        ),
+        (
+            Kind::Malformed,
+            "malformed.wast",
+            "Binaries that break one rule of the binary format each (assert_malformed).",
+        ),
+    ] {
+        let cases: Vec<_> = all.iter().filter(|c| c.kind == kind).cloned().collect();
+        let path = dir.join(name);
+        corpus::write_atomic(&path, to_wast(title, &cases).as_bytes())
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        println!("{}: {} assertions", path.display(), cases.len());
     }
     Ok(0)
 }

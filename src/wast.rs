@@ -103,6 +103,16 @@ fn collect(path: &Path, out: &mut Vec<PathBuf>) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The profile a script declares in a leading comment line, `;; profile: wasm-2.0` (as the
+/// generated suites do): run as the official suite is, with exactly 2.0's proposals, since
+/// later ones make some of its invalid modules valid.
+fn declared_profile(text: &str) -> Option<Vec<oracle::Proposal>> {
+    text.lines()
+        .take_while(|l| l.trim_start().starts_with(";;") || l.trim().is_empty())
+        .any(|l| l.trim_start().trim_start_matches(';').trim() == "profile: wasm-2.0")
+        .then(|| oracle::Proposal::WASM2.to_vec())
+}
+
 /// A script found: its report name, its path, and the proposals it assumes.
 type Found = (String, PathBuf, Option<Vec<oracle::Proposal>>);
 
@@ -176,6 +186,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     for (name, path, profile) in files {
         let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {name}"))?;
         let commands = runners::wast::parse_script(&text, &name)?;
+        let profile = profile.or_else(|| declared_profile(&text));
         scripts.push(Script {
             name,
             path,

@@ -12,6 +12,7 @@ pub mod args;
 pub mod edge;
 pub mod fuzz;
 pub mod mutate;
+pub mod negative;
 pub mod smith;
 
 use oracle::{ExportedFunc, HeapType, Invocation, Plan, RefType, RefValue, ValType, Value};

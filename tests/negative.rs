@@ -1,0 +1,77 @@
+//! `harness gen --negative`: invalid and malformed modules, one broken rule each, as `.wast`
+//! scripts every engine must pass.
+
+mod common;
+
+use common::harness;
+
+#[test]
+fn every_bundled_engine_rejects_every_negative_test() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("neg");
+    let d = dir.to_str().unwrap();
+    let run = harness(&["gen", "--negative", d]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let invalid = std::fs::read_to_string(dir.join("invalid.wast")).unwrap();
+    let malformed = std::fs::read_to_string(dir.join("malformed.wast")).unwrap();
+    assert!(invalid.contains(";; profile: wasm-2.0"));
+    // Each assertion names the rule it breaks.
+    for text in [&invalid, &malformed] {
+        let asserts = text.matches("\n(assert_").count();
+        let rules = text.matches("\n;; ").count();
+        assert!(asserts > 10 && rules >= asserts, "{asserts} {rules}");
+    }
+    let mut args = vec!["wast", d, "--json"];
+    for e in [
+        "reference",
+        "wasmi",
+        "wasmtime-cranelift",
+        "wasmtime-winch",
+        "wasmtime-pulley",
+    ] {
+        args.extend(["--engine", e]);
+    }
+    let run = harness(&args);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let report = run.json();
+    for e in report["engines"].as_array().unwrap() {
+        assert_eq!(e["failed"], 0, "{e:#}");
+        assert_eq!(e["skipped"], 0, "{e:#}");
+        assert!(e["passed"].as_u64().unwrap() > 50, "{e:#}");
+    }
+}
+
+#[test]
+fn wabt_fails_only_the_data_count_test() {
+    // WABT's spectest-interp (through wast2json) runs the scripts unchanged; it accepts a
+    // data count section with no data section (README, findings).
+    if !on_path("wast2json") || !on_path("spectest-interp") {
+        assert!(std::env::var_os("CI").is_none(), "CI installs WABT");
+        eprintln!("skipped: WABT is not installed");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("neg");
+    let d = dir.to_str().unwrap();
+    assert_eq!(harness(&["gen", "--negative", d]).code, 0);
+    let run = harness(&["wast", d, "--json", "--engine", "wabt"]);
+    assert_eq!(run.code, 1, "a failure: exit 1\n{}", run.stderr);
+    let report = run.json();
+    let wabt = &report["engines"][0];
+    assert_eq!(wabt["failed"], 1, "{wabt:#}");
+    let failure = wabt["failures"][0].to_string();
+    assert!(failure.contains("malformed.wast"), "{failure}");
+}
+
+#[test]
+fn negative_conflicts_with_the_other_modes() {
+    let run = harness(&["gen", "--negative", "x", "--seed", "1"]);
+    assert_eq!(run.code, 2);
+    let run = harness(&["gen"]);
+    assert_eq!(run.code, 2);
+}
+
+fn on_path(program: &str) -> bool {
+    std::env::var_os("PATH")
+        .is_some_and(|p| std::env::split_paths(&p).any(|d| d.join(program).is_file()))
+}
