@@ -75,3 +75,46 @@ fn on_path(program: &str) -> bool {
     std::env::var_os("PATH")
         .is_some_and(|p| std::env::split_paths(&p).any(|d| d.join(program).is_file()))
 }
+
+#[test]
+fn the_campaign_runs_the_negative_strategy() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("camp");
+    let run = harness(&[
+        "campaign",
+        "--out",
+        out.to_str().unwrap(),
+        "--cases",
+        "60",
+        "--strategies",
+        "negative=1",
+        "--engine",
+        "wasmi",
+        "--engine",
+        "wasmtime-cranelift",
+        "--reduce-budget",
+        "0",
+        "--jobs",
+        "1",
+    ]);
+    assert_eq!(
+        run.code, 0,
+        "no engine accepts a broken module\n{}",
+        run.stderr
+    );
+    let log = std::fs::read_to_string(out.join("cases.log")).unwrap();
+    let records: Vec<serde_json::Value> = log
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(records.len(), 60);
+    assert!(records.iter().all(|r| r["strategy"] == "negative"));
+    // Most cases are judged (a few modules have nothing to break), every engine conforms.
+    let judged: Vec<_> = records.iter().filter(|r| r["failed"].is_null()).collect();
+    assert!(judged.len() > 40, "{}", judged.len());
+    for r in judged {
+        for (_, v) in r["verdicts"].as_object().unwrap() {
+            assert_eq!(v, "conforms", "{r}");
+        }
+    }
+}

@@ -362,6 +362,158 @@ pub fn catalogue() -> Result<Vec<Negative>, CatalogueError> {
     Ok(out)
 }
 
+/// Breaks one rule in a valid module, chosen by `seed`: the campaign's `negative` strategy.
+/// Returns the broken module and the rule it aims at. Some edits may leave the module valid
+/// (a cut at a section boundary): the oracle's expectation, computed from the bytes, says
+/// so, and the engines are judged against that.
+pub fn break_one(module: &[u8], seed: u64) -> Option<(Vec<u8>, &'static str)> {
+    let mut rng = crate::SplitMix64::new(seed);
+    let sections = sections(module)?;
+    match rng.next_u64() % 6 {
+        // Bmodule: the module cut short inside a section.
+        0 => {
+            let &(start, end, _) =
+                sections.get((rng.next_u64() % sections.len().max(1) as u64) as usize)?;
+            let cut = start + 1 + (rng.next_u64() as usize % (end - start).max(1));
+            Some((module[..cut.min(module.len() - 1)].to_vec(), "Bmodule"))
+        }
+        // Bmodule: an unknown section id (past the data count's 12) in front.
+        1 => {
+            let mut out = module[..8].to_vec();
+            out.extend([13 + (rng.next_u64() % 100) as u8, 0]);
+            out.extend_from_slice(&module[8..]);
+            Some((out, "Bmodule"))
+        }
+        // Bsection_: a section's size one more than what follows it.
+        2 => {
+            let &(start, _, _) = sections.last()?;
+            let mut pos = start + 1;
+            let size = read_u32(module, &mut pos)?;
+            let mut out = module[..start + 1].to_vec();
+            write_u32(&mut out, size + 1);
+            out.extend_from_slice(&module[pos..]);
+            Some((out, "Bsection_"))
+        }
+        // BuN: a section size in one more LEB128 byte than allowed (5 → 6) is too long; a
+        // padded but legal one would not be: pad to exactly 6.
+        3 => {
+            let &(start, _, _) = sections.get((rng.next_u64() % sections.len() as u64) as usize)?;
+            let mut pos = start + 1;
+            let size = read_u32(module, &mut pos)?;
+            let mut out = module[..start + 1].to_vec();
+            let mut v = size;
+            for _ in 0..5 {
+                out.push((v & 0x7f) as u8 | 0x80);
+                v >>= 7;
+            }
+            out.push(0);
+            out.extend_from_slice(&module[pos..]);
+            Some((out, "BuN"))
+        }
+        // Bmodule: two sections of one kind swapped out of order (when there are two
+        // non-custom sections to swap).
+        4 => {
+            let known: Vec<_> = sections.iter().filter(|s| s.2 != 0).collect();
+            if known.len() < 2 {
+                return None;
+            }
+            let i = (rng.next_u64() % (known.len() as u64 - 1)) as usize;
+            let (a, b) = (known[i], known[i + 1]);
+            if a.1 != b.0 {
+                return None;
+            }
+            let mut out = module[..a.0].to_vec();
+            out.extend_from_slice(&module[b.0..b.1]);
+            out.extend_from_slice(&module[a.0..a.1]);
+            out.extend_from_slice(&module[b.1..]);
+            Some((out, "Bmodule"))
+        }
+        // Instr_ok/*: a code section entry whose body starts with an instruction of the
+        // wrong type (`i64.const 0; i32.eqz`) cannot validate... when the body is the
+        // first instruction sequence: the byte sequence is inserted after the locals.
+        _ => {
+            let &(start, end, _) = sections.iter().find(|s| s.2 == 10)?;
+            let mut pos = start + 1;
+            let _size = read_u32(module, &mut pos)?;
+            let count = read_u32(module, &mut pos)?;
+            if count == 0 {
+                return None;
+            }
+            let body_size = read_u32(module, &mut pos)? as usize;
+            let locals_at = pos;
+            let groups = read_u32(module, &mut pos)?;
+            for _ in 0..groups {
+                read_u32(module, &mut pos)?;
+                pos += 1;
+            }
+            if pos > end || locals_at + body_size > end {
+                return None;
+            }
+            // i64.const 0; i32.eqz; drop
+            let insert = [0x42, 0x00, 0x45, 0x1a];
+            let mut body = Vec::new();
+            write_u32(&mut body, (body_size + insert.len()) as u32);
+            body.extend_from_slice(&module[locals_at..pos]);
+            body.extend_from_slice(&insert);
+            body.extend_from_slice(&module[pos..locals_at + body_size]);
+            let mut contents = Vec::new();
+            write_u32(&mut contents, count);
+            contents.extend_from_slice(&body);
+            contents.extend_from_slice(&module[locals_at + body_size..end]);
+            let mut out = module[..start].to_vec();
+            out.push(10);
+            write_u32(&mut out, contents.len() as u32);
+            out.extend_from_slice(&contents);
+            out.extend_from_slice(&module[end..]);
+            Some((out, "Instr_ok/testop"))
+        }
+    }
+}
+
+/// Each section's start, end and id, when every header is well formed.
+fn sections(module: &[u8]) -> Option<Vec<(usize, usize, u8)>> {
+    if module.len() < 8 || &module[..4] != b"\0asm" {
+        return None;
+    }
+    let mut pos = 8;
+    let mut out = Vec::new();
+    while pos < module.len() {
+        let start = pos;
+        let id = module[pos];
+        pos += 1;
+        let size = read_u32(module, &mut pos)? as usize;
+        let end = pos.checked_add(size).filter(|e| *e <= module.len())?;
+        out.push((start, end, id));
+        pos = end;
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+fn read_u32(bytes: &[u8], pos: &mut usize) -> Option<u32> {
+    let mut v: u64 = 0;
+    for shift in (0..35).step_by(7) {
+        let b = *bytes.get(*pos)?;
+        *pos += 1;
+        v |= u64::from(b & 0x7f) << shift;
+        if b & 0x80 == 0 {
+            return u32::try_from(v).ok();
+        }
+    }
+    None
+}
+
+fn write_u32(out: &mut Vec<u8>, mut v: u32) {
+    loop {
+        let byte = (v & 0x7f) as u8;
+        v >>= 7;
+        if v == 0 {
+            out.push(byte);
+            return;
+        }
+        out.push(byte | 0x80);
+    }
+}
+
 /// A `.wast` script of these cases: one assertion each, commented with the rule it breaks.
 pub fn to_wast(title: &str, cases: &[Negative]) -> String {
     let mut s = format!(
@@ -418,6 +570,32 @@ mod tests {
             .validate_all(&c.module);
             assert!(parsed.is_err(), "wasmparser accepts {}: {}", c.rule, c.what);
         }
+    }
+
+    #[test]
+    fn broken_modules_are_rejected_by_the_oracle() {
+        let mut rejected = 0;
+        let mut made = 0;
+        for seed in 0..300 {
+            let Ok(g) = crate::smith::generate(seed, &oracle::Proposal::WASM2) else {
+                continue;
+            };
+            let Some((bytes, rule)) = break_one(&g.bytes, seed) else {
+                continue;
+            };
+            made += 1;
+            let ok = oracle::binary::decode(&bytes)
+                .ok()
+                .is_some_and(|m| oracle::valid::validate(&m).is_ok());
+            if !ok {
+                rejected += 1;
+            } else {
+                // Only a cut at a section boundary may stay valid.
+                assert_eq!(rule, "Bmodule", "seed {seed}");
+            }
+        }
+        assert!(made > 200, "{made}");
+        assert!(rejected * 10 > made * 9, "{rejected} of {made}");
     }
 
     #[test]

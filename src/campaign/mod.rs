@@ -59,7 +59,8 @@ pub struct Args {
     #[arg(long, default_value_t = 0)]
     seed: u64,
     /// Strategy weights: `smith=3,mutate=1` (smith: wasm-smith swarm; mutate: wasm-mutate
-    /// of the official suite's modules and the corpus).
+    /// of the official suite's modules and the corpus; negative: a generated module with one
+    /// rule of validation or of the binary format broken, which every engine must reject).
     #[arg(long, default_value = "smith=3,mutate=1")]
     strategies: String,
     /// Fuel per call, for the engines and the oracle.
@@ -129,7 +130,7 @@ fn parse_strategies(s: &str) -> anyhow::Result<Vec<(String, u32)>> {
     Ok(out)
 }
 
-const STRATEGIES: [&str; 2] = ["smith", "mutate"];
+const STRATEGIES: [&str; 3] = ["smith", "mutate", "negative"];
 
 /// Small modules exercising one 2.0 proposal each: an engine whose features reject one
 /// cannot take modules using that proposal.
@@ -828,6 +829,34 @@ fn make_case(shared: &Shared, n: u64) -> (Pending, Option<Vec<u8>>, Option<Strin
                 }
                 None => Err("no seed module".into()),
             }
+        }
+        "negative" => {
+            // A generated module with one rule broken: every engine must reject it (the
+            // oracle's expectation, from the bytes, says whether it still validates).
+            let broken = generator::smith::generate(seed, &shared.config.proposals)
+                .map_err(|e| e.to_string())
+                .and_then(|g| {
+                    generator::negative::break_one(&g.bytes, seed)
+                        .ok_or_else(|| "no rule to break in this module".to_string())
+                });
+            let mut pending = Pending {
+                case: n,
+                strategy,
+                seed,
+                parent: None,
+                module: String::new(),
+                bytes: String::new(),
+                plan: Plan::new(vec![]),
+            };
+            return match broken {
+                Ok((bytes, _rule)) => {
+                    if let Ok(info) = runners::inspect::inspect(&bytes) {
+                        pending.plan = generator::default_plan(&info.funcs, seed).0;
+                    }
+                    (pending, Some(bytes), None)
+                }
+                Err(why) => (pending, None, Some(why)),
+            };
         }
         _ => generator::smith::generate(seed, &shared.config.proposals)
             .map(|g| g.bytes)
