@@ -118,3 +118,47 @@ fn the_campaign_runs_the_negative_strategy() {
         }
     }
 }
+
+#[test]
+fn generated_cases_as_wast_pass_on_every_bundled_engine() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("gen");
+    let d = dir.to_str().unwrap();
+    let run = harness(&["gen", "--wast", d, "--cases", "60", "--seed", "7"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let text = std::fs::read_to_string(dir.join("generated-0000.wast")).unwrap();
+    assert!(text.contains(";; profile: wasm-2.0"));
+    assert!(text.contains("(assert_return (invoke"), "{text}");
+    // The same seed writes the same scripts.
+    let again = tmp.path().join("again");
+    let run = harness(&[
+        "gen",
+        "--wast",
+        again.to_str().unwrap(),
+        "--cases",
+        "60",
+        "--seed",
+        "7",
+    ]);
+    assert_eq!(run.code, 0);
+    assert_eq!(
+        std::fs::read(again.join("generated-0001.wast")).unwrap(),
+        std::fs::read(dir.join("generated-0001.wast")).unwrap()
+    );
+    let mut args = vec!["wast", d, "--json"];
+    for e in [
+        "reference",
+        "wasmi",
+        "wasmtime-cranelift",
+        "wasmtime-pulley",
+    ] {
+        args.extend(["--engine", e]);
+    }
+    let run = harness(&args);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    let report = run.json();
+    for e in report["engines"].as_array().unwrap() {
+        assert_eq!(e["failed"], 0, "{e:#}");
+        assert!(e["passed"].as_u64().unwrap() > 200, "{e:#}");
+    }
+}

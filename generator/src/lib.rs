@@ -14,6 +14,7 @@ pub mod fuzz;
 pub mod mutate;
 pub mod negative;
 pub mod smith;
+pub mod wast_out;
 
 use oracle::{ExportedFunc, HeapType, Invocation, Plan, RefType, RefValue, ValType, Value};
 

@@ -277,7 +277,23 @@ pub struct Expectation {
 
 /// Runs the plan on the reference interpreter and records what the spec allows.
 pub fn expect(module: &[u8], plan: &Plan, fuel: u64) -> Expectation {
+    expect_within(module, plan, fuel, None)
+}
+
+/// [`expect`] with the oracle's call stack limited to `max_call_depth` frames: a step that
+/// goes deeper is [`ExpectedOutcome::Unknown`]. The spec lets an engine exhaust its stack at
+/// any depth, so a test that asserts a result must stay shallow for every engine to pass it
+/// (`harness gen --wast` uses 100).
+pub fn expect_within(
+    module: &[u8],
+    plan: &Plan,
+    fuel: u64,
+    max_call_depth: Option<usize>,
+) -> Expectation {
     let mut world = World::new(Some(fuel));
+    if let Some(depth) = max_call_depth {
+        world.store.set_max_call_depth(depth);
+    }
     let instantiation = match world.instantiate(None, module) {
         InstanceOutcome::Instantiated => ExpectedInstance::Instantiated,
         InstanceOutcome::Rejected { message } => ExpectedInstance::Rejected { reason: message },
