@@ -259,6 +259,11 @@ fn malformed() -> Vec<(&'static str, &'static str, Vec<u8>)> {
             "a section longer than the module",
             with_head(&[1, 5, 0]),
         ),
+        (
+            "Bcustomsec",
+            "a custom section whose name runs past its end",
+            with_head(&[0, 3, 9, b'a', b'b']),
+        ),
         ("Bmodule", "an unknown section id", with_head(&[14, 0])),
         (
             "Bmodule",
