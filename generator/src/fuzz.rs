@@ -165,24 +165,38 @@ fn last_section(bytes: &[u8]) -> Option<(usize, &[u8])> {
     if bytes.len() < 8 || bytes[..8] != PREAMBLE {
         return None;
     }
-    let mut pos = 8;
-    let mut last = None;
-    while pos < bytes.len() {
-        let start = pos;
-        let id = bytes[pos];
-        pos += 1;
-        let size = read_leb128(bytes, &mut pos)? as usize;
-        let end = pos.checked_add(size).filter(|e| *e <= bytes.len())?;
-        last = Some((start, id, &bytes[pos..end]));
-        pos = end;
-    }
-    match last {
-        Some((start, 0, contents)) => Some((start, contents)),
+    match sections(bytes)?.last() {
+        Some(&(start, end, 0)) => {
+            let mut pos = start + 1;
+            read_leb128(bytes, &mut pos)?;
+            Some((start, &bytes[pos..end]))
+        }
         _ => None,
     }
 }
 
-fn leb128(out: &mut Vec<u8>, mut v: u32) {
+/// Each section's start (its id byte), end and id, when every section header is well
+/// formed (the contents are not read).
+pub(crate) fn sections(module: &[u8]) -> Option<Vec<(usize, usize, u8)>> {
+    if module.len() < 8 || module[..4] != PREAMBLE[..4] {
+        return None;
+    }
+    let mut pos = 8;
+    let mut out = Vec::new();
+    while pos < module.len() {
+        let start = pos;
+        let id = module[pos];
+        pos += 1;
+        let size = read_leb128(module, &mut pos)? as usize;
+        let end = pos.checked_add(size).filter(|e| *e <= module.len())?;
+        out.push((start, end, id));
+        pos = end;
+    }
+    Some(out)
+}
+
+/// Appends `v` as an unsigned LEB128.
+pub(crate) fn leb128(out: &mut Vec<u8>, mut v: u32) {
     loop {
         let byte = (v & 0x7f) as u8;
         v >>= 7;
@@ -194,7 +208,8 @@ fn leb128(out: &mut Vec<u8>, mut v: u32) {
     }
 }
 
-fn read_leb128(bytes: &[u8], pos: &mut usize) -> Option<u32> {
+/// Reads an unsigned 32-bit LEB128 at `pos`, moving past it.
+pub(crate) fn read_leb128(bytes: &[u8], pos: &mut usize) -> Option<u32> {
     let mut v: u64 = 0;
     for shift in (0..35).step_by(7) {
         let b = *bytes.get(*pos)?;

@@ -7,6 +7,8 @@
 //! validation; a malformed one must fail decoding) and gives the expected message. Every
 //! engine must reject them all: one that accepts a module here has a bug.
 
+use crate::fuzz::{leb128, read_leb128};
+
 /// Which kind of rule a case breaks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
@@ -373,7 +375,7 @@ pub fn catalogue() -> Result<Vec<Negative>, CatalogueError> {
 /// so, and the engines are judged against that.
 pub fn break_one(module: &[u8], seed: u64) -> Option<(Vec<u8>, &'static str)> {
     let mut rng = crate::SplitMix64::new(seed);
-    let sections = sections(module)?;
+    let sections = crate::fuzz::sections(module).filter(|s| !s.is_empty())?;
     match rng.next_u64() % 6 {
         // Bmodule: the module cut short inside a section.
         0 => {
@@ -393,9 +395,9 @@ pub fn break_one(module: &[u8], seed: u64) -> Option<(Vec<u8>, &'static str)> {
         2 => {
             let &(start, _, _) = sections.last()?;
             let mut pos = start + 1;
-            let size = read_u32(module, &mut pos)?;
+            let size = read_leb128(module, &mut pos)?;
             let mut out = module[..start + 1].to_vec();
-            write_u32(&mut out, size + 1);
+            leb128(&mut out, size + 1);
             out.extend_from_slice(&module[pos..]);
             Some((out, "Bsection_"))
         }
@@ -404,7 +406,7 @@ pub fn break_one(module: &[u8], seed: u64) -> Option<(Vec<u8>, &'static str)> {
         3 => {
             let &(start, _, _) = sections.get((rng.next_u64() % sections.len() as u64) as usize)?;
             let mut pos = start + 1;
-            let size = read_u32(module, &mut pos)?;
+            let size = read_leb128(module, &mut pos)?;
             let mut out = module[..start + 1].to_vec();
             let mut v = size;
             for _ in 0..5 {
@@ -439,16 +441,16 @@ pub fn break_one(module: &[u8], seed: u64) -> Option<(Vec<u8>, &'static str)> {
         _ => {
             let &(start, end, _) = sections.iter().find(|s| s.2 == 10)?;
             let mut pos = start + 1;
-            let _size = read_u32(module, &mut pos)?;
-            let count = read_u32(module, &mut pos)?;
+            let _size = read_leb128(module, &mut pos)?;
+            let count = read_leb128(module, &mut pos)?;
             if count == 0 {
                 return None;
             }
-            let body_size = read_u32(module, &mut pos)? as usize;
+            let body_size = read_leb128(module, &mut pos)? as usize;
             let locals_at = pos;
-            let groups = read_u32(module, &mut pos)?;
+            let groups = read_leb128(module, &mut pos)?;
             for _ in 0..groups {
-                read_u32(module, &mut pos)?;
+                read_leb128(module, &mut pos)?;
                 pos += 1;
             }
             if pos > end || locals_at + body_size > end {
@@ -457,65 +459,21 @@ pub fn break_one(module: &[u8], seed: u64) -> Option<(Vec<u8>, &'static str)> {
             // i64.const 0; i32.eqz; drop
             let insert = [0x42, 0x00, 0x45, 0x1a];
             let mut body = Vec::new();
-            write_u32(&mut body, (body_size + insert.len()) as u32);
+            leb128(&mut body, (body_size + insert.len()) as u32);
             body.extend_from_slice(&module[locals_at..pos]);
             body.extend_from_slice(&insert);
             body.extend_from_slice(&module[pos..locals_at + body_size]);
             let mut contents = Vec::new();
-            write_u32(&mut contents, count);
+            leb128(&mut contents, count);
             contents.extend_from_slice(&body);
             contents.extend_from_slice(&module[locals_at + body_size..end]);
             let mut out = module[..start].to_vec();
             out.push(10);
-            write_u32(&mut out, contents.len() as u32);
+            leb128(&mut out, contents.len() as u32);
             out.extend_from_slice(&contents);
             out.extend_from_slice(&module[end..]);
             Some((out, "Instr_ok/testop"))
         }
-    }
-}
-
-/// Each section's start, end and id, when every header is well formed.
-fn sections(module: &[u8]) -> Option<Vec<(usize, usize, u8)>> {
-    if module.len() < 8 || &module[..4] != b"\0asm" {
-        return None;
-    }
-    let mut pos = 8;
-    let mut out = Vec::new();
-    while pos < module.len() {
-        let start = pos;
-        let id = module[pos];
-        pos += 1;
-        let size = read_u32(module, &mut pos)? as usize;
-        let end = pos.checked_add(size).filter(|e| *e <= module.len())?;
-        out.push((start, end, id));
-        pos = end;
-    }
-    (!out.is_empty()).then_some(out)
-}
-
-fn read_u32(bytes: &[u8], pos: &mut usize) -> Option<u32> {
-    let mut v: u64 = 0;
-    for shift in (0..35).step_by(7) {
-        let b = *bytes.get(*pos)?;
-        *pos += 1;
-        v |= u64::from(b & 0x7f) << shift;
-        if b & 0x80 == 0 {
-            return u32::try_from(v).ok();
-        }
-    }
-    None
-}
-
-fn write_u32(out: &mut Vec<u8>, mut v: u32) {
-    loop {
-        let byte = (v & 0x7f) as u8;
-        v >>= 7;
-        if v == 0 {
-            out.push(byte);
-            return;
-        }
-        out.push(byte | 0x80);
     }
 }
 
