@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
-use oracle::coverage::{self, Point, PointKind};
+use oracle::coverage::{self, PointKind};
 use reports::coverage::{COVERAGE_SCHEMA, ChapterRow, CoverageReport, PointRow};
 use runners::Limits;
 
@@ -27,54 +27,6 @@ pub struct Args {
     /// Also write the HTML page here.
     #[arg(long, value_name = "FILE")]
     html: Option<PathBuf>,
-}
-
-/// Why a point of the catalogue cannot be reached by anything this harness runs, if so.
-pub fn unreachable(p: &Point) -> Option<String> {
-    if p.chapter.starts_with('7') {
-        return Some(
-            "a rule of the soundness appendix: it types configurations, not modules".into(),
-        );
-    }
-    if p.chapter.starts_with('X') || p.relation.starts_with("Notation") {
-        return Some(
-            "notation: a scheme the spec's prose uses, not a rule of the semantics".into(),
-        );
-    }
-    if p.chapter == "3.0" {
-        return Some(
-            "relaxed SIMD (WebAssembly 3.0): the oracle implements WebAssembly 2.0".into(),
-        );
-    }
-    const BEYOND_2_0: [(&str, &str); 22] = [
-        ("struct", "GC"),
-        ("array", "GC"),
-        ("i31", "GC"),
-        ("ref.cast", "GC"),
-        ("ref.test", "GC"),
-        ("br_on", "GC"),
-        ("any.convert", "GC"),
-        ("extern.convert", "GC"),
-        ("ref.eq", "GC"),
-        ("rectype", "GC"),
-        ("subtype", "GC"),
-        ("comptype", "GC"),
-        ("fieldval", "GC"),
-        ("fieldtype", "GC"),
-        ("storagetype", "GC"),
-        ("throw", "exception handling"),
-        ("try_table", "exception handling"),
-        ("catch", "exception handling"),
-        ("exn", "exception handling"),
-        ("return_call", "tail calls"),
-        ("call_ref", "typed function references"),
-        ("ref.as_non_null", "typed function references"),
-    ];
-    let name = p.name.to_ascii_lowercase();
-    BEYOND_2_0
-        .iter()
-        .find(|(k, _)| name.contains(k))
-        .map(|(_, what)| format!("{what} (WebAssembly 3.0): the oracle implements WebAssembly 2.0"))
 }
 
 /// (rule, opcode, count) of each pair that fired.
@@ -229,7 +181,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     let mut chapters: BTreeMap<(&str, &str), ChapterRow> = BTreeMap::new();
     let mut points = Vec::new();
     for (i, p) in coverage::catalogue().iter().enumerate() {
-        let why = unreachable(p);
+        let why = coverage::unreachable(p);
         let c = chapters
             .entry((p.chapter, p.file))
             .or_insert_with(|| ChapterRow {
@@ -287,28 +239,4 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         print!("{}", reports::coverage::render_coverage_text(&report));
     }
     Ok(0)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn gc_soundness_and_notation_points_are_unreachable_with_a_reason() {
-        let cat = coverage::catalogue();
-        let find = |n: &str| cat.iter().find(|p| p.name.contains(n));
-        if let Some(p) = find("struct.new") {
-            assert!(unreachable(p).unwrap().contains("GC"));
-        }
-        if let Some(p) = cat.iter().find(|p| p.chapter.starts_with('7')) {
-            assert!(unreachable(p).unwrap().contains("soundness"));
-        }
-        let nop = find("Step_pure/nop").expect("the catalogue has nop");
-        assert_eq!(unreachable(nop), None);
-        let add = cat
-            .iter()
-            .find(|p| p.name.starts_with("$iadd_"))
-            .expect("the catalogue has iadd");
-        assert_eq!(unreachable(add), None);
-    }
 }

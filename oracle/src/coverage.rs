@@ -233,6 +233,119 @@ pub fn unknown_hits() -> Vec<Hit> {
         .collect()
 }
 
+/// The tables of points no WebAssembly 2.0 module can reach, by part of the spec: TOML
+/// files of `[[unreachable]]` groups, each a `reason` and its `points`.
+const REACH_TABLES: [(&str, &str); 4] = [
+    (
+        "reach/2-validation.toml",
+        include_str!("../reach/2-validation.toml"),
+    ),
+    (
+        "reach/3-numerics.toml",
+        include_str!("../reach/3-numerics.toml"),
+    ),
+    (
+        "reach/4-execution.toml",
+        include_str!("../reach/4-execution.toml"),
+    ),
+    (
+        "reach/5-binary.toml",
+        include_str!("../reach/5-binary.toml"),
+    ),
+];
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReachTable {
+    #[serde(default)]
+    unreachable: Vec<UnreachableGroup>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UnreachableGroup {
+    reason: String,
+    points: Vec<String>,
+}
+
+/// Each point of the reach tables with its reason; a table that does not parse is a bug
+/// of this crate, which its tests catch.
+fn reach_table() -> &'static std::collections::HashMap<String, String> {
+    static TABLE: std::sync::OnceLock<std::collections::HashMap<String, String>> =
+        std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut out = std::collections::HashMap::new();
+        for (file, text) in REACH_TABLES {
+            let table: ReachTable = match toml::from_str(text) {
+                Ok(t) => t,
+                Err(e) => panic!("oracle/{file} is not a reach table: {e}"),
+            };
+            for g in table.unreachable {
+                for p in g.points {
+                    out.insert(p, g.reason.clone());
+                }
+            }
+        }
+        out
+    })
+}
+
+/// Why no WebAssembly 2.0 module run by this harness can reach a point of the
+/// [`catalogue`], if so: the point belongs to a later feature (GC, exceptions, typed
+/// function references, tail calls, relaxed SIMD), to the soundness appendix or the
+/// notation, or is a form only the spec's administrative machinery produces. The reasons
+/// are written per point in `oracle/reach/*.toml`, then by chapter, then by name for the
+/// later features. Coverage percentages are of the points this returns `None` for.
+pub fn unreachable(p: &Point) -> Option<String> {
+    if let Some(why) = reach_table().get(p.name) {
+        return Some(why.clone());
+    }
+    if p.chapter.starts_with('7') {
+        return Some(
+            "a rule of the soundness appendix: it types configurations, not modules".into(),
+        );
+    }
+    if p.chapter.starts_with('X') || p.relation.starts_with("Notation") {
+        return Some(
+            "notation: a scheme the spec's prose uses, not a rule of the semantics".into(),
+        );
+    }
+    if p.chapter == "3.0" {
+        return Some(
+            "relaxed SIMD (WebAssembly 3.0): the oracle implements WebAssembly 2.0".into(),
+        );
+    }
+    const BEYOND_2_0: [(&str, &str); 22] = [
+        ("struct", "GC"),
+        ("array", "GC"),
+        ("i31", "GC"),
+        ("ref.cast", "GC"),
+        ("ref.test", "GC"),
+        ("br_on", "GC"),
+        ("any.convert", "GC"),
+        ("extern.convert", "GC"),
+        ("ref.eq", "GC"),
+        ("rectype", "GC"),
+        ("subtype", "GC"),
+        ("comptype", "GC"),
+        ("fieldval", "GC"),
+        ("fieldtype", "GC"),
+        ("storagetype", "GC"),
+        ("throw", "exception handling"),
+        ("try_table", "exception handling"),
+        ("catch", "exception handling"),
+        ("exn", "exception handling"),
+        ("return_call", "tail calls"),
+        ("call_ref", "typed function references"),
+        ("ref.as_non_null", "typed function references"),
+    ];
+    let name = p.name.to_ascii_lowercase();
+    BEYOND_2_0
+        .iter()
+        .find(|(k, _)| name.contains(k))
+        .map(|(_, what)| format!("{what} (WebAssembly 3.0): the oracle implements WebAssembly 2.0"))
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -303,6 +416,47 @@ mod catalogue_tests {
         assert_eq!(point("Step_read/load-num-oob").map(|p| p.part()), Some("4"));
         // 2.0 names are not 3.0 points.
         assert!(point("Step_read/load-num-trap").is_none());
+    }
+
+    /// Every point the reach tables name is a point of the catalogue, named once.
+    #[test]
+    fn reach_tables_name_catalogue_points_once() {
+        let mut seen = std::collections::HashSet::new();
+        let mut bad = Vec::new();
+        for (file, text) in super::REACH_TABLES {
+            let table: super::ReachTable =
+                toml::from_str(text).unwrap_or_else(|e| panic!("{file}: {e}"));
+            for g in table.unreachable {
+                assert!(
+                    !g.reason.trim().is_empty(),
+                    "{file}: a group without a reason"
+                );
+                for p in g.points {
+                    if point(&p).is_none() {
+                        bad.push(format!("{file}: {p} is no point"));
+                    }
+                    if !seen.insert(p.clone()) {
+                        bad.push(format!("{file}: {p} is listed twice"));
+                    }
+                }
+            }
+        }
+        assert!(bad.is_empty(), "{}", bad.join("\n"));
+    }
+
+    #[test]
+    fn later_features_soundness_and_notation_are_unreachable_with_a_reason() {
+        let find = |n: &str| catalogue().iter().find(|p| p.name.contains(n));
+        if let Some(p) = find("struct.new") {
+            assert!(super::unreachable(p).unwrap().contains("GC"));
+        }
+        if let Some(p) = catalogue().iter().find(|p| p.chapter.starts_with('7')) {
+            assert!(super::unreachable(p).unwrap().contains("soundness"));
+        }
+        let nop = find("Step_pure/nop").expect("the catalogue has nop");
+        assert_eq!(super::unreachable(nop), None);
+        let add = point("$iadd_#1").expect("the catalogue has iadd");
+        assert_eq!(super::unreachable(add), None);
     }
 
     #[test]
