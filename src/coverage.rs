@@ -34,7 +34,7 @@ type Pairs = Vec<(String, String, u64)>;
 
 /// Runs one suite through the oracle in this process: the count of each catalogue point,
 /// in catalogue order, and the pairs.
-fn measure(paths: &[PathBuf], suites: &[String]) -> anyhow::Result<(Vec<u64>, Pairs)> {
+pub(crate) fn measure(paths: &[PathBuf], suites: &[String]) -> anyhow::Result<(Vec<u64>, Pairs)> {
     coverage::reset();
     let engine = runners::by_name("reference").context("no reference engine")?;
     let limits = Limits {

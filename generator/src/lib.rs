@@ -8,6 +8,7 @@
 
 #![deny(missing_docs)]
 
+pub mod aimed;
 pub mod args;
 pub mod edge;
 pub mod fuzz;

@@ -1,0 +1,248 @@
+//! Aimed generation: small modules and plans built to reach the points of the spec a suite
+//! has not reached yet, each checked with the oracle before it is kept.
+//!
+//! A [`Recipe`] aims at named coverage points (`Step_read/table.get-oob`, `$idiv_#3`) and
+//! makes one [`Candidate`] per draw: a module and the calls to make on it, with operands
+//! chosen to hit a clause (the trapping case of a conversion, an address exactly at the
+//! memory bound, a `br_table` default, a table index just out of range). [`aim`] runs
+//! candidates through the oracle and keeps those that reach a point no earlier case reached.
+//! It is coverage-guided: recipes whose points are still missing get more draws, and the
+//! report lists what remains.
+
+mod control;
+mod memory;
+mod module;
+pub mod numeric;
+mod table;
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use oracle::coverage;
+use oracle::{Invocation, Plan, Value};
+
+use crate::SplitMix64;
+
+/// A module and the calls to make on it.
+#[derive(Clone, Debug)]
+pub struct Candidate {
+    /// The module's binary.
+    pub module: Vec<u8>,
+    /// The calls, in order.
+    pub plan: Plan,
+}
+
+impl Candidate {
+    /// A candidate from WebAssembly text and calls of its exports.
+    pub fn wat(text: &str, calls: Vec<(&str, Vec<Value>)>) -> Result<Candidate, String> {
+        let module = wat::parse_str(text).map_err(|e| format!("{e}\n{text}"))?;
+        let invocations = calls
+            .into_iter()
+            .map(|(export, args)| Invocation {
+                export: export.into(),
+                args,
+            })
+            .collect();
+        Ok(Candidate {
+            module,
+            plan: Plan::new(invocations),
+        })
+    }
+}
+
+/// A way to build candidates aimed at some points of the spec.
+pub struct Recipe {
+    /// Its name, unique: `memory/load-at-bound`.
+    pub name: &'static str,
+    /// The output file its cases go to (`memory`: `aimed-memory.wast`).
+    pub family: &'static str,
+    /// The points it aims at: names of the catalogue, or prefixes ending in `*`.
+    pub aims: &'static [&'static str],
+    /// One candidate from the generator; an error is a bug of the recipe.
+    pub make: fn(&mut SplitMix64) -> Result<Candidate, String>,
+}
+
+/// Every recipe, in a fixed order.
+pub fn recipes() -> Vec<&'static Recipe> {
+    control::RECIPES
+        .iter()
+        .chain(memory::RECIPES)
+        .chain(table::RECIPES)
+        .chain(module::RECIPES)
+        .chain(numeric::RECIPES)
+        .collect()
+}
+
+/// Whether a recipe aims at a point.
+fn aims_at(recipe: &Recipe, point: &str) -> bool {
+    recipe.aims.iter().any(|a| match a.strip_suffix('*') {
+        Some(prefix) => point.starts_with(prefix),
+        None => *a == point,
+    })
+}
+
+/// A candidate that reached points no earlier case had reached.
+#[derive(Clone, Debug)]
+pub struct Kept {
+    /// The recipe that made it.
+    pub recipe: &'static str,
+    /// Its recipe's family (the output file).
+    pub family: &'static str,
+    /// The case.
+    pub candidate: Candidate,
+    /// The catalogue points it reached first, sorted.
+    pub reached: Vec<String>,
+}
+
+/// What [`aim`] did.
+#[derive(Clone, Debug, Default)]
+pub struct AimReport {
+    /// The cases kept, in the order they were found.
+    pub kept: Vec<Kept>,
+    /// Candidates run.
+    pub attempts: u64,
+    /// Reachable points of the catalogue still not reached, in catalogue order.
+    pub missing: Vec<&'static str>,
+    /// Reachable points no recipe aims at, among the missing.
+    pub unaimed: Vec<&'static str>,
+    /// Recipes that failed to build a candidate, with the first error.
+    pub broken: Vec<(&'static str, String)>,
+}
+
+/// How [`aim`] runs.
+#[derive(Clone, Debug)]
+pub struct AimOptions {
+    /// Seeds the recipes' draws.
+    pub seed: u64,
+    /// At most this many candidates per recipe.
+    pub attempts_per_recipe: u64,
+    /// Fuel per call for the oracle.
+    pub fuel: u64,
+    /// The deepest call stack the oracle expectation goes to (deeper, an engine may
+    /// exhaust its stack, which the spec allows).
+    pub max_call_depth: usize,
+}
+
+impl Default for AimOptions {
+    fn default() -> Self {
+        AimOptions {
+            seed: 0,
+            attempts_per_recipe: 200,
+            fuel: 1_000_000,
+            max_call_depth: 100,
+        }
+    }
+}
+
+/// How often each point fired in this process so far, summed over details.
+fn counts() -> HashMap<String, u64> {
+    let mut out = HashMap::new();
+    for h in coverage::snapshot() {
+        *out.entry(h.name).or_default() += h.count;
+    }
+    out
+}
+
+/// The points whose count grew between two [`counts`].
+fn grown(before: &HashMap<String, u64>, after: HashMap<String, u64>) -> Vec<String> {
+    after
+        .into_iter()
+        .filter(|(p, n)| before.get(p).is_none_or(|b| n > b))
+        .map(|(p, _)| p)
+        .collect()
+}
+
+/// Runs candidates of every recipe through the oracle (in this process: it reads the
+/// oracle's global coverage counters, so nothing else may run the oracle meanwhile) and
+/// keeps those that reach a reachable point not in `reached` nor reached by an earlier
+/// kept case. Recipes draw in rounds; a recipe stops when every point it aims at is reached,
+/// or after `attempts_per_recipe` draws; each round gives a recipe as many draws as it has
+/// points still missing, so the points still missing get more attempts.
+///
+/// `on_attempt` is called after each candidate with the number of points reached so far.
+pub fn aim(
+    reached: &HashSet<String>,
+    options: &AimOptions,
+    mut on_attempt: impl FnMut(u64, usize),
+) -> AimReport {
+    let reachable: Vec<&'static str> = coverage::catalogue()
+        .iter()
+        .filter(|p| coverage::unreachable(p).is_none())
+        .map(|p| p.name)
+        .collect();
+    let reachable_set: HashSet<&str> = reachable.iter().copied().collect();
+    let mut have: HashSet<String> = reached.clone();
+    let mut report = AimReport::default();
+    let recipes = recipes();
+    let mut draws = vec![0u64; recipes.len()];
+    let mut rngs: Vec<SplitMix64> = recipes
+        .iter()
+        .enumerate()
+        .map(|(i, _)| SplitMix64::new(options.seed ^ (i as u64).wrapping_mul(0x9e37_79b9)))
+        .collect();
+    let mut broken = vec![false; recipes.len()];
+    loop {
+        let mut progressed = false;
+        for (i, recipe) in recipes.iter().enumerate() {
+            if broken[i] || draws[i] >= options.attempts_per_recipe {
+                continue;
+            }
+            let wanted = reachable
+                .iter()
+                .filter(|p| !have.contains(**p) && aims_at(recipe, p))
+                .count() as u64;
+            if wanted == 0 {
+                continue;
+            }
+            for _ in 0..wanted.min(options.attempts_per_recipe - draws[i]) {
+                draws[i] += 1;
+                progressed = true;
+                let candidate = match (recipe.make)(&mut rngs[i]) {
+                    Ok(c) => c,
+                    Err(e) => {
+                        report.broken.push((recipe.name, e));
+                        broken[i] = true;
+                        break;
+                    }
+                };
+                report.attempts += 1;
+                let before = counts();
+                let _ = oracle::expect::expect_within(
+                    &candidate.module,
+                    &candidate.plan,
+                    options.fuel,
+                    Some(options.max_call_depth),
+                );
+                let new: BTreeSet<String> = grown(&before, counts())
+                    .into_iter()
+                    .filter(|p| !have.contains(p) && reachable_set.contains(p.as_str()))
+                    .collect();
+                let new: Vec<String> = new.into_iter().collect();
+                if !new.is_empty() {
+                    have.extend(new.iter().cloned());
+                    report.kept.push(Kept {
+                        recipe: recipe.name,
+                        family: recipe.family,
+                        candidate,
+                        reached: new,
+                    });
+                }
+                on_attempt(report.attempts, have.len());
+            }
+        }
+        if !progressed {
+            break;
+        }
+    }
+    report.missing = reachable
+        .iter()
+        .copied()
+        .filter(|p| !have.contains(*p))
+        .collect();
+    report.unaimed = report
+        .missing
+        .iter()
+        .copied()
+        .filter(|p| !recipes.iter().any(|r| aims_at(r, p)))
+        .collect();
+    report
+}
