@@ -193,6 +193,15 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         let count_b = b.as_ref().map(|b| b[i]);
         if why.is_some() {
             c.unreachable += 1;
+            if a[i] > 0 {
+                // The reach tables or the oracle's marks are wrong: say so, do not count it.
+                tracing::warn!("{} is marked unreachable but fired {} times", p.name, a[i]);
+                eprintln!(
+                    "harness: warning: {} is marked unreachable ({}) but fired",
+                    p.name,
+                    why.as_deref().unwrap_or_default()
+                );
+            }
         } else {
             c.reachable += 1;
             c.covered += u64::from(a[i] > 0);

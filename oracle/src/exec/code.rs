@@ -135,8 +135,8 @@ pub(crate) enum Op {
     BrIf(Target),
     /// `BR_TABLE l* l`: the targets of `l*`, then the default's.
     BrTable(Box<[Target]>),
-    /// `RETURN`.
-    Return,
+    /// `RETURN`; whether it is inside a block, loop or if of its function.
+    Return(bool),
     /// `LOCAL.GET x`.
     LocalGet(u32),
     /// `LOCAL.SET x`.
@@ -407,7 +407,7 @@ pub(crate) fn flatten(
                                 .map(|(k, l)| target(&mut stack, *l, at, k))
                                 .collect(),
                         ),
-                        Instr::Return => Op::Return,
+                        Instr::Return => Op::Return(stack.len() > 1),
                         Instr::LocalGet(x) => Op::LocalGet(*x),
                         Instr::LocalSet(x) => Op::LocalSet(*x),
                         Instr::LocalTee(x) => Op::LocalTee(*x),

@@ -16,10 +16,24 @@ use crate::value::{FuncType, Value};
 fn limits_sub(have: Limits, want: Limits) -> bool {
     have.min >= want.min
         && match (have.max, want.max) {
-            (_, None) => true,
-            (Some(m1), Some(m2)) => m1 <= m2,
+            (_, None) => {
+                // Limits_sub/eps
+                crate::hit!("Limits_sub/eps");
+                true
+            }
+            (Some(m1), Some(m2)) => {
+                // Limits_sub/max
+                crate::hit!("Limits_sub/max");
+                m1 <= m2
+            }
             (None, Some(_)) => false,
         }
+}
+
+/// `Valtype_sub` between the value types of two external types that must be equal (a
+/// global's or a table's, both ways).
+fn valtype_sub_both(a: crate::value::ValType, b: crate::value::ValType) -> bool {
+    crate::valid::valtype_sub(a, b) && crate::valid::valtype_sub(b, a)
 }
 
 /// What a constant expression may read while the module is being instantiated: the
@@ -90,36 +104,75 @@ impl Store {
             let have = self
                 .extern_type(*ext)
                 .ok_or_else(|| InstantiateError::Unlinkable("unknown address".into()))?;
+            // Externaddr_ok/sub: the address's type is a subtype of the import's
+            // (Externtype_ok of the import's type, closed, then Externtype_sub).
+            crate::hit!("Externaddr_ok/sub");
             match (imp.desc, have, *ext) {
                 (ImportDesc::Func(x), ExternType::Func(ft), ExternVal::Func(a)) => {
+                    // Externaddr_ok/func
+                    crate::hit!("Externaddr_ok/func");
+                    // Externtype_ok/func of the closed import type: a defined type.
+                    crate::hit!("Typeuse_ok/deftype");
+                    crate::hit!("Deftype_ok");
+                    crate::hit!("Expand_use/deftype");
                     // Externtype_sub/func
                     crate::hit!("Externtype_sub/func");
                     let want = module.types.get(x as usize).ok_or_else(incompatible)?;
+                    // Deftype_sub/refl: equal (closed) function types.
+                    crate::hit!("Deftype_sub/refl");
                     if *want != ft {
                         return Err(incompatible());
                     }
                     funcs.push(a);
                 }
                 (ImportDesc::Table(want), ExternType::Table(tt), ExternVal::Table(a)) => {
+                    // Externaddr_ok/table
+                    crate::hit!("Externaddr_ok/table");
                     // Externtype_sub/table
                     crate::hit!("Externtype_sub/table");
-                    if want.elem != tt.elem || !limits_sub(tt.limits, want.limits) {
+                    // Tabletype_sub
+                    crate::hit!("Tabletype_sub");
+                    if !limits_sub(tt.limits, want.limits)
+                        || !valtype_sub_both(
+                            crate::value::ValType::Ref(want.elem),
+                            crate::value::ValType::Ref(tt.elem),
+                        )
+                    {
                         return Err(incompatible());
                     }
                     tables.push(a);
                 }
                 (ImportDesc::Mem(want), ExternType::Mem(mt), ExternVal::Mem(a)) => {
+                    // Externaddr_ok/mem
+                    crate::hit!("Externaddr_ok/mem");
                     // Externtype_sub/mem
                     crate::hit!("Externtype_sub/mem");
+                    // Memtype_sub
+                    crate::hit!("Memtype_sub");
                     if !limits_sub(mt.limits, want.limits) {
                         return Err(incompatible());
                     }
                     mems.push(a);
                 }
                 (ImportDesc::Global(want), ExternType::Global(gt), ExternVal::Global(a)) => {
+                    // Externaddr_ok/global
+                    crate::hit!("Externaddr_ok/global");
                     // Externtype_sub/global
                     crate::hit!("Externtype_sub/global");
-                    if want != gt {
+                    let ok = match (want.mutable, gt.mutable) {
+                        (false, false) => {
+                            // Globaltype_sub/const
+                            crate::hit!("Globaltype_sub/const");
+                            crate::valid::valtype_sub(gt.ty, want.ty)
+                        }
+                        (true, true) => {
+                            // Globaltype_sub/var
+                            crate::hit!("Globaltype_sub/var");
+                            valtype_sub_both(gt.ty, want.ty)
+                        }
+                        _ => false,
+                    };
+                    if !ok {
                         return Err(incompatible());
                     }
                     globals.push(a);
@@ -144,7 +197,17 @@ impl Store {
         let func_base = self.funcs.len();
         funcs.extend((0..module.funcs.len()).map(|i| func_base + i));
         let mut global_vals: Vec<Slot> = globals.iter().map(|&g| self.globals[g].val).collect();
-        // (Eval_expr : z; expr_G ~>* z; val)*, each global seeing the ones before it.
+        // $alloctypes#1 ... #2: the module's types, each defined (2.0: no recursion).
+        crate::hit!("$alloctypes#1");
+        if !module.types.is_empty() {
+            crate::hit!("$alloctypes#2");
+        }
+        // $evalglobals#1 ... #2: (Eval_expr : z; expr_G ~>* z; val)*, each global seeing
+        // the ones before it.
+        crate::hit!("$evalglobals#1");
+        if !module.globals.is_empty() {
+            crate::hit!("$evalglobals#2");
+        }
         for g in &module.globals {
             let v = eval_const(
                 &g.init,
@@ -159,7 +222,16 @@ impl Store {
             funcs: &funcs,
             globals: &global_vals,
         };
-        // (Eval_expr : z; expr_E ~>* z; ref)**
+        // $evalexprs#1: the tables' initialisers (2.0: none, the default null)
+        crate::hit!("$evalexprs#1");
+        // $evalexprss#1 ... #2: (Eval_expr : z; expr_E ~>* z; ref)**, by $evalexprs#1 ... #2
+        crate::hit!("$evalexprss#1");
+        if !module.elems.is_empty() {
+            crate::hit!("$evalexprss#2");
+            if module.elems.iter().any(|e| !e.init.is_empty()) {
+                crate::hit!("$evalexprs#2");
+            }
+        }
         let mut elem_refs: Vec<Vec<u64>> = Vec::with_capacity(module.elems.len());
         for e in &module.elems {
             let mut refs = Vec::with_capacity(e.init.len());
@@ -171,6 +243,33 @@ impl Store {
 
         // $allocmodule#1
         crate::hit!("$allocmodule#1");
+        // The plural allocations end in their empty clause (#1), after one cons clause
+        // (#2) per item: $allocfuncs, $alloctables, $allocmems, $allocglobals,
+        // $allocelems, $allocdatas.
+        crate::hit!("$allocfuncs#1");
+        crate::hit!("$alloctables#1");
+        crate::hit!("$allocmems#1");
+        crate::hit!("$allocglobals#1");
+        crate::hit!("$allocelems#1");
+        crate::hit!("$allocdatas#1");
+        if !module.funcs.is_empty() {
+            crate::hit!("$allocfuncs#2");
+        }
+        if !module.tables.is_empty() {
+            crate::hit!("$alloctables#2");
+        }
+        if !module.mems.is_empty() {
+            crate::hit!("$allocmems#2");
+        }
+        if !module.globals.is_empty() {
+            crate::hit!("$allocglobals#2");
+        }
+        if !module.elems.is_empty() {
+            crate::hit!("$allocelems#2");
+        }
+        if !module.datas.is_empty() {
+            crate::hit!("$allocdatas#2");
+        }
         let inst_idx = self.instances.len();
         let mut local_counts = Vec::with_capacity(module.funcs.len());
         for (i, f) in module.funcs.iter().enumerate() {
@@ -240,10 +339,26 @@ impl Store {
                     .ok_or_else(|| InstantiateError::Unlinkable("export index".into()))
             };
             let ev = match e.desc {
-                ExportDesc::Func(i) => ExternVal::Func(get(&funcs, i)?),
-                ExportDesc::Table(i) => ExternVal::Table(get(&tables, i)?),
-                ExportDesc::Mem(i) => ExternVal::Mem(get(&mems, i)?),
-                ExportDesc::Global(i) => ExternVal::Global(get(&globals, i)?),
+                ExportDesc::Func(i) => {
+                    // $allocexport#5
+                    crate::hit!("$allocexport#5");
+                    ExternVal::Func(get(&funcs, i)?)
+                }
+                ExportDesc::Table(i) => {
+                    // $allocexport#4
+                    crate::hit!("$allocexport#4");
+                    ExternVal::Table(get(&tables, i)?)
+                }
+                ExportDesc::Mem(i) => {
+                    // $allocexport#3
+                    crate::hit!("$allocexport#3");
+                    ExternVal::Mem(get(&mems, i)?)
+                }
+                ExportDesc::Global(i) => {
+                    // $allocexport#2
+                    crate::hit!("$allocexport#2");
+                    ExternVal::Global(get(&globals, i)?)
+                }
             };
             exports.push((e.name.clone(), ev));
         }
@@ -374,6 +489,9 @@ impl Store {
         if args.len() != ty.params.len() {
             return Err(ExecError::Unsupported("argument count mismatch".into()));
         }
+        for a in args {
+            val_ok(a);
+        }
         let slots = args
             .iter()
             .zip(&ty.params)
@@ -385,5 +503,44 @@ impl Store {
             .zip(&ty.results)
             .map(|(s, t)| s.tagged(*t))
             .collect())
+    }
+}
+
+/// `(Val_ok: s |- val : t_1)*` of `$invoke`: the store typing of an argument (whether it
+/// has the parameter's type is checked by [`Slot::from_value`]).
+fn val_ok(v: &Value) {
+    use crate::value::RefValue;
+    match v {
+        Value::I32(_) | Value::I64(_) | Value::F32(_) | Value::F64(_) => {
+            // Val_ok/num
+            crate::hit!("Val_ok/num");
+            // Num_ok
+            crate::hit!("Num_ok");
+        }
+        Value::V128(_) => {
+            // Val_ok/vec
+            crate::hit!("Val_ok/vec");
+            // Vec_ok
+            crate::hit!("Vec_ok");
+        }
+        Value::Ref(r) => {
+            // Val_ok/ref
+            crate::hit!("Val_ok/ref");
+            // Ref_ok/sub: to the parameter's nullable abstract type
+            crate::hit!("Ref_ok/sub");
+            match r {
+                RefValue::Null(_) => {
+                    // Ref_ok/null
+                    crate::hit!("Ref_ok/null");
+                }
+                RefValue::Extern(_) => {
+                    // Ref_ok/extern: `ref.extern n` is a host address seen as extern
+                    crate::hit!("Ref_ok/extern");
+                    // Ref_ok/host
+                    crate::hit!("Ref_ok/host");
+                }
+                RefValue::NonNull(_) => {}
+            }
+        }
     }
 }

@@ -202,7 +202,19 @@ impl Store {
                     "whether it traps ({k}) depends on bits the spec leaves open"
                 )));
             }
-            Err(e) => return Err(e),
+            Err(e) => {
+                if let ExecError::Trap(_) = e
+                    && let Some(fr) = m.frames.last()
+                {
+                    // Step_pure/trap-frame: the trap leaves the frame it happened in.
+                    crate::hit!("Step_pure/trap-frame");
+                    if m.stack.len() > fr.base {
+                        // Step_pure/trap-instrs: values before the trap are dropped.
+                        crate::hit!("Step_pure/trap-instrs");
+                    }
+                }
+                return Err(e);
+            }
             Ok(_) => {}
         }
         if m.diverged {
@@ -276,6 +288,14 @@ impl Store {
             base: split,
             arity: nresults,
         });
+        if f.code.len() > 1 {
+            // Step/ctxt-frame: the body steps inside the frame.
+            crate::hit!("Step/ctxt-frame");
+            if f.code.len() > 2 {
+                // Step/ctxt-instrs: its first instruction steps with the rest after it.
+                crate::hit!("Step/ctxt-instrs");
+            }
+        }
         Ok(true)
     }
 
@@ -508,12 +528,20 @@ impl Store {
                     charge!();
                     // Step_read/block
                     crate::hit!("Step_read/block", "block");
+                    if !matches!(code.get(pc), Some(Op::End)) {
+                        // Step/ctxt-label: the body steps inside the label.
+                        crate::hit!("Step/ctxt-label");
+                    }
                     continue;
                 }
                 Op::Loop => {
                     charge!();
                     // Step_read/loop
                     crate::hit!("Step_read/loop", "loop");
+                    if !matches!(code.get(pc), Some(Op::End)) {
+                        // Step/ctxt-label
+                        crate::hit!("Step/ctxt-label");
+                    }
                     continue;
                 }
                 Op::If { els } => {
@@ -557,9 +585,13 @@ impl Store {
                     };
                     after_leave!(Self::branch(m, base, t));
                 }
-                Op::Return => {
+                Op::Return(in_label) => {
                     charge!();
-                    // Step_pure/return-frame (through Step_pure/return-label)
+                    if *in_label {
+                        // Step_pure/return-label
+                        crate::hit!("Step_pure/return-label", "return");
+                    }
+                    // Step_pure/return-frame
                     crate::hit!("Step_pure/return-frame", "return");
                     after_leave!(Self::leave(m));
                 }

@@ -176,6 +176,12 @@ impl<'c, 'm> Checker<'c, 'm> {
         let (height, unreachable) = self.top();
         if self.vals.len() <= height {
             if unreachable {
+                // Instrs_ok/sub: the code after `unreachable`, `br`, `br_table` or
+                // `return` takes any input type, a subtype (Instrtype_sub,
+                // Resulttype_sub) of the one it needs.
+                crate::hit!("Instrs_ok/sub");
+                crate::hit!("Instrtype_sub");
+                crate::hit!("Resulttype_sub");
                 return Ok(None);
             }
             return Err(self.err("type mismatch: operand stack empty"));
@@ -302,6 +308,8 @@ impl<'c, 'm> Checker<'c, 'm> {
             BlockType::Type(x) => {
                 // Blocktype_ok/typeidx
                 crate::hit!("Blocktype_ok/typeidx");
+                // Expand: C.TYPES[typeidx] ~~ FUNC t_1* -> t_2*
+                crate::hit!("Expand");
                 let ft = self.ty(x)?;
                 Ok((Types::Slice(&ft.params), Types::Slice(&ft.results)))
             }
@@ -378,6 +386,10 @@ impl<'c, 'm> Checker<'c, 'm> {
 
     /// `Instrs_ok` of the expression `body : eps -> results`.
     fn run(&mut self, body: &'m [Instr], results: Types<'m>) -> Result<()> {
+        if body.is_empty() {
+            // Instrs_ok/empty
+            crate::hit!("Instrs_ok/empty");
+        }
         self.enter(Kind::Expr, Types::EMPTY, results, body);
         loop {
             let Some(top) = self.ctrls.last_mut() else {
@@ -386,9 +398,18 @@ impl<'c, 'm> Checker<'c, 'm> {
             match top.body.get(top.pc) {
                 Some(instr) => {
                     top.pc += 1;
+                    if top.pc > 1 {
+                        // Instrs_ok/seq
+                        crate::hit!("Instrs_ok/seq");
+                    }
+                    if self.vals.len() > top.height {
+                        // Instrs_ok/frame: values below what the instruction uses stay.
+                        crate::hit!("Instrs_ok/frame");
+                    }
                     self.at = Some(self.count);
                     self.count += 1;
-                    // Instrs_ok/seq, Instrs_ok/instr
+                    // Instrs_ok/instr
+                    crate::hit!("Instrs_ok/instr");
                     self.instr(instr)?;
                 }
                 None => self.end()?,
@@ -422,6 +443,8 @@ impl<'c, 'm> Checker<'c, 'm> {
             Instr::Unreachable => {
                 // Instr_ok/unreachable
                 crate::exec::hit_op!("Instr_ok/unreachable", instr);
+                // Instrtype_ok
+                crate::hit!("Instrtype_ok");
                 self.set_unreachable();
             }
             Instr::Drop => {
@@ -485,6 +508,8 @@ impl<'c, 'm> Checker<'c, 'm> {
             Instr::Br(l) => {
                 // Instr_ok/br
                 crate::exec::hit_op!("Instr_ok/br", instr);
+                // Instrtype_ok: the instruction's type `t_1* t* -> t_2*`
+                crate::hit!("Instrtype_ok");
                 let ts = self.label(*l)?;
                 self.pop_vals(ts.as_slice())?;
                 self.set_unreachable();
@@ -500,6 +525,8 @@ impl<'c, 'm> Checker<'c, 'm> {
             Instr::BrTable(ls, d) => {
                 // Instr_ok/br_table
                 crate::exec::hit_op!("Instr_ok/br_table", instr);
+                // Instrtype_ok, and `Resulttype_sub: t* <: C.LABELS[l]` below
+                crate::hit!("Instrtype_ok");
                 self.pop_expect(I32)?;
                 let dts = self.label(*d)?;
                 let arity = dts.len();
@@ -514,6 +541,7 @@ impl<'c, 'm> Checker<'c, 'm> {
                     // `t* <: C.LABELS[l]` for the one `t*` left by the operands: check
                     // against this label, then put back what was there (unknowns stay
                     // unknown).
+                    crate::hit!("Resulttype_sub");
                     let mut popped = Vec::with_capacity(arity);
                     for t in ts.as_slice().iter().rev() {
                         popped.push(self.pop_expect(*t)?);
@@ -533,6 +561,8 @@ impl<'c, 'm> Checker<'c, 'm> {
             Instr::CallIndirect(x, y) => {
                 // Instr_ok/call_indirect
                 crate::exec::hit_op!("Instr_ok/call_indirect", instr);
+                // Expand: C.TYPES[y] ~~ FUNC t_1* -> t_2*
+                crate::hit!("Expand");
                 let tt = self.table(*x)?;
                 if ValType::Ref(tt.elem) != ValType::FUNCREF {
                     return Err(self.err(format!(
@@ -548,6 +578,8 @@ impl<'c, 'm> Checker<'c, 'm> {
             Instr::Return => {
                 // Instr_ok/return
                 crate::exec::hit_op!("Instr_ok/return", instr);
+                // Instrtype_ok
+                crate::hit!("Instrtype_ok");
                 let Some(ts) = self.ret else {
                     return Err(self.err("type mismatch: return outside a function"));
                 };

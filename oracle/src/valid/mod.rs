@@ -22,6 +22,8 @@ mod module;
 mod name;
 mod types;
 
+pub(crate) use types::valtype_sub;
+
 #[cfg(test)]
 mod tests;
 

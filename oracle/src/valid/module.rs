@@ -76,8 +76,13 @@ pub(crate) fn module_ok(m: &Module) -> Result<ModuleType> {
     // Module_ok
     crate::hit!("Module_ok");
 
-    // Types_ok: each `Type_ok`, a function type in 2.0
+    // Types_ok: each `Type_ok`, a function type in 2.0; Types_ok/cons per type, then
+    // Types_ok/empty.
+    // Types_ok/empty
+    crate::hit!("Types_ok/empty");
     for ft in &m.types {
+        // Types_ok/cons
+        crate::hit!("Types_ok/cons");
         // Type_ok
         crate::hit!("Type_ok");
         functype_ok(ft)?;
@@ -97,6 +102,9 @@ pub(crate) fn module_ok(m: &Module) -> Result<ModuleType> {
             ImportDesc::Func(x) => {
                 // Externtype_ok/func
                 crate::hit!("Externtype_ok/func");
+                // Typeuse_ok/typeidx, Expand_use/typeidx: the import's type index
+                crate::hit!("Typeuse_ok/typeidx");
+                crate::hit!("Expand_use/typeidx");
                 let ft = m.types.get(x as usize).ok_or_else(|| unknown("type", x))?;
                 c.funcs.push(ft);
                 ExternType::Func(ft.clone())
@@ -138,8 +146,13 @@ pub(crate) fn module_ok(m: &Module) -> Result<ModuleType> {
     // C'.REFS = $funcidx_nonfuncs(global* mem* table* elem* export*)
     c.refs = refs(m);
 
-    // Global_ok, under C' (imported globals only)
+    // Globals_ok: Global_ok, under C' (imported globals only); Globals_ok/cons per
+    // global, then Globals_ok/empty.
+    // Globals_ok/empty
+    crate::hit!("Globals_ok/empty");
     for g in &m.globals {
+        // Globals_ok/cons
+        crate::hit!("Globals_ok/cons");
         // Global_ok
         crate::hit!("Global_ok");
         globaltype_ok(g.ty)?;
@@ -246,6 +259,8 @@ pub(crate) fn module_ok(m: &Module) -> Result<ModuleType> {
     {
         // Func_ok
         crate::hit!("Func_ok");
+        // Expand: C.TYPES[x] ~~ FUNC t_1* -> t_2*
+        crate::hit!("Expand");
         let idx = u32::try_from(imported_funcs + i).ok();
         let in_func = |e: ValidationError| ValidationError { func: idx, ..e };
         let ft: &FuncType = ft;
@@ -254,6 +269,8 @@ pub(crate) fn module_ok(m: &Module) -> Result<ModuleType> {
             // Local_ok/set (every 2.0 value type is defaultable)
             crate::hit!("Local_ok/set");
             valtype_ok(*t).map_err(in_func)?;
+            // Defaultable
+            crate::hit!("Defaultable");
             total += u64::from(*n);
         }
         if total > u64::from(u32::MAX) {

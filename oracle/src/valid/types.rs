@@ -41,11 +41,15 @@ pub(crate) fn valtype_ok(t: ValType) -> Result<()> {
         ValType::I32 | ValType::I64 | ValType::F32 | ValType::F64 => {
             // Valtype_ok/num
             crate::hit!("Valtype_ok/num");
+            // Numtype_ok
+            crate::hit!("Numtype_ok");
             Ok(())
         }
         ValType::V128 => {
             // Valtype_ok/vec
             crate::hit!("Valtype_ok/vec");
+            // Vectype_ok
+            crate::hit!("Vectype_ok");
             Ok(())
         }
         ValType::Ref(rt) => {
@@ -121,7 +125,36 @@ pub(crate) fn globaltype_ok(gt: GlobalType) -> Result<()> {
     valtype_ok(gt.ty)
 }
 
-/// `Reftype_sub` and `Valtype_sub` in 2.0: equality.
+/// `Valtype_sub` in 2.0: equality, by `Numtype_sub`, `Vectype_sub`, or `Reftype_sub/null`
+/// with `Heaptype_sub/refl` (both reference types of 2.0 are nullable and abstract).
 pub(crate) fn valtype_sub(t1: ValType, t2: ValType) -> bool {
-    t1 == t2
+    match (t1, t2) {
+        (ValType::V128, ValType::V128) => {
+            // Valtype_sub/vec
+            crate::hit!("Valtype_sub/vec");
+            // Vectype_sub
+            crate::hit!("Vectype_sub");
+            true
+        }
+        (ValType::Ref(r1), ValType::Ref(r2)) => {
+            if r1.heap != r2.heap || r1.nullable && !r2.nullable {
+                return false;
+            }
+            // Valtype_sub/ref
+            crate::hit!("Valtype_sub/ref");
+            // Reftype_sub/null
+            crate::hit!("Reftype_sub/null");
+            // Heaptype_sub/refl
+            crate::hit!("Heaptype_sub/refl");
+            true
+        }
+        (a, b) if a == b => {
+            // Valtype_sub/num
+            crate::hit!("Valtype_sub/num");
+            // Numtype_sub
+            crate::hit!("Numtype_sub");
+            true
+        }
+        _ => false,
+    }
 }
