@@ -111,9 +111,11 @@ impl Store {
                 (ImportDesc::Func(x), ExternType::Func(ft), ExternVal::Func(a)) => {
                     // Externaddr_ok/func
                     crate::hit!("Externaddr_ok/func");
-                    // Externtype_ok/func of the closed import type: a defined type.
+                    // Typeuse_ok/deftype: Externtype_ok/func of the closed import type
                     crate::hit!("Typeuse_ok/deftype");
+                    // Deftype_ok
                     crate::hit!("Deftype_ok");
+                    // Expand_use/deftype
                     crate::hit!("Expand_use/deftype");
                     // Externtype_sub/func
                     crate::hit!("Externtype_sub/func");

@@ -102,8 +102,9 @@ pub(crate) fn module_ok(m: &Module) -> Result<ModuleType> {
             ImportDesc::Func(x) => {
                 // Externtype_ok/func
                 crate::hit!("Externtype_ok/func");
-                // Typeuse_ok/typeidx, Expand_use/typeidx: the import's type index
+                // Typeuse_ok/typeidx: the import's type index
                 crate::hit!("Typeuse_ok/typeidx");
+                // Expand_use/typeidx
                 crate::hit!("Expand_use/typeidx");
                 let ft = m.types.get(x as usize).ok_or_else(|| unknown("type", x))?;
                 c.funcs.push(ft);
