@@ -271,15 +271,7 @@ fn aimed(dir: &std::path::Path, from: &[PathBuf], seed: u64, attempts: u64) -> a
     let mut files: std::collections::BTreeMap<&str, String> = Default::default();
     let mut written = 0;
     for kept in &report.kept {
-        let e = oracle::expect::expect_within(
-            &kept.candidate.module,
-            &kept.candidate.plan,
-            options.fuel,
-            Some(options.max_call_depth),
-        );
-        let Some(commands) =
-            generator::wast_out::case_commands(&kept.candidate.module, &kept.candidate.plan, &e)
-        else {
+        let Some(commands) = kept.candidate.wast(options.fuel, options.max_call_depth) else {
             continue;
         };
         let text = files.entry(kept.family).or_insert_with(|| {

@@ -50,6 +50,11 @@ impl SplitMix64 {
         z ^ (z >> 31)
     }
 
+    /// True once in `n` draws (`n` > 0).
+    pub fn one_in(&mut self, n: u64) -> bool {
+        self.next_u64().is_multiple_of(n)
+    }
+
     /// A uniformly chosen element.
     pub fn pick<T: Copy>(&mut self, items: &[T]) -> T {
         items[(self.next_u64() % items.len() as u64) as usize]

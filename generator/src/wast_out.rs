@@ -77,6 +77,17 @@ pub fn case_commands(module: &[u8], plan: &Plan, expectation: &Expectation) -> O
     Some(s)
 }
 
+/// The commands that instantiate a module and register its exports as `name`:
+/// `(module $name binary ...)` and `(register "name" $name)`. The name must be an
+/// identifier's characters.
+pub fn registered_commands(name: &str, module: &[u8]) -> String {
+    format!(
+        "(module ${name} {})\n(register \"{}\" ${name})\n",
+        binary(module),
+        escape(name)
+    )
+}
+
 fn prefixed(items: &[String]) -> String {
     items.iter().map(|i| format!(" {i}")).collect()
 }

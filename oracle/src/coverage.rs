@@ -368,6 +368,28 @@ pub fn unreachable(p: &Point) -> Option<String> {
         ("call_ref", "typed function references"),
         ("ref.as_non_null", "typed function references"),
     ];
+    // Points whose names sound like later features but that 2.0 modules reach: every
+    // type definition is a recursive type of one final subtype of a function type, and
+    // `call`/`call_indirect` reduce to `call_ref` (through `ref.cast` for the latter).
+    const REACHED_BY_2_0: [&str; 14] = [
+        "Comptype_ok/func",
+        "Subtype_ok",
+        "Subtype_ok2",
+        "Rectype_ok/empty",
+        "Rectype_ok/cons",
+        "Rectype_ok2/empty",
+        "Rectype_ok2/cons",
+        "Step_read/call_ref-null",
+        "Step_read/call_ref-func",
+        "Step_read/ref.cast-succeed",
+        "Step_read/ref.cast-fail",
+        "Bcomptype",
+        "Bsubtype",
+        "Brectype",
+    ];
+    if REACHED_BY_2_0.contains(&p.name) {
+        return None;
+    }
     let name = p.name.to_ascii_lowercase();
     BEYOND_2_0
         .iter()

@@ -290,9 +290,40 @@ pub fn expect_within(
     fuel: u64,
     max_call_depth: Option<usize>,
 ) -> Expectation {
+    expect_linked(&[], module, plan, fuel, max_call_depth)
+}
+
+/// [`expect_within`] after instantiating each of `registered` and registering its exports
+/// under its name (a script's `(module $m ...)` then `(register "m" $m)`), so that the
+/// module can import them. A registered module that does not instantiate makes the
+/// instantiation [`ExpectedInstance::Unknown`].
+pub fn expect_linked(
+    registered: &[(&str, &[u8])],
+    module: &[u8],
+    plan: &Plan,
+    fuel: u64,
+    max_call_depth: Option<usize>,
+) -> Expectation {
     let mut world = World::new(Some(fuel));
     if let Some(depth) = max_call_depth {
         world.store.set_max_call_depth(depth);
+    }
+    for (name, bytes) in registered {
+        let outcome = world.instantiate(Some(name), bytes);
+        let registered = match outcome {
+            InstanceOutcome::Instantiated => world.register(name, Some(name)),
+            other => Err(crate::judge::render_instance(&other)),
+        };
+        if let Err(why) = registered {
+            return Expectation {
+                version: EXPECTATION_VERSION,
+                instantiation: ExpectedInstance::Unknown {
+                    why: format!("registered module `{name}`: {why}"),
+                },
+                invocations: Vec::new(),
+                final_state: None,
+            };
+        }
     }
     let instantiation = match world.instantiate(None, module) {
         InstanceOutcome::Instantiated => ExpectedInstance::Instantiated,

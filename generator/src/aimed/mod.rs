@@ -25,6 +25,9 @@ use crate::SplitMix64;
 /// A module and the calls to make on it.
 #[derive(Clone, Debug)]
 pub struct Candidate {
+    /// Modules instantiated and registered under their names first, for the module to
+    /// import from (a script's `(module $m ...)` and `(register "m" $m)`).
+    pub registered: Vec<(String, Vec<u8>)>,
     /// The module's binary.
     pub module: Vec<u8>,
     /// The calls, in order.
@@ -43,9 +46,49 @@ impl Candidate {
             })
             .collect();
         Ok(Candidate {
+            registered: Vec::new(),
             module,
             plan: Plan::new(invocations),
         })
+    }
+
+    /// This candidate with a module (text) registered under `name` before it.
+    pub fn after(mut self, name: &str, text: &str) -> Result<Candidate, String> {
+        let bytes = wat::parse_str(text).map_err(|e| format!("{e}\n{text}"))?;
+        self.registered.push((name.to_string(), bytes));
+        Ok(self)
+    }
+
+    /// What the oracle expects of it.
+    pub fn expect(&self, fuel: u64, max_call_depth: usize) -> oracle::expect::Expectation {
+        let registered: Vec<(&str, &[u8])> = self
+            .registered
+            .iter()
+            .map(|(n, b)| (n.as_str(), b.as_slice()))
+            .collect();
+        oracle::expect::expect_linked(
+            &registered,
+            &self.module,
+            &self.plan,
+            fuel,
+            Some(max_call_depth),
+        )
+    }
+
+    /// The case as `.wast` commands with the oracle's expectations; `None` when the oracle
+    /// cannot tell how it instantiates.
+    pub fn wast(&self, fuel: u64, max_call_depth: usize) -> Option<String> {
+        let e = self.expect(fuel, max_call_depth);
+        let mut s = String::new();
+        for (name, bytes) in &self.registered {
+            s.push_str(&crate::wast_out::registered_commands(name, bytes));
+        }
+        s.push_str(&crate::wast_out::case_commands(
+            &self.module,
+            &self.plan,
+            &e,
+        )?);
+        Some(s)
     }
 }
 
@@ -206,12 +249,15 @@ pub fn aim(
                 };
                 report.attempts += 1;
                 let before = counts();
-                let _ = oracle::expect::expect_within(
-                    &candidate.module,
-                    &candidate.plan,
-                    options.fuel,
-                    Some(options.max_call_depth),
-                );
+                let e = candidate.expect(options.fuel, options.max_call_depth);
+                if let oracle::expect::ExpectedInstance::Rejected { reason } = e.instantiation {
+                    // Recipes make valid modules: one the oracle rejects is a recipe's bug.
+                    report
+                        .broken
+                        .push((recipe.name, format!("an invalid module: {reason}")));
+                    broken[i] = true;
+                    break;
+                }
                 let new: BTreeSet<String> = grown(&before, counts())
                     .into_iter()
                     .filter(|p| !have.contains(p) && reachable_set.contains(p.as_str()))
@@ -245,4 +291,87 @@ pub fn aim(
         .filter(|p| !recipes.iter().any(|r| aims_at(r, p)))
         .collect();
     report
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every recipe makes modules the oracle accepts, from any seed, and names points
+    /// that exist.
+    #[test]
+    fn every_recipe_builds_valid_candidates_aimed_at_real_points() {
+        for recipe in recipes() {
+            let mut rng = SplitMix64::new(11);
+            for _ in 0..8 {
+                let c = (recipe.make)(&mut rng).unwrap_or_else(|e| panic!("{}: {e}", recipe.name));
+                let e = c.expect(100_000, 100);
+                assert!(
+                    !matches!(
+                        e.instantiation,
+                        oracle::expect::ExpectedInstance::Rejected { .. }
+                            | oracle::expect::ExpectedInstance::Unknown { .. }
+                    ),
+                    "{}: {:?}",
+                    recipe.name,
+                    e.instantiation
+                );
+                assert!(c.wast(100_000, 100).is_some(), "{}", recipe.name);
+            }
+            for aim in recipe.aims {
+                assert!(
+                    coverage::catalogue().iter().any(|p| aims_at(
+                        &Recipe {
+                            name: "",
+                            family: "",
+                            aims: std::slice::from_ref(aim),
+                            make: recipe.make,
+                        },
+                        p.name
+                    )),
+                    "{}: {aim} names no point",
+                    recipe.name
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn aims_match_names_and_prefixes() {
+        let r = Recipe {
+            name: "t",
+            family: "t",
+            aims: &["Step_read/memory.fill*", "Step_pure/call_indirect"],
+            make: |_| Err("unused".into()),
+        };
+        assert!(aims_at(&r, "Step_read/memory.fill-oob"));
+        assert!(aims_at(&r, "Step_pure/call_indirect"));
+        assert!(!aims_at(&r, "Step_pure/call_indirect-x"));
+        assert!(!aims_at(&r, "Step_read/memory.copy-oob"));
+    }
+
+    /// Aiming keeps only cases that reach a reachable point first, and says what is left.
+    #[test]
+    fn aim_keeps_cases_that_reach_new_points() {
+        let options = AimOptions {
+            attempts_per_recipe: 20,
+            ..AimOptions::default()
+        };
+        let report = aim(&HashSet::new(), &options, |_, _| {});
+        assert!(report.broken.is_empty(), "{:?}", report.broken);
+        assert!(!report.kept.is_empty());
+        let mut seen = HashSet::new();
+        for k in &report.kept {
+            assert!(!k.reached.is_empty());
+            for p in &k.reached {
+                let point = coverage::point(p).expect("a catalogue point");
+                assert!(coverage::unreachable(point).is_none(), "{p}");
+                assert!(seen.insert(p.clone()), "{p} kept twice");
+            }
+        }
+        assert!(
+            seen.contains("Step_read/table.copy-gt") || seen.contains("Step_read/table.copy-le")
+        );
+        assert!(report.missing.iter().all(|p| !seen.contains(*p)));
+    }
 }

@@ -115,6 +115,14 @@ impl Store {
                     crate::hit!("Typeuse_ok/deftype");
                     // Deftype_ok
                     crate::hit!("Deftype_ok");
+                    // Rectype_ok2/cons: its recursive type of one subtype
+                    crate::hit!("Rectype_ok2/cons");
+                    // Rectype_ok2/empty
+                    crate::hit!("Rectype_ok2/empty");
+                    // Subtype_ok2
+                    crate::hit!("Subtype_ok2");
+                    // Comptype_ok/func
+                    crate::hit!("Comptype_ok/func");
                     // Expand_use/deftype
                     crate::hit!("Expand_use/deftype");
                     // Externtype_sub/func

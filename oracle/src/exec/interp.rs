@@ -753,6 +753,8 @@ impl Store {
                     }
                 }
                 Instr::CallIndirect(x, y) => {
+                    // Step_pure/call_indirect: TABLE.GET x, REF.CAST (REF NULL y), CALL_REF y
+                    crate::hit!("Step_pure/call_indirect", "call_indirect");
                     let i = pop_i32(m);
                     let table = self.table_mut(inst, *x)?;
                     let Some(&r) = table.elems.get(i as usize) else {
@@ -760,7 +762,11 @@ impl Store {
                         crate::hit!("Step_read/table.get-oob", "call_indirect");
                         return Err(trap(TrapKind::UndefinedElement));
                     };
+                    // Step_read/table.get-val
+                    crate::hit!("Step_read/table.get-val", "call_indirect");
                     if r == 0 {
+                        // Step_read/ref.cast-succeed: null is in the nullable type
+                        crate::hit!("Step_read/ref.cast-succeed", "call_indirect");
                         // Step_read/call_ref-null (2.0: Step_read/call_indirect-trap)
                         crate::hit!("Step_read/call_ref-null", "call_indirect");
                         return Err(trap(TrapKind::UninitializedElement));
@@ -775,8 +781,8 @@ impl Store {
                         crate::hit!("Step_read/ref.cast-fail", "call_indirect");
                         return Err(trap(TrapKind::IndirectCallTypeMismatch));
                     }
-                    // Step_pure/call_indirect
-                    crate::hit!("Step_pure/call_indirect", "call_indirect");
+                    // Step_read/ref.cast-succeed
+                    crate::hit!("Step_read/ref.cast-succeed", "call_indirect");
                     if self.call(mods, m, a, pc)? {
                         enter_top!();
                     }

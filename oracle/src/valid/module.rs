@@ -83,6 +83,12 @@ pub(crate) fn module_ok(m: &Module) -> Result<ModuleType> {
     for ft in &m.types {
         // Types_ok/cons
         crate::hit!("Types_ok/cons");
+        // Rectype_ok/cons: a 2.0 type is a recursive type of one final subtype ...
+        crate::hit!("Rectype_ok/cons");
+        // Rectype_ok/empty
+        crate::hit!("Rectype_ok/empty");
+        // Subtype_ok: ... without supertypes, of a function type (Comptype_ok/func below)
+        crate::hit!("Subtype_ok");
         // Type_ok
         crate::hit!("Type_ok");
         functype_ok(ft)?;
