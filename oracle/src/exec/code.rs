@@ -325,6 +325,20 @@ enum Kind<'a> {
     Else(usize),
 }
 
+/// How many blocks, loops and ifs of its function enclose the op at `at` of flat code.
+pub(crate) fn label_depth(code: &[Op], at: usize) -> usize {
+    let mut depth: usize = 0;
+    for op in code.iter().take(at) {
+        match op {
+            Op::Block | Op::Loop | Op::If { .. } => depth += 1,
+            Op::End => depth = depth.saturating_sub(1),
+            // `Else` ends the then-branch and starts the else-branch: one label still.
+            _ => {}
+        }
+    }
+    depth
+}
+
 /// Flattens a function body (without recursion): every body ends with `End` (the
 /// function's with `EndFrame`). `funcs` are the `(params, results)` of the module's
 /// functions, imports first; `results` the function's own.

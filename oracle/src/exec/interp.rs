@@ -207,11 +207,8 @@ impl Store {
                     && let Some(fr) = m.frames.last()
                 {
                     // Step_pure/trap-frame: the trap leaves the frame it happened in.
+                    let _ = fr;
                     crate::hit!("Step_pure/trap-frame");
-                    if m.stack.len() > fr.base {
-                        // Step_pure/trap-instrs: values before the trap are dropped.
-                        crate::hit!("Step_pure/trap-instrs");
-                    }
                 }
                 return Err(e);
             }
@@ -339,7 +336,23 @@ impl Store {
     ) -> Result<(), ExecError> {
         // Unlimited fuel is more than can run out.
         let mut fuel = self.fuel.unwrap_or(u64::MAX);
-        let r = self.exec_fuel(mods, m, &mut fuel);
+        // Like the fuel, the position is a local of this function, read only when the
+        // loop ends.
+        let mut pc = 0;
+        let r = self.exec_fuel(mods, m, &mut fuel, &mut pc);
+        if let Err(ExecError::Trap(_)) = &r
+            && let Some(fr) = m.frames.last()
+        {
+            // The trap is the instruction before `pc`.
+            if super::code::label_depth(fr.code, pc.saturating_sub(1)) > 0 {
+                // Step_pure/trap-label: the trap leaves the labels around it.
+                crate::hit!("Step_pure/trap-label");
+            }
+            if m.stack.len() > fr.base {
+                // Step_pure/trap-instrs: values before it are dropped.
+                crate::hit!("Step_pure/trap-instrs");
+            }
+        }
         if self.fuel.is_some() {
             self.fuel = Some(fuel);
         }
@@ -353,6 +366,7 @@ impl Store {
         mods: &'a [Rc<ModuleInst>],
         m: &mut Machine<'a>,
         fuel: &mut u64,
+        pc: &mut usize,
     ) -> Result<(), ExecError> {
         // Charges one unit of fuel for an instruction. (`fuel` is a local of the caller,
         // into which this function is inlined: it stays in a register.)
@@ -371,7 +385,7 @@ impl Store {
         let mut locals_base = fr.locals_base;
         let mut base = fr.base;
         let mut code: &'a [Op] = fr.code;
-        let mut pc: usize = 0;
+        *pc = 0;
         // Enters the current top frame's code at its start (after a call).
         macro_rules! enter_top {
             () => {{
@@ -380,14 +394,14 @@ impl Store {
                     locals_base = fr.locals_base;
                     base = fr.base;
                     code = fr.code;
-                    pc = 0;
+                    *pc = 0;
                 }
             }};
         }
         macro_rules! after_leave {
             ($flow:expr) => {{
                 match $flow {
-                    Flow::Jump(to) => pc = to,
+                    Flow::Jump(to) => *pc = to,
                     Flow::Left(to) => {
                         if let Some(fr) = m.frames.last() {
                             inst = &mods[fr.inst];
@@ -395,7 +409,7 @@ impl Store {
                             base = fr.base;
                             code = fr.code;
                         }
-                        pc = to;
+                        *pc = to;
                     }
                     Flow::Done => return Ok(()),
                 }
@@ -493,16 +507,16 @@ impl Store {
                     }
                 };
                 let $r = fop(f.op, a, b, f.id)?;
-                pc += k as usize - 1;
+                *pc += k as usize - 1;
                 $then;
                 continue;
             }};
         }
         loop {
-            let Some(op) = code.get(pc) else {
+            let Some(op) = code.get(*pc) else {
                 return Err(malformed("code without end"));
             };
-            pc += 1;
+            *pc += 1;
             let (instr, id) = match op {
                 Op::I(instr, id) => {
                     charge!();
@@ -521,14 +535,14 @@ impl Store {
                 Op::Else { end } => {
                     // Step_pure/label-vals
                     crate::hit!("Step_pure/label-vals");
-                    pc = *end as usize;
+                    *pc = *end as usize;
                     continue;
                 }
                 Op::Block => {
                     charge!();
                     // Step_read/block
                     crate::hit!("Step_read/block", "block");
-                    if !matches!(code.get(pc), Some(Op::End)) {
+                    if !matches!(code.get(*pc), Some(Op::End)) {
                         // Step/ctxt-label: the body steps inside the label.
                         crate::hit!("Step/ctxt-label");
                     }
@@ -538,7 +552,7 @@ impl Store {
                     charge!();
                     // Step_read/loop
                     crate::hit!("Step_read/loop", "loop");
-                    if !matches!(code.get(pc), Some(Op::End)) {
+                    if !matches!(code.get(*pc), Some(Op::End)) {
                         // Step/ctxt-label
                         crate::hit!("Step/ctxt-label");
                     }
@@ -552,7 +566,7 @@ impl Store {
                     } else {
                         // Step_pure/if-false
                         crate::hit!("Step_pure/if-false", "if");
-                        pc = *els as usize;
+                        *pc = *els as usize;
                     }
                     continue;
                 }
@@ -748,7 +762,7 @@ impl Store {
                         .funcs
                         .get(*x as usize)
                         .ok_or_else(|| malformed("function index"))?;
-                    if self.call(mods, m, a, pc)? {
+                    if self.call(mods, m, a, *pc)? {
                         enter_top!();
                     }
                 }
@@ -783,7 +797,7 @@ impl Store {
                     }
                     // Step_read/ref.cast-succeed
                     crate::hit!("Step_read/ref.cast-succeed", "call_indirect");
-                    if self.call(mods, m, a, pc)? {
+                    if self.call(mods, m, a, *pc)? {
                         enter_top!();
                     }
                 }
