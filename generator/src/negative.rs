@@ -175,6 +175,11 @@ const INVALID: &[(&str, &str, &str)] = &[
         "(func (result v128) v128.const i64x2 0 0 v128.const i64x2 0 0 i8x16.shuffle 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 32)",
     ),
     (
+        "Instr_ok/vvternop",
+        "v128.bitselect of two operands",
+        "(func (result v128) v128.const i64x2 0 0 v128.const i64x2 0 0 v128.bitselect)",
+    ),
+    (
         "Instrs_ok/seq",
         "a value left on the stack",
         "(func i32.const 1)",

@@ -7,7 +7,7 @@
 //! included) can exhaust the host stack.
 
 use super::reader::{Reader, Result};
-use super::types::{ref_type, val_type};
+use super::types::{heap_type, val_type};
 use crate::ast::{
     BinOp, BlockType, CvtOp, Expr, Half, Instr, MemArg, NumType, RelOp, Shape, Sx, UnOp, VBinOp,
     VCvtOp, VLoadOp, VShiftOp, VUnOp, VvOp,
@@ -46,6 +46,7 @@ enum FrameKind {
 // Bexpr
 /// An expression: instructions up to the `end` that closes it.
 pub(crate) fn expr(r: &mut Reader, info: &mut ExprInfo) -> Result<Expr> {
+    crate::hit!("Bexpr");
     let mut stack: Vec<Frame> = Vec::new();
     let mut cur: Vec<Instr> = Vec::new();
     loop {
@@ -104,6 +105,7 @@ pub(crate) fn expr(r: &mut Reader, info: &mut ExprInfo) -> Result<Expr> {
 // Bblocktype
 /// A block type: `0x40` (no result), a value type, or a non-negative `s33` type index.
 fn block_type(r: &mut Reader) -> Result<BlockType> {
+    crate::hit!("Bblocktype");
     match r.peek() {
         Some(0x40) => {
             r.byte()?;
@@ -125,24 +127,205 @@ fn block_type(r: &mut Reader) -> Result<BlockType> {
 /// A memory argument. An alignment exponent of 32 or more is malformed, as the spec
 /// test suite (`align.wast`) requires.
 fn memarg(r: &mut Reader) -> Result<MemArg> {
+    crate::hit!("Bmemarg");
     let at = r.pos();
     let align = r.u32()?;
     if align >= 32 {
         return Err(r.err_at(at, "malformed memop flags"));
     }
-    let offset = u64::from(r.u32()?);
+    // Bu64 (2.0: at most 32 bits)
+    crate::hit!("Bu64");
+    let offset = r.uleb(32)?;
     Ok(MemArg { align, offset })
 }
 
-/// The reserved byte of 2.0's memory instructions (a memory index to come).
+/// The reserved byte of 2.0's memory instructions (3.0's memory index).
 fn zero(r: &mut Reader) -> Result<u32> {
-    r.expect(0x00, "zero byte expected")?;
-    Ok(0)
+    r.zero_memidx()
 }
 
 // Blaneidx
 fn lane(r: &mut Reader) -> Result<u8> {
+    crate::hit!("Blaneidx");
     r.byte()
+}
+
+/// Counts the production (`Binstr/...`) of the instruction with the one-byte opcode
+/// `op`, other than the block instructions and the prefixes.
+fn mark(op: u8) {
+    match op {
+        // Binstr/parametric
+        0x00..=0x01 | 0x1A..=0x1C => crate::hit!("Binstr/parametric"),
+        // Binstr/control
+        0x0C..=0x11 => crate::hit!("Binstr/control"),
+        // Binstr/local
+        0x20..=0x22 => crate::hit!("Binstr/local"),
+        // Binstr/global
+        0x23..=0x24 => crate::hit!("Binstr/global"),
+        // Binstr/table
+        0x25..=0x26 => crate::hit!("Binstr/table"),
+        // Binstr/memory
+        0x28..=0x40 => crate::hit!("Binstr/memory"),
+        // Binstr/ref
+        0xD0..=0xD2 => crate::hit!("Binstr/ref"),
+        // Binstr/num-const
+        0x41..=0x44 => crate::hit!("Binstr/num-const"),
+        // Binstr/num-test-i32
+        0x45 => crate::hit!("Binstr/num-test-i32"),
+        // Binstr/num-rel-i32
+        0x46..=0x4F => crate::hit!("Binstr/num-rel-i32"),
+        // Binstr/num-test-i64
+        0x50 => crate::hit!("Binstr/num-test-i64"),
+        // Binstr/num-rel-i64
+        0x51..=0x5A => crate::hit!("Binstr/num-rel-i64"),
+        // Binstr/num-rel-f32
+        0x5B..=0x60 => crate::hit!("Binstr/num-rel-f32"),
+        // Binstr/num-rel-f64
+        0x61..=0x66 => crate::hit!("Binstr/num-rel-f64"),
+        // Binstr/num-un-i32
+        0x67..=0x69 => crate::hit!("Binstr/num-un-i32"),
+        // Binstr/num-bin-i32
+        0x6A..=0x78 => crate::hit!("Binstr/num-bin-i32"),
+        // Binstr/num-un-i64
+        0x79..=0x7B => crate::hit!("Binstr/num-un-i64"),
+        // Binstr/num-un-ext-i32
+        0xC0..=0xC1 => crate::hit!("Binstr/num-un-ext-i32"),
+        // Binstr/num-un-ext-i64
+        0xC2..=0xC4 => crate::hit!("Binstr/num-un-ext-i64"),
+        // Binstr/num-bin-i64
+        0x7C..=0x8A => crate::hit!("Binstr/num-bin-i64"),
+        // Binstr/num-un-f32
+        0x8B..=0x91 => crate::hit!("Binstr/num-un-f32"),
+        // Binstr/num-bin-f32
+        0x92..=0x98 => crate::hit!("Binstr/num-bin-f32"),
+        // Binstr/num-un-f64
+        0x99..=0x9F => crate::hit!("Binstr/num-un-f64"),
+        // Binstr/num-bin-f64
+        0xA0..=0xA6 => crate::hit!("Binstr/num-bin-f64"),
+        // Binstr/num-cvt
+        0xA7..=0xBF => crate::hit!("Binstr/num-cvt"),
+        _ => {}
+    }
+}
+
+/// Counts the production of the instruction `0xFC sub`.
+fn mark_fc(sub: u32) {
+    match sub {
+        // Binstr/table
+        12..=17 => crate::hit!("Binstr/table"),
+        // Binstr/memory
+        8..=11 => crate::hit!("Binstr/memory"),
+        // Binstr/num-cvt-sat
+        0..=7 => crate::hit!("Binstr/num-cvt-sat"),
+        _ => {}
+    }
+}
+
+/// Counts the production of the instruction `0xFD sub`.
+fn mark_fd(sub: u32) {
+    match sub {
+        // Binstr/vec-memory
+        0..=11 | 84..=93 => crate::hit!("Binstr/vec-memory"),
+        // Binstr/vec-const
+        12 => crate::hit!("Binstr/vec-const"),
+        // Binstr/vec-shuffle
+        13..=14 => crate::hit!("Binstr/vec-shuffle"),
+        // Binstr/vec-splat
+        15..=20 => crate::hit!("Binstr/vec-splat"),
+        // Binstr/vec-lane
+        21..=34 => crate::hit!("Binstr/vec-lane"),
+        // Binstr/vec-rel-i8x16
+        35..=44 => crate::hit!("Binstr/vec-rel-i8x16"),
+        // Binstr/vec-rel-i16x8
+        45..=54 => crate::hit!("Binstr/vec-rel-i16x8"),
+        // Binstr/vec-rel-i32x4
+        55..=64 => crate::hit!("Binstr/vec-rel-i32x4"),
+        // Binstr/vec-rel-f32x4
+        65..=70 => crate::hit!("Binstr/vec-rel-f32x4"),
+        // Binstr/vec-rel-f64x2
+        71..=76 => crate::hit!("Binstr/vec-rel-f64x2"),
+        // Binstr/vec-un-v128
+        77 => crate::hit!("Binstr/vec-un-v128"),
+        // Binstr/vec-bin-v128
+        78..=81 => crate::hit!("Binstr/vec-bin-v128"),
+        // Binstr/vec-tern-v128
+        82 => crate::hit!("Binstr/vec-tern-v128"),
+        // Binstr/vec-test-v128
+        83 => crate::hit!("Binstr/vec-test-v128"),
+        // Binstr/vec-un-i8x16
+        96..=98 => crate::hit!("Binstr/vec-un-i8x16"),
+        // Binstr/vec-test-i8x16
+        99 => crate::hit!("Binstr/vec-test-i8x16"),
+        // Binstr/vec-bitmask-i8x16
+        100 => crate::hit!("Binstr/vec-bitmask-i8x16"),
+        // Binstr/vec-narrow-i8x16
+        101..=102 => crate::hit!("Binstr/vec-narrow-i8x16"),
+        // Binstr/vec-shift-i8x16
+        107..=109 => crate::hit!("Binstr/vec-shift-i8x16"),
+        // Binstr/vec-bin-i8x16
+        110..=115 | 118..=121 | 123 => crate::hit!("Binstr/vec-bin-i8x16"),
+        // Binstr/vec-extun-i16x8
+        124..=125 => crate::hit!("Binstr/vec-extun-i16x8"),
+        // Binstr/vec-un-i16x8
+        128..=129 => crate::hit!("Binstr/vec-un-i16x8"),
+        // Binstr/vec-bin-i16x8
+        130 | 142..=147 | 149..=153 | 155 => crate::hit!("Binstr/vec-bin-i16x8"),
+        // Binstr/vec-test-i16x8
+        131 => crate::hit!("Binstr/vec-test-i16x8"),
+        // Binstr/vec-bitmask-i16x8
+        132 => crate::hit!("Binstr/vec-bitmask-i16x8"),
+        // Binstr/vec-narrow-i16x8
+        133..=134 => crate::hit!("Binstr/vec-narrow-i16x8"),
+        // Binstr/vec-ext-i16x8
+        135..=138 => crate::hit!("Binstr/vec-ext-i16x8"),
+        // Binstr/vec-shift-i16x8
+        139..=141 => crate::hit!("Binstr/vec-shift-i16x8"),
+        // Binstr/vec-extbin-i16x8
+        156..=159 => crate::hit!("Binstr/vec-extbin-i16x8"),
+        // Binstr/vec-extun-i32x4
+        126..=127 => crate::hit!("Binstr/vec-extun-i32x4"),
+        // Binstr/vec-un-i32x4
+        160..=161 => crate::hit!("Binstr/vec-un-i32x4"),
+        // Binstr/vec-test-i32x4
+        163 => crate::hit!("Binstr/vec-test-i32x4"),
+        // Binstr/vec-bitmask-i32x4
+        164 => crate::hit!("Binstr/vec-bitmask-i32x4"),
+        // Binstr/vec-ext-i32x4
+        167..=170 => crate::hit!("Binstr/vec-ext-i32x4"),
+        // Binstr/vec-shift-i32x4
+        171..=173 => crate::hit!("Binstr/vec-shift-i32x4"),
+        // Binstr/vec-bin-i32x4
+        174 | 177 | 181..=185 => crate::hit!("Binstr/vec-bin-i32x4"),
+        // Binstr/vec-extbin-i32x4
+        186 | 188..=191 => crate::hit!("Binstr/vec-extbin-i32x4"),
+        // Binstr/vec-un-i64x2
+        192..=193 => crate::hit!("Binstr/vec-un-i64x2"),
+        // Binstr/vec-test-i64x2
+        195 => crate::hit!("Binstr/vec-test-i64x2"),
+        // Binstr/vec-bitmask-i64x2
+        196 => crate::hit!("Binstr/vec-bitmask-i64x2"),
+        // Binstr/vec-ext-i64x2
+        199..=202 => crate::hit!("Binstr/vec-ext-i64x2"),
+        // Binstr/vec-shift-i64x2
+        203..=205 => crate::hit!("Binstr/vec-shift-i64x2"),
+        // Binstr/vec-bin-i64x2
+        206 | 209 | 213 => crate::hit!("Binstr/vec-bin-i64x2"),
+        // Binstr/vec-rel-i64x2
+        214..=219 => crate::hit!("Binstr/vec-rel-i64x2"),
+        // Binstr/vec-extbin-i64x2
+        220..=223 => crate::hit!("Binstr/vec-extbin-i64x2"),
+        // Binstr/vec-un-f32x4
+        103..=106 | 224..=225 | 227 => crate::hit!("Binstr/vec-un-f32x4"),
+        // Binstr/vec-bin-f32x4
+        228..=235 => crate::hit!("Binstr/vec-bin-f32x4"),
+        // Binstr/vec-un-f64x2
+        116..=117 | 122 | 148 | 236..=237 | 239 => crate::hit!("Binstr/vec-un-f64x2"),
+        // Binstr/vec-bin-f64x2
+        240..=247 => crate::hit!("Binstr/vec-bin-f64x2"),
+        // Binstr/vec-cvt
+        94..=95 | 248..=255 => crate::hit!("Binstr/vec-cvt"),
+        _ => {}
+    }
 }
 
 fn illegal(r: &Reader, at: usize, op: u8, sub: Option<u32>) -> crate::binary::DecodeError {
@@ -234,22 +417,23 @@ fn int_binop(k: u8) -> BinOp {
 /// An instruction other than the block instructions, whose opcode `op` at `at` was read.
 fn plain(r: &mut Reader, at: usize, op: u8, info: &mut ExprInfo) -> Result<Instr> {
     use Instr as I;
+    mark(op);
     Ok(match op {
         // Binstr/parametric (2.0: control)
         0x00 => I::Unreachable,
         0x01 => I::Nop,
         // Binstr/control
-        0x0C => I::Br(r.u32()?),
-        0x0D => I::BrIf(r.u32()?),
+        0x0C => I::Br(r.labelidx()?),
+        0x0D => I::BrIf(r.labelidx()?),
         0x0E => {
-            let ls = r.list(Reader::u32)?;
-            I::BrTable(ls, r.u32()?)
+            let ls = r.list(Reader::labelidx)?;
+            I::BrTable(ls, r.labelidx()?)
         }
         0x0F => I::Return,
-        0x10 => I::Call(r.u32()?),
+        0x10 => I::Call(r.funcidx()?),
         0x11 => {
-            let y = r.u32()?;
-            let x = r.u32()?;
+            let y = r.typeidx()?;
+            let x = r.tableidx()?;
             I::CallIndirect(x, y)
         }
         // Binstr/parametric
@@ -257,14 +441,14 @@ fn plain(r: &mut Reader, at: usize, op: u8, info: &mut ExprInfo) -> Result<Instr
         0x1B => I::Select(None),
         0x1C => I::Select(Some(r.list(val_type)?)),
         // Binstr/local, Binstr/global
-        0x20 => I::LocalGet(r.u32()?),
-        0x21 => I::LocalSet(r.u32()?),
-        0x22 => I::LocalTee(r.u32()?),
-        0x23 => I::GlobalGet(r.u32()?),
-        0x24 => I::GlobalSet(r.u32()?),
+        0x20 => I::LocalGet(r.localidx()?),
+        0x21 => I::LocalSet(r.localidx()?),
+        0x22 => I::LocalTee(r.localidx()?),
+        0x23 => I::GlobalGet(r.globalidx()?),
+        0x24 => I::GlobalSet(r.globalidx()?),
         // Binstr/table
-        0x25 => I::TableGet(r.u32()?),
-        0x26 => I::TableSet(r.u32()?),
+        0x25 => I::TableGet(r.tableidx()?),
+        0x26 => I::TableSet(r.tableidx()?),
         // Binstr/memory
         0x28 => I::Load(I32, None, 0, memarg(r)?),
         0x29 => I::Load(I64, None, 0, memarg(r)?),
@@ -352,10 +536,10 @@ fn plain(r: &mut Reader, at: usize, op: u8, info: &mut ExprInfo) -> Result<Instr
         0xC2 => I::Unop(I64, UnOp::Extend(8)),
         0xC3 => I::Unop(I64, UnOp::Extend(16)),
         0xC4 => I::Unop(I64, UnOp::Extend(32)),
-        // Binstr/ref (2.0: REF.NULL takes a reference type)
-        0xD0 => I::RefNull(ref_type(r)?.heap),
+        // Binstr/ref (2.0: REF.NULL takes `func` or `extern`)
+        0xD0 => I::RefNull(heap_type(r)?),
         0xD1 => I::RefIsNull,
-        0xD2 => I::RefFunc(r.u32()?),
+        0xD2 => I::RefFunc(r.funcidx()?),
         0xFC => prefixed_fc(r, at, info)?,
         0xFD => prefixed_fd(r, at)?,
         _ => return Err(illegal(r, at, op, None)),
@@ -366,6 +550,7 @@ fn plain(r: &mut Reader, at: usize, op: u8, info: &mut ExprInfo) -> Result<Instr
 fn prefixed_fc(r: &mut Reader, at: usize, info: &mut ExprInfo) -> Result<Instr> {
     use Instr as I;
     let sub = r.u32()?;
+    mark_fc(sub);
     Ok(match sub {
         // Binstr/num-cvt-sat
         0 => I::Cvtop(I32, F32, CvtOp::TruncSat(Sx::S)),
@@ -379,12 +564,12 @@ fn prefixed_fc(r: &mut Reader, at: usize, info: &mut ExprInfo) -> Result<Instr> 
         // Binstr/memory
         8 => {
             info.uses_data = true;
-            let y = r.u32()?;
+            let y = r.dataidx()?;
             I::MemoryInit(zero(r)?, y)
         }
         9 => {
             info.uses_data = true;
-            I::DataDrop(r.u32()?)
+            I::DataDrop(r.dataidx()?)
         }
         10 => {
             let x1 = zero(r)?;
@@ -393,17 +578,17 @@ fn prefixed_fc(r: &mut Reader, at: usize, info: &mut ExprInfo) -> Result<Instr> 
         11 => I::MemoryFill(zero(r)?),
         // Binstr/table
         12 => {
-            let y = r.u32()?;
-            I::TableInit(r.u32()?, y)
+            let y = r.elemidx()?;
+            I::TableInit(r.tableidx()?, y)
         }
-        13 => I::ElemDrop(r.u32()?),
+        13 => I::ElemDrop(r.elemidx()?),
         14 => {
-            let x1 = r.u32()?;
-            I::TableCopy(x1, r.u32()?)
+            let x1 = r.tableidx()?;
+            I::TableCopy(x1, r.tableidx()?)
         }
-        15 => I::TableGrow(r.u32()?),
-        16 => I::TableSize(r.u32()?),
-        17 => I::TableFill(r.u32()?),
+        15 => I::TableGrow(r.tableidx()?),
+        16 => I::TableSize(r.tableidx()?),
+        17 => I::TableFill(r.tableidx()?),
         _ => return Err(illegal(r, at, 0xFC, Some(sub))),
     })
 }
@@ -434,6 +619,7 @@ fn half_sx(k: u32) -> (Half, Sx) {
 fn prefixed_fd(r: &mut Reader, at: usize) -> Result<Instr> {
     use Instr as I;
     let sub = r.u32()?;
+    mark_fd(sub);
     Ok(match sub {
         // Binstr/vec-memory
         0 => I::VLoad(None, 0, memarg(r)?),
@@ -467,6 +653,8 @@ fn prefixed_fd(r: &mut Reader, at: usize) -> Result<Instr> {
         }
         // Binstr/vec-shuffle
         13 => {
+            // Blaneidx
+            crate::hit!("Blaneidx");
             let b = r.bytes(16)?;
             let mut a = [0u8; 16];
             a.copy_from_slice(b);

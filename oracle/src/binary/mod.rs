@@ -92,10 +92,14 @@ fn header(r: &mut Reader) -> Result<()> {
         offset: e.offset,
         message: "unexpected end".into(),
     };
+    // Bmagic
+    crate::hit!("Bmagic");
     let magic = r.bytes(4).map_err(short)?;
     if magic != b"\0asm" {
         return Err(r.err_at(0, "magic header not detected"));
     }
+    // Bversion
+    crate::hit!("Bversion");
     let version = r.bytes(4).map_err(short)?;
     if version != [1, 0, 0, 0] {
         return Err(r.err_at(4, "unknown binary version"));
@@ -106,6 +110,8 @@ fn header(r: &mut Reader) -> Result<()> {
 // Bmodule
 fn module(r: &mut Reader) -> Result<Module> {
     crate::hit!("Bmodule");
+    // Bbyte: once per module rather than once per byte read
+    crate::hit!("Bbyte");
     header(r)?;
     let mut m = Module::default();
     let mut func_types: Vec<u32> = Vec::new();
@@ -125,6 +131,7 @@ fn module(r: &mut Reader) -> Result<Module> {
             last = rank(id);
         }
         // Bsection_(N, BX): N:Bbyte len:Bu32 en*:BX, if len = ||BX||
+        crate::hit!("Bsection_");
         let size = r.len()?;
         let start = r.pos();
         let end = start.saturating_add(size);
@@ -132,6 +139,8 @@ fn module(r: &mut Reader) -> Result<Module> {
             0 => {
                 // Bcustomsec: Bname Bbyte*
                 crate::hit!("Bcustomsec");
+                // Bcustom
+                crate::hit!("Bcustom");
                 r.name()?;
                 if r.pos() > end {
                     return Err(r.eof());
@@ -140,7 +149,11 @@ fn module(r: &mut Reader) -> Result<Module> {
             }
             1 => {
                 crate::hit!("Btypesec");
-                m.types = r.list(func_type)?;
+                m.types = r.list(|r| {
+                    // Btype: qt:Brectype
+                    crate::hit!("Btype");
+                    func_type(r)
+                })?;
             }
             2 => {
                 crate::hit!("Bimportsec");
@@ -148,15 +161,23 @@ fn module(r: &mut Reader) -> Result<Module> {
             }
             3 => {
                 crate::hit!("Bfuncsec");
-                func_types = r.list(Reader::u32)?;
+                func_types = r.list(Reader::typeidx)?;
             }
             4 => {
                 crate::hit!("Btablesec");
-                m.tables = r.list(table_type)?;
+                m.tables = r.list(|r| {
+                    // Btable: tt:Btabletype (2.0's only form)
+                    crate::hit!("Btable");
+                    table_type(r)
+                })?;
             }
             5 => {
                 crate::hit!("Bmemsec");
-                m.mems = r.list(mem_type)?;
+                m.mems = r.list(|r| {
+                    // Bmem
+                    crate::hit!("Bmem");
+                    mem_type(r)
+                })?;
             }
             6 => {
                 crate::hit!("Bglobalsec");
@@ -168,7 +189,9 @@ fn module(r: &mut Reader) -> Result<Module> {
             }
             8 => {
                 crate::hit!("Bstartsec");
-                m.start = Some(r.u32()?);
+                // Bstart
+                crate::hit!("Bstart");
+                m.start = Some(r.funcidx()?);
             }
             9 => {
                 crate::hit!("Belemsec");
@@ -176,6 +199,8 @@ fn module(r: &mut Reader) -> Result<Module> {
             }
             12 => {
                 crate::hit!("Bdatacntsec");
+                // Bdatacnt
+                crate::hit!("Bdatacnt");
                 m.data_count = Some(r.u32()?);
             }
             10 => {
@@ -222,12 +247,14 @@ fn const_expr(r: &mut Reader) -> Result<Expr> {
 
 // Bimport: nm_1:Bname nm_2:Bname xt:Bexterntype
 fn import(r: &mut Reader) -> Result<Import> {
+    crate::hit!("Bimport");
     let module = r.name()?;
     let name = r.name()?;
     let at = r.pos();
     // Bexterntype
+    crate::hit!("Bexterntype");
     let desc = match r.byte()? {
-        0x00 => ImportDesc::Func(r.u32()?),
+        0x00 => ImportDesc::Func(r.typeidx()?),
         0x01 => ImportDesc::Table(table_type(r)?),
         0x02 => ImportDesc::Mem(mem_type(r)?),
         0x03 => ImportDesc::Global(global_type(r)?),
@@ -238,6 +265,7 @@ fn import(r: &mut Reader) -> Result<Import> {
 
 // Bglobal: gt:Bglobaltype e:Bexpr
 fn global(r: &mut Reader) -> Result<Global> {
+    crate::hit!("Bglobal");
     let ty = global_type(r)?;
     let init = const_expr(r)?;
     Ok(Global { ty, init })
@@ -245,14 +273,16 @@ fn global(r: &mut Reader) -> Result<Global> {
 
 // Bexport: nm:Bname xx:Bexternidx
 fn export(r: &mut Reader) -> Result<Export> {
+    crate::hit!("Bexport");
     let name = r.name()?;
     let at = r.pos();
     // Bexternidx
+    crate::hit!("Bexternidx");
     let desc = match r.byte()? {
-        0x00 => ExportDesc::Func(r.u32()?),
-        0x01 => ExportDesc::Table(r.u32()?),
-        0x02 => ExportDesc::Mem(r.u32()?),
-        0x03 => ExportDesc::Global(r.u32()?),
+        0x00 => ExportDesc::Func(r.funcidx()?),
+        0x01 => ExportDesc::Table(r.tableidx()?),
+        0x02 => ExportDesc::Mem(r.memidx()?),
+        0x03 => ExportDesc::Global(r.globalidx()?),
         _ => return Err(r.err_at(at, "malformed export kind")),
     };
     Ok(Export { name, desc })
@@ -260,6 +290,7 @@ fn export(r: &mut Reader) -> Result<Export> {
 
 // Belemkind: 0x00 => funcref
 fn elem_kind(r: &mut Reader) -> Result<RefType> {
+    crate::hit!("Belemkind");
     let at = r.pos();
     match r.byte()? {
         0x00 => Ok(FUNCREF),
@@ -269,11 +300,12 @@ fn elem_kind(r: &mut Reader) -> Result<RefType> {
 
 /// `y*:Blist(Bfuncidx)` as the expressions `(REF.FUNC y)*`.
 fn func_refs(r: &mut Reader) -> Result<Vec<Expr>> {
-    r.list(|r| Ok(vec![Instr::RefFunc(r.u32()?)]))
+    r.list(|r| Ok(vec![Instr::RefFunc(r.funcidx()?)]))
 }
 
 // Belem
 fn elem(r: &mut Reader) -> Result<Elem> {
+    crate::hit!("Belem");
     let at = r.pos();
     let flags = r.u32()?;
     let (ty, init, mode) = match flags {
@@ -286,7 +318,7 @@ fn elem(r: &mut Reader) -> Result<Elem> {
             (rt, func_refs(r)?, ElemMode::Passive)
         }
         2 => {
-            let x = r.u32()?;
+            let x = r.tableidx()?;
             let e = const_expr(r)?;
             let rt = elem_kind(r)?;
             (rt, func_refs(r)?, ElemMode::Active(x, e))
@@ -304,7 +336,7 @@ fn elem(r: &mut Reader) -> Result<Elem> {
             (rt, r.list(const_expr)?, ElemMode::Passive)
         }
         6 => {
-            let x = r.u32()?;
+            let x = r.tableidx()?;
             let e = const_expr(r)?;
             let rt = ref_type(r)?;
             (rt, r.list(const_expr)?, ElemMode::Active(x, e))
@@ -320,12 +352,15 @@ fn elem(r: &mut Reader) -> Result<Elem> {
 
 // Bcode: len:Bu32 code:Bfunc, if len = ||Bfunc||
 fn code(r: &mut Reader, info: &mut ExprInfo) -> Result<(Vec<(u32, ValType)>, Expr)> {
+    crate::hit!("Bcode");
     let size = r.len()?;
     let start = r.pos();
     // Bfunc: loc**:Blist(Blocals) e:Bexpr, if |$concat_(local, loc**)| < 2^32
+    crate::hit!("Bfunc");
     let locals_at = r.pos();
-    // Blocals: n:Bu32 t:Bvaltype
     let locals = r.list(|r| {
+        // Blocals: n:Bu32 t:Bvaltype
+        crate::hit!("Blocals");
         let n = r.u32()?;
         let t = val_type(r)?;
         Ok((n, t))
@@ -343,13 +378,14 @@ fn code(r: &mut Reader, info: &mut ExprInfo) -> Result<(Vec<(u32, ValType)>, Exp
 
 // Bdata
 fn data(r: &mut Reader) -> Result<Data> {
+    crate::hit!("Bdata");
     let at = r.pos();
     let flags = r.u32()?;
     let mode = match flags {
         0 => DataMode::Active(0, const_expr(r)?),
         1 => DataMode::Passive,
         2 => {
-            let x = r.u32()?;
+            let x = r.memidx()?;
             DataMode::Active(x, const_expr(r)?)
         }
         _ => return Err(r.err_at(at, "malformed data segment kind")),

@@ -102,6 +102,8 @@ impl<'a> Reader<'a> {
     /// An unsigned LEB128 integer of `n` bits: at most `ceil(n / 7)` bytes, the unused
     /// bits of the last one zero.
     pub(crate) fn uleb(&mut self, n: u32) -> Result<u64> {
+        // BuN
+        crate::hit!("BuN");
         let mut result = 0u64;
         let mut shift = 0u32;
         let mut left = n as i32;
@@ -129,6 +131,8 @@ impl<'a> Reader<'a> {
     /// A signed LEB128 integer of `n` bits: at most `ceil(n / 7)` bytes, the unused
     /// bits of the last one a sign extension.
     pub(crate) fn sleb(&mut self, n: u32) -> Result<i64> {
+        // BsN
+        crate::hit!("BsN");
         let mut result = 0i64;
         let mut shift = 0u32;
         let mut left = n as i32;
@@ -162,31 +166,50 @@ impl<'a> Reader<'a> {
     // Bu32
     /// A `u32`.
     pub(crate) fn u32(&mut self) -> Result<u32> {
+        // Bu32
+        crate::hit!("Bu32");
         // 32 bits fit: `uleb(32)` never yields more.
         Ok(self.uleb(32)? as u32)
     }
 
-    // Bi32 = BsN(32), as bits
+    // Bi32 = BiN(32) = BsN(32), as bits
     /// An `i32` (signed LEB128), as its bits.
+    ///
+    /// The wasm-3.0 SpecTec source writes `Bi32 = BuN(32)`; the 2.0 grammar
+    /// (`Bi32 = BiN(32)`) and the prose read a signed LEB128, as here and as every engine.
     pub(crate) fn i32(&mut self) -> Result<u32> {
+        // Bi32
+        crate::hit!("Bi32");
+        // BiN
+        crate::hit!("BiN");
         Ok(self.sleb(32)? as i32 as u32)
     }
 
-    // Bi64 = BsN(64), as bits
-    /// An `i64` (signed LEB128), as its bits.
+    // Bi64 = BiN(64) = BsN(64), as bits
+    /// An `i64` (signed LEB128), as its bits (see [`Reader::i32`] on `BiN`).
     pub(crate) fn i64(&mut self) -> Result<u64> {
+        // Bi64
+        crate::hit!("Bi64");
+        // BiN
+        crate::hit!("BiN");
         Ok(self.sleb(64)? as u64)
     }
 
     // Bs33
     /// An `s33`.
     pub(crate) fn s33(&mut self) -> Result<i64> {
+        // Bs33
+        crate::hit!("Bs33");
         self.sleb(33)
     }
 
     // Bf32
     /// An `f32`: its 4 bytes, little-endian.
     pub(crate) fn f32(&mut self) -> Result<u32> {
+        // Bf32
+        crate::hit!("Bf32");
+        // BfN
+        crate::hit!("BfN");
         let b = self.bytes(4)?;
         let mut a = [0u8; 4];
         a.copy_from_slice(b);
@@ -196,6 +219,10 @@ impl<'a> Reader<'a> {
     // Bf64
     /// An `f64`: its 8 bytes, little-endian.
     pub(crate) fn f64(&mut self) -> Result<u64> {
+        // Bf64
+        crate::hit!("Bf64");
+        // BfN
+        crate::hit!("BfN");
         let b = self.bytes(8)?;
         let mut a = [0u8; 8];
         a.copy_from_slice(b);
@@ -219,6 +246,8 @@ impl<'a> Reader<'a> {
     /// A list: its length, then that many elements. The capacity allocated up front is
     /// bounded by the input's size, never by the claimed length alone.
     pub(crate) fn list<T>(&mut self, mut f: impl FnMut(&mut Self) -> Result<T>) -> Result<Vec<T>> {
+        // Blist
+        crate::hit!("Blist");
         let n = self.len()?;
         let mut v = Vec::with_capacity(n.min(self.remaining()));
         for _ in 0..n {
@@ -230,6 +259,8 @@ impl<'a> Reader<'a> {
     // Blist(Bbyte)
     /// A byte string: its length, then its bytes.
     pub(crate) fn byte_list(&mut self) -> Result<&'a [u8]> {
+        // Blist
+        crate::hit!("Blist");
         let n = self.len()?;
         self.bytes(n)
     }
@@ -237,11 +268,84 @@ impl<'a> Reader<'a> {
     // Bname
     /// A name: a byte string that is valid UTF-8.
     pub(crate) fn name(&mut self) -> Result<String> {
+        // Bname
+        crate::hit!("Bname");
         let at = self.pos;
         let b = self.byte_list()?;
         match std::str::from_utf8(b) {
             Ok(s) => Ok(s.to_owned()),
             Err(_) => Err(self.err_at(at, "malformed UTF-8 encoding")),
         }
+    }
+
+    // Btypeidx
+    /// A type index.
+    pub(crate) fn typeidx(&mut self) -> Result<u32> {
+        crate::hit!("Btypeidx");
+        self.u32()
+    }
+
+    // Bfuncidx
+    /// A function index.
+    pub(crate) fn funcidx(&mut self) -> Result<u32> {
+        crate::hit!("Bfuncidx");
+        self.u32()
+    }
+
+    // Btableidx
+    /// A table index.
+    pub(crate) fn tableidx(&mut self) -> Result<u32> {
+        crate::hit!("Btableidx");
+        self.u32()
+    }
+
+    // Bmemidx
+    /// A memory index (of an export or a data segment; see [`Reader::zero_memidx`]).
+    pub(crate) fn memidx(&mut self) -> Result<u32> {
+        crate::hit!("Bmemidx");
+        self.u32()
+    }
+
+    // Bmemidx (2.0: a reserved byte 0x00)
+    /// The memory index of 2.0's memory instructions: a reserved zero byte.
+    pub(crate) fn zero_memidx(&mut self) -> Result<u32> {
+        crate::hit!("Bmemidx");
+        self.expect(0x00, "zero byte expected")?;
+        Ok(0)
+    }
+
+    // Bglobalidx
+    /// A global index.
+    pub(crate) fn globalidx(&mut self) -> Result<u32> {
+        crate::hit!("Bglobalidx");
+        self.u32()
+    }
+
+    // Belemidx
+    /// An element segment index.
+    pub(crate) fn elemidx(&mut self) -> Result<u32> {
+        crate::hit!("Belemidx");
+        self.u32()
+    }
+
+    // Bdataidx
+    /// A data segment index.
+    pub(crate) fn dataidx(&mut self) -> Result<u32> {
+        crate::hit!("Bdataidx");
+        self.u32()
+    }
+
+    // Blocalidx
+    /// A local index.
+    pub(crate) fn localidx(&mut self) -> Result<u32> {
+        crate::hit!("Blocalidx");
+        self.u32()
+    }
+
+    // Blabelidx
+    /// A label index.
+    pub(crate) fn labelidx(&mut self) -> Result<u32> {
+        crate::hit!("Blabelidx");
+        self.u32()
     }
 }

@@ -407,6 +407,14 @@ fn immediates(n: &str) -> &'static str {
     }
 }
 
+/// A module whose one function's body is the instruction `n` with its immediates.
+fn instruction_module(n: &str) -> Vec<u8> {
+    wasm(&format!(
+        "(module (type (func)) (memory 1) (table 1 funcref) (func (param i32) {n}{}))",
+        immediates(n)
+    ))
+}
+
 #[test]
 fn every_2_0_instruction_decodes_to_its_name() {
     let names: Vec<&str> = NAMES.split_whitespace().collect();
@@ -421,11 +429,7 @@ fn every_2_0_instruction_decodes_to_its_name() {
         .count();
     assert_eq!(simd, 236);
     for n in names {
-        let text = format!(
-            "(module (type (func)) (memory 1) (table 1 funcref) (func (param i32) {n}{}))",
-            immediates(n)
-        );
-        let m = dec(&text);
+        let m = decode(&instruction_module(n)).unwrap_or_else(|e| panic!("{n}: {e}"));
         let body = &m.funcs[0].body;
         assert_eq!(body.len(), 1, "{n}: {body:?}");
         assert_eq!(name(&body[0]), n, "{body:?}");
@@ -1335,4 +1339,87 @@ fn limits_read_as_3_0_reads_them_only_when_asked() {
         decode_with(big, three).unwrap_err().message,
         "limit exceeds 2^32 - 1"
     );
+}
+
+/// How often each coverage point fired so far, summed over details.
+fn counts() -> std::collections::HashMap<String, u64> {
+    let mut out = std::collections::HashMap::new();
+    for h in crate::coverage::snapshot() {
+        *out.entry(h.name).or_default() += h.count;
+    }
+    out
+}
+
+/// Decoding marks the productions of the binary grammar it takes: a module of many forms
+/// and every 2.0 instruction reach every point of chapters 5.1 to 5.4 that the reach
+/// table does not list, and no point it lists.
+#[test]
+fn decoding_marks_every_reachable_point_of_the_binary_grammar() {
+    let before = counts();
+    decode(&sample()).expect("the sample decodes");
+    let forms = wasm(
+        r#"(module
+        (type $v (func))
+        (type $two (func (param i32) (result i32 i32)))
+        (import "m" "f" (func (type $v)))
+        (import "m" "t" (table 1 funcref))
+        (import "m" "m" (memory 1))
+        (import "m" "g" (global (mut i64)))
+        (global $g f32 (f32.const -1.5))
+        (export "f" (func 0)) (export "t" (table 0)) (export "m" (memory 0))
+        (export "g" (global $g))
+        (elem func 0)
+        (func (type $two) (local i32 i32) (local f64)
+          (block (type $two) (local.get 0) (i32.const -1) (i64.const -1) (drop) (drop))
+          (select (result i32) (i32.const 1) (i32.const 2) (i32.const 3)))
+        (data (memory 0) (i32.const 0) "x"))"#,
+    );
+    decode(&forms).expect("the forms module decodes");
+    for n in NAMES.split_whitespace() {
+        decode(&instruction_module(n)).unwrap_or_else(|e| panic!("{n}: {e}"));
+    }
+    let after = counts();
+    let fired = |p: &str| after.get(p).copied().unwrap_or(0) > before.get(p).copied().unwrap_or(0);
+    let grammar = crate::coverage::catalogue()
+        .iter()
+        .filter(|p| p.chapter.starts_with("5."));
+    let mut missed = Vec::new();
+    let mut reachable = 0;
+    for p in grammar {
+        match crate::coverage::unreachable(p) {
+            None => {
+                reachable += 1;
+                if !fired(p.name) {
+                    missed.push(p.name);
+                }
+            }
+            Some(why) => assert!(
+                after.get(p.name).is_none_or(|&n| n == 0),
+                "{} fired but is listed unreachable: {why}",
+                p.name
+            ),
+        }
+    }
+    assert!(reachable > 140, "only {reachable} reachable grammar points");
+    assert!(missed.is_empty(), "not marked: {missed:?}");
+    // A few counts of this decode: one per instruction decoded.
+    let grew = |p: &str| after.get(p).copied().unwrap_or(0) - before.get(p).copied().unwrap_or(0);
+    assert!(
+        grew("Binstr/num-bin-i32") >= 15,
+        "one per i32 binop at least"
+    );
+    assert!(grew("Bmodule") >= 433, "one per module");
+}
+
+/// A malformed binary marks the productions the decoder entered before it failed.
+#[test]
+fn a_malformed_binary_marks_the_productions_it_entered() {
+    let before = counts();
+    // i32.const with a 6-byte LEB128: Binstr/num-const, Bi32 and BsN are entered.
+    let bad = with_body(&[0, 0x41, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00, 0x1A, 0x0B]);
+    malformed(&bad, "integer representation too long");
+    let after = counts();
+    for p in ["Binstr/num-const", "Bi32", "BiN", "BsN", "Bexpr", "Bcode"] {
+        assert!(after.get(p) > before.get(p), "{p} not marked");
+    }
 }
