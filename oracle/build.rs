@@ -155,12 +155,30 @@ fn points(dir: &Path) -> std::io::Result<Vec<Pt>> {
     Ok(out)
 }
 
-/// Drops `;;` comments.
+/// Drops `(; ... ;)` block comments (which nest, and hold rules and clauses the spec has
+/// set aside) and `;;` line comments.
 fn strip_comments(text: &str) -> String {
-    text.lines()
-        .map(|l| l.find(";;").map_or(l, |i| &l[..i]))
-        .collect::<Vec<_>>()
-        .join("\n")
+    let mut kept = String::with_capacity(text.len());
+    let mut depth = 0usize;
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if rest.starts_with("(;") {
+            depth += 1;
+            rest = &rest[2..];
+        } else if depth > 0 && rest.starts_with(";)") {
+            depth -= 1;
+            rest = &rest[2..];
+        } else if depth == 0 && rest.starts_with(";;") {
+            rest = &rest[rest.find('\n').unwrap_or(rest.len())..];
+        } else {
+            // Newlines stay, so that what follows keeps its lines.
+            if depth == 0 || c == '\n' {
+                kept.push(c);
+            }
+            rest = &rest[c.len_utf8()..];
+        }
+    }
+    kept
 }
 
 /// The `def`s of a file with their clause counts, in order of first appearance: a clause is a `def $name(args) = body`; a def with no clause in the file
