@@ -11,6 +11,8 @@
 //! addresses at the memory bound.
 
 use oracle::Value;
+// The lane types of `v128` operands.
+use oracle::ast::LaneType as Lane;
 
 use super::{Candidate, Recipe};
 use crate::{SplitMix64, edge};
@@ -223,63 +225,42 @@ pub static RECIPES: &[Recipe] = &[
     },
 ];
 
-/// The lane types of `v128` operands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Lane {
-    I8,
-    I16,
-    I32,
-    I64,
-    F32,
-    F64,
+/// A shape's text (`i8x16`).
+fn shape(l: Lane) -> &'static str {
+    match l {
+        Lane::I8 => "i8x16",
+        Lane::I16 => "i16x8",
+        Lane::I32 => "i32x4",
+        Lane::I64 => "i64x2",
+        Lane::F32 => "f32x4",
+        Lane::F64 => "f64x2",
+    }
 }
 
-impl Lane {
-    /// The shape's text (`i8x16`).
-    fn shape(self) -> &'static str {
-        match self {
-            Lane::I8 => "i8x16",
-            Lane::I16 => "i16x8",
-            Lane::I32 => "i32x4",
-            Lane::I64 => "i64x2",
-            Lane::F32 => "f32x4",
-            Lane::F64 => "f64x2",
-        }
-    }
+/// The number of lanes of a shape.
+fn dim(l: Lane) -> u32 {
+    128 / l.size()
+}
 
-    fn bits(self) -> u32 {
-        match self {
-            Lane::I8 => 8,
-            Lane::I16 => 16,
-            Lane::I32 | Lane::F32 => 32,
-            Lane::I64 | Lane::F64 => 64,
-        }
+/// The scalar type a lane is read from and written as (`i32` for the packed lanes).
+fn scalar(l: Lane) -> Arg {
+    match l {
+        Lane::I8 | Lane::I16 | Lane::I32 => Arg::I32,
+        Lane::I64 => Arg::I64,
+        Lane::F32 => Arg::F32,
+        Lane::F64 => Arg::F64,
     }
+}
 
-    fn dim(self) -> u32 {
-        128 / self.bits()
-    }
-
-    /// The scalar type a lane is read from and written as (`i32` for the packed lanes).
-    fn scalar(self) -> Arg {
-        match self {
-            Lane::I8 | Lane::I16 | Lane::I32 => Arg::I32,
-            Lane::I64 => Arg::I64,
-            Lane::F32 => Arg::F32,
-            Lane::F64 => Arg::F64,
-        }
-    }
-
-    /// The lane's edge values.
-    fn edges(self) -> &'static [u64] {
-        match self {
-            Lane::I8 => &I8_LANES,
-            Lane::I16 => &I16_LANES,
-            Lane::I32 => &I32_LANES,
-            Lane::I64 => &I64_LANES,
-            Lane::F32 => &F32_VALUES,
-            Lane::F64 => &F64_VALUES,
-        }
+/// A lane's edge values.
+fn lane_edges(l: Lane) -> &'static [u64] {
+    match l {
+        Lane::I8 => &I8_LANES,
+        Lane::I16 => &I16_LANES,
+        Lane::I32 => &I32_LANES,
+        Lane::I64 => &I64_LANES,
+        Lane::F32 => &F32_VALUES,
+        Lane::F64 => &F64_VALUES,
     }
 }
 
@@ -549,9 +530,9 @@ fn scalar_edges(a: Arg) -> Vec<u64> {
 fn draw(a: Arg, rng: &mut SplitMix64) -> Value {
     match a {
         Arg::V(lane) => {
-            let edges = lane.edges();
-            Value::V128((0..lane.dim()).fold(0u128, |v, k| {
-                v | u128::from(rng.pick(edges)) << (k * lane.bits())
+            let edges = lane_edges(lane);
+            Value::V128((0..dim(lane)).fold(0u128, |v, k| {
+                v | u128::from(rng.pick(edges)) << (k * lane.size())
             }))
         }
         Arg::Swizzle => Value::V128((0..16).fold(0u128, |v, k| {
@@ -758,7 +739,7 @@ fn scalar_memory() -> Vec<Op> {
 
 /// A lane index of a shape, drawn.
 fn lane_index(lane: Lane, rng: &mut SplitMix64) -> u64 {
-    rng.next_u64() % u64::from(lane.dim())
+    rng.next_u64() % u64::from(dim(lane))
 }
 
 /// The vector operators of 2.0 other than memory accesses; lane immediates drawn.
@@ -786,8 +767,8 @@ fn simd(rng: &mut SplitMix64) -> Vec<Op> {
         "v128",
     ));
     for l in INT_LANES.into_iter().chain(FLOAT_LANES) {
-        let s = l.shape();
-        let scalar = l.scalar();
+        let s = shape(l);
+        let scalar = scalar(l);
         ops.push(Op::new(format!("{s}.splat"), &[scalar], "v128"));
         let k = lane_index(l, rng);
         match l {
@@ -813,7 +794,7 @@ fn simd(rng: &mut SplitMix64) -> Vec<Op> {
         ));
     }
     for l in INT_LANES {
-        let s = l.shape();
+        let s = shape(l);
         let mut rel = vec!["eq", "ne", "lt_s", "gt_s", "le_s", "ge_s"];
         let mut bin = vec!["add", "sub"];
         let mut un = vec!["abs", "neg"];
@@ -852,7 +833,7 @@ fn simd(rng: &mut SplitMix64) -> Vec<Op> {
         (Lane::I32, Lane::I16),
         (Lane::I64, Lane::I32),
     ] {
-        let (w, n) = (wide.shape(), narrow.shape());
+        let (w, n) = (shape(wide), shape(narrow));
         for sx in ["s", "u"] {
             for half in ["low", "high"] {
                 ops.push(Op::new(
@@ -886,7 +867,7 @@ fn simd(rng: &mut SplitMix64) -> Vec<Op> {
         "v128",
     ));
     for l in FLOAT_LANES {
-        let s = l.shape();
+        let s = shape(l);
         for op in ["eq", "ne", "lt", "gt", "le", "ge"] {
             ops.push(Op::new(format!("{s}.{op}"), &[v(l), v(l)], "v128"));
         }
@@ -961,6 +942,7 @@ fn simd_memory(rng: &mut SplitMix64) -> Vec<Op> {
 mod tests {
     use super::*;
     use oracle::expect::{ExpectedOutcome, expect_within};
+    use std::collections::{HashMap, HashSet};
 
     /// Every table, with lane immediates drawn from one seed.
     fn tables() -> Vec<(&'static str, Vec<Op>)> {
@@ -974,32 +956,34 @@ mod tests {
         ]
     }
 
-    /// Runs the candidate of the operator `instr` (the start of its text) through the
-    /// oracle and returns the points whose counters grew.
-    fn reached_by(instr: &str) -> std::collections::HashSet<String> {
+    /// Runs a candidate through the oracle and returns the points whose counters grew.
+    fn reached(c: &Candidate) -> HashSet<String> {
+        let counts = || -> HashMap<String, u64> {
+            let mut out = HashMap::new();
+            for h in oracle::coverage::snapshot() {
+                *out.entry(h.name).or_default() += h.count;
+            }
+            out
+        };
+        let before = counts();
+        let _ = expect_within(&c.module, &c.plan, 1_000_000, Some(100));
+        counts()
+            .into_iter()
+            .filter(|(p, n)| before.get(p).is_none_or(|b| n > b))
+            .map(|(p, _)| p)
+            .collect()
+    }
+
+    /// The points the candidate of the operator `instr` (its text, without immediates)
+    /// reaches.
+    fn reached_by(instr: &str) -> HashSet<String> {
         let op = tables()
             .into_iter()
             .flat_map(|(_, ops)| ops)
             .find(|op| op.instr == instr || op.instr.starts_with(&format!("{instr} ")))
             .unwrap_or_else(|| panic!("no operator {instr}"));
-        let candidate = candidate(&[op], &mut SplitMix64::new(1)).unwrap_or_else(|e| panic!("{e}"));
-        let count = |name: &str| -> u64 {
-            oracle::coverage::snapshot()
-                .iter()
-                .filter(|h| h.name == name)
-                .map(|h| h.count)
-                .sum()
-        };
-        let before: std::collections::HashMap<String, u64> = oracle::coverage::snapshot()
-            .into_iter()
-            .map(|h| (h.name, h.count))
-            .collect();
-        let _ = expect_within(&candidate.module, &candidate.plan, 1_000_000, Some(100));
-        oracle::coverage::snapshot()
-            .into_iter()
-            .map(|h| h.name)
-            .filter(|n| count(n) > before.get(n).copied().unwrap_or(0))
-            .collect()
+        let c = candidate(&[op], &mut SplitMix64::new(1)).unwrap_or_else(|e| panic!("{e}"));
+        reached(&c)
     }
 
     /// Every operator of every table makes a module the oracle decodes, validates and
@@ -1030,6 +1014,42 @@ mod tests {
                     );
                 }
             }
+        }
+    }
+
+    /// Drawing from the numeric recipes alone, as [`super::super::aim`] does, reaches
+    /// clauses of each of them: a trap of division, a conversion trap, a byte conversion,
+    /// a saturation bound, a swizzle index out of range, a vector store out of bounds.
+    #[test]
+    fn drawing_from_the_recipes_reaches_their_clauses() {
+        for (recipe, points) in [
+            (
+                "numeric/unary",
+                &["$cvtop__#3", "Step_pure/cvtop-trap", "$unop_#4"][..],
+            ),
+            ("numeric/binary", &["$idiv_#4", "$irem_#3", "$relop_#12"]),
+            ("numeric/bytes", &["$fbytes_#1", "$inv_fbytes_#1"]),
+            (
+                "simd/lanewise",
+                &["$sat_u_#2", "$iswizzle_lane_#2", "$vnarrowop__#1"],
+            ),
+            ("simd/memory", &["Step/vstore-oob", "$inv_vbytes_#1"]),
+        ] {
+            let r = RECIPES
+                .iter()
+                .find(|r| r.name == recipe)
+                .unwrap_or_else(|| panic!("no recipe {recipe}"));
+            let mut rng = SplitMix64::new(5);
+            let mut missing: Vec<&str> = points.to_vec();
+            for _ in 0..200 {
+                if missing.is_empty() {
+                    break;
+                }
+                let c = (r.make)(&mut rng).unwrap_or_else(|e| panic!("{recipe}: {e}"));
+                let got = reached(&c);
+                missing.retain(|p| !got.contains(*p));
+            }
+            assert!(missing.is_empty(), "{recipe} reaches none of {missing:?}");
         }
     }
 
