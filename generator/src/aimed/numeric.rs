@@ -83,7 +83,6 @@ pub static RECIPES: &[Recipe] = &[
             "$igt_#*",
             "$ile_#*",
             "$ige_#*",
-            "$bool#*",
             "$fadd_#*",
             "$fsub_#*",
             "$fmul_#*",

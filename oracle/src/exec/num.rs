@@ -57,6 +57,15 @@ fn unsupported(id: OpId) -> ExecError {
     ExecError::Unsupported(OP_NAMES[id.op_index()].to_string())
 }
 
+/// The value of a result that is exact (an integer result always is).
+#[inline(always)]
+fn value(n: u32, r: FloatSet) -> u64 {
+    match r {
+        FloatSet::Exact(b) => b,
+        _ => r.choose(n, &[]),
+    }
+}
+
 /// `UNOP`: `$unop_`.
 #[inline(always)]
 pub(crate) fn unop(nt: NumType, op: UnOp, a: Slot, id: OpId) -> Result<Slot, ExecError> {
@@ -66,7 +75,7 @@ pub(crate) fn unop(nt: NumType, op: UnOp, a: Slot, id: OpId) -> Result<Slot, Exe
     // Step_pure/unop-val
     hit_op!("Step_pure/unop-val", id);
     if nt.is_int() {
-        return Ok(with_tag(r.choose(n, &[]), int_tag(&[a.tag])));
+        return Ok(with_tag(value(n, r), int_tag(&[a.tag])));
     }
     let mut out = float_slot(n, r);
     match (a.tag, op) {
@@ -100,7 +109,7 @@ pub(crate) fn binop(nt: NumType, op: BinOp, a: Slot, b: Slot, id: OpId) -> Resul
     // Step_pure/binop-val
     hit_op!("Step_pure/binop-val", id);
     if nt.is_int() {
-        return Ok(with_tag(r.choose(n, &[]), int_tag(&[a.tag, b.tag])));
+        return Ok(with_tag(value(n, r), int_tag(&[a.tag, b.tag])));
     }
     let mut out = float_slot(n, r);
     let scalar_nan = |t: Tag| matches!(t, Tag::Canon | Tag::Arith);
@@ -174,11 +183,8 @@ pub(crate) fn cvtop(
             }
             r
         }
-        CvtOp::Reinterpret => with_tag(r.choose(n2, &[]), int_tag(&[a.tag])),
-        _ => with_tag(
-            r.choose(n2, &[]),
-            if unknown { Tag::Unknown } else { Tag::None },
-        ),
+        CvtOp::Reinterpret => with_tag(value(n2, r), int_tag(&[a.tag])),
+        _ => with_tag(value(n2, r), if unknown { Tag::Unknown } else { Tag::None }),
     };
     // Step_pure/cvtop-val
     hit_op!("Step_pure/cvtop-val", id);

@@ -16,7 +16,8 @@ fn width(n: u32) -> u32 {
     if n == 0 || n > 64 { 64 } else { n }
 }
 
-/// `$bool(b)`: 1 for true, 0 for false.
+/// `$bool(b)`: 1 for true, 0 for false. Its clauses are marked where `$ieqz_` and `$inez_`
+/// apply it; the comparisons, hotter, compute it unmarked (a mark costs an atomic add).
 #[inline]
 pub fn bool_(b: bool) -> u64 {
     if b {
@@ -519,7 +520,7 @@ pub fn inez_(n: u32, i_1: u64) -> u64 {
 pub fn ieq_(n: u32, i_1: u64, i_2: u64) -> u64 {
     // $ieq_(N, i_1, i_2) = $bool(i_1 = i_2)
     hit!("$ieq_#1");
-    bool_((i_1 ^ i_2) & mask(n) == 0)
+    u64::from((i_1 ^ i_2) & mask(n) == 0)
 }
 
 /// `$ine_(N, i_1, i_2)`.
@@ -527,14 +528,14 @@ pub fn ieq_(n: u32, i_1: u64, i_2: u64) -> u64 {
 pub fn ine_(n: u32, i_1: u64, i_2: u64) -> u64 {
     // $ine_(N, i_1, i_2) = $bool(i_1 =/= i_2)
     hit!("$ine_#1");
-    bool_((i_1 ^ i_2) & mask(n) != 0)
+    u64::from((i_1 ^ i_2) & mask(n) != 0)
 }
 
 /// `$ilt_(N, sx, i_1, i_2)`.
 #[inline]
 pub fn ilt_(n: u32, sx: Sx, i_1: u64, i_2: u64) -> u64 {
     let m = mask(n);
-    bool_(match sx {
+    u64::from(match sx {
         Sx::U => {
             // $ilt_(N, U, i_1, i_2)
             hit!("$ilt_#1");
@@ -552,7 +553,7 @@ pub fn ilt_(n: u32, sx: Sx, i_1: u64, i_2: u64) -> u64 {
 #[inline]
 pub fn igt_(n: u32, sx: Sx, i_1: u64, i_2: u64) -> u64 {
     let m = mask(n);
-    bool_(match sx {
+    u64::from(match sx {
         Sx::U => {
             // $igt_(N, U, i_1, i_2)
             hit!("$igt_#1");
@@ -570,7 +571,7 @@ pub fn igt_(n: u32, sx: Sx, i_1: u64, i_2: u64) -> u64 {
 #[inline]
 pub fn ile_(n: u32, sx: Sx, i_1: u64, i_2: u64) -> u64 {
     let m = mask(n);
-    bool_(match sx {
+    u64::from(match sx {
         Sx::U => {
             // $ile_(N, U, i_1, i_2)
             hit!("$ile_#1");
@@ -588,7 +589,7 @@ pub fn ile_(n: u32, sx: Sx, i_1: u64, i_2: u64) -> u64 {
 #[inline]
 pub fn ige_(n: u32, sx: Sx, i_1: u64, i_2: u64) -> u64 {
     let m = mask(n);
-    bool_(match sx {
+    u64::from(match sx {
         Sx::U => {
             // $ige_(N, U, i_1, i_2)
             hit!("$ige_#1");
@@ -1103,7 +1104,7 @@ pub use crate::ast::UnOp as Unop;
 
 /// `$unop_(numtype, op, c)`: the result set (integers are `Exact`); `None` when no
 /// clause applies (an operator of the other kind).
-#[inline]
+#[inline(always)]
 pub fn unop_(t: NumType, op: Unop, c: u64) -> Option<FloatSet> {
     use Unop::*;
     let n = t.size();
@@ -1180,7 +1181,7 @@ pub use crate::ast::BinOp as Binop;
 
 /// `$binop_(numtype, op, c_1, c_2)`: the result set; `None` for the spec's empty result
 /// (a division trap: see [`idiv_`]) or when no clause applies.
-#[inline]
+#[inline(always)]
 pub fn binop_(t: NumType, op: Binop, c_1: u64, c_2: u64) -> Option<FloatSet> {
     use Binop::*;
     let n = t.size();
@@ -1292,7 +1293,7 @@ pub fn binop_(t: NumType, op: Binop, c_1: u64, c_2: u64) -> Option<FloatSet> {
 }
 
 /// `$testop_(Inn, EQZ, i)`; `None` for a float type.
-#[inline]
+#[inline(always)]
 pub fn testop_(t: NumType, c: u64) -> Option<u64> {
     if t.is_float() {
         return None;
@@ -1307,7 +1308,7 @@ pub fn testop_(t: NumType, c: u64) -> Option<u64> {
 pub use crate::ast::RelOp as Relop;
 
 /// `$relop_(numtype, op, c_1, c_2)`: 1 or 0; `None` when no clause applies.
-#[inline]
+#[inline(always)]
 pub fn relop_(t: NumType, op: Relop, c_1: u64, c_2: u64) -> Option<u64> {
     use Relop::*;
     let n = t.size();
@@ -1387,7 +1388,7 @@ pub use crate::ast::CvtOp as Cvtop;
 
 /// `$cvtop__(numtype_1, numtype_2, op, c_1)`: the result set; `None` for the spec's empty
 /// result (a `TRUNC` trap: see [`trunc_checked__`] for which) or when no clause applies.
-#[inline]
+#[inline(always)]
 pub fn cvtop__(t_1: NumType, t_2: NumType, op: Cvtop, c_1: u64) -> Option<FloatSet> {
     let (n_1, n_2) = (t_1.size(), t_2.size());
     let e = |x: u64| Some(FloatSet::Exact(x));
