@@ -661,10 +661,21 @@ impl Store {
                     if let Some((sz, sx)) = pack {
                         // Step_read/load-pack-val
                         hit_op!("Step_read/load-pack-val", *id);
+                        // $inv_ibytes_ hint(builtin)
+                        crate::hit!("$inv_ibytes_#1");
                         v = extend(v, *sz, n, *sx);
                     } else {
                         // Step_read/load-num-val
                         hit_op!("Step_read/load-num-val", *id);
+                        // $inv_nbytes_ hint(builtin)
+                        crate::hit!("$inv_nbytes_#1");
+                        if nt.is_float() {
+                            // $inv_fbytes_ hint(builtin)
+                            crate::hit!("$inv_fbytes_#1");
+                        } else {
+                            // $inv_ibytes_ hint(builtin)
+                            crate::hit!("$inv_ibytes_#1");
+                        }
                     }
                     let tag = load_tag(mem, ea, width);
                     m.stack.push(Slot::new(v, tag));
@@ -690,9 +701,20 @@ impl Store {
                     if pack.is_some() {
                         // Step/store-pack-val
                         hit_op!("Step/store-pack-val", *id);
+                        // $ibytes_ hint(builtin)
+                        crate::hit!("$ibytes_#1");
                     } else {
                         // Step/store-num-val
                         hit_op!("Step/store-num-val", *id);
+                        // $nbytes_ hint(builtin)
+                        crate::hit!("$nbytes_#1");
+                        if nt.is_float() {
+                            // $fbytes_ hint(builtin)
+                            crate::hit!("$fbytes_#1");
+                        } else {
+                            // $ibytes_ hint(builtin)
+                            crate::hit!("$ibytes_#1");
+                        }
                     }
                     let tag = if diverged { Tag::Unknown } else { c.tag };
                     write_le(mem, ea, width, c.v, tag);
@@ -985,6 +1007,13 @@ impl Store {
                         return Err(trap(TrapKind::OutOfBoundsMemoryAccess));
                     };
                     let raw = read_le(&mem.data, ea, width);
+                    if op.is_none() {
+                        // $inv_vbytes_ hint(builtin)
+                        crate::hit!("$inv_vbytes_#1");
+                    } else {
+                        // $inv_ibytes_ hint(builtin)
+                        crate::hit!("$inv_ibytes_#1");
+                    }
                     let v = match op {
                         None => {
                             // Step_read/vload-val
@@ -1027,6 +1056,8 @@ impl Store {
                     };
                     // Step_read/vload_lane-val
                     hit_op!("Step_read/vload_lane-val", id);
+                    // $inv_ibytes_ hint(builtin)
+                    crate::hit!("$inv_ibytes_#1");
                     let raw = read_le(&mem.data, ea, width);
                     let shift = u32::from(*lane) * sz;
                     let mask = ((1u128 << sz) - 1) << shift;
@@ -1050,6 +1081,8 @@ impl Store {
                     };
                     // Step/vstore-val
                     hit_op!("Step/vstore-val", id);
+                    // $vbytes_ hint(builtin)
+                    crate::hit!("$vbytes_#1");
                     let tag = if diverged { Tag::Unknown } else { c.tag };
                     write_le(mem, ea, 16, c.v, tag);
                 }
@@ -1066,6 +1099,8 @@ impl Store {
                     };
                     // Step/vstore_lane-val
                     hit_op!("Step/vstore_lane-val", id);
+                    // $ibytes_ hint(builtin)
+                    crate::hit!("$ibytes_#1");
                     let tag = if diverged { Tag::Unknown } else { c.tag };
                     write_le(mem, ea, width, c.v >> (u32::from(*lane) * sz), tag);
                 }

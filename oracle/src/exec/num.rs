@@ -8,7 +8,7 @@ use super::{ExecError, hit_op};
 use crate::TrapKind;
 use crate::ast::{BinOp, CvtOp, NumType, RelOp, UnOp};
 use crate::numerics::scalar as s;
-use crate::numerics::{FloatSet, Sx, canonical_nan};
+use crate::numerics::{FloatSet, canonical_nan};
 
 /// The non-canonical arithmetic NaN the oracle computes with for "any arithmetic NaN".
 pub(crate) fn arithmetic_nan(n: u32) -> u64 {
@@ -57,33 +57,26 @@ fn unsupported(id: OpId) -> ExecError {
     ExecError::Unsupported(OP_NAMES[id.op_index()].to_string())
 }
 
-/// `UNOP`.
+/// The value of a result that is exact (an integer result always is).
+#[inline(always)]
+fn value(n: u32, r: FloatSet) -> u64 {
+    match r {
+        FloatSet::Exact(b) => b,
+        _ => r.choose(n, &[]),
+    }
+}
+
+/// `UNOP`: `$unop_`.
 #[inline(always)]
 pub(crate) fn unop(nt: NumType, op: UnOp, a: Slot, id: OpId) -> Result<Slot, ExecError> {
     let n = nt.size();
     let z = bits(a, n);
+    let r = s::unop_(nt, op, z).ok_or_else(|| unsupported(id))?;
     // Step_pure/unop-val
     hit_op!("Step_pure/unop-val", id);
     if nt.is_int() {
-        let r = match op {
-            UnOp::Clz => s::iclz_(n, z),
-            UnOp::Ctz => s::ictz_(n, z),
-            UnOp::Popcnt => s::ipopcnt_(n, z),
-            UnOp::Extend(k) => s::iextend_(n, k, Sx::S, z),
-            _ => return Err(unsupported(id)),
-        };
-        return Ok(with_tag(r, int_tag(&[a.tag])));
+        return Ok(with_tag(value(n, r), int_tag(&[a.tag])));
     }
-    let r = match op {
-        UnOp::Abs => s::fabs_(n, z),
-        UnOp::Neg => s::fneg_(n, z),
-        UnOp::Sqrt => s::fsqrt_(n, z),
-        UnOp::Ceil => s::fceil_(n, z),
-        UnOp::Floor => s::ffloor_(n, z),
-        UnOp::Trunc => s::ftrunc_(n, z),
-        UnOp::Nearest => s::fnearest_(n, z),
-        _ => return Err(unsupported(id)),
-    };
     let mut out = float_slot(n, r);
     match (a.tag, op) {
         (Tag::Unknown, _) | (Tag::Lanes { .. }, _) => out.tag = Tag::Unknown,
@@ -94,61 +87,30 @@ pub(crate) fn unop(nt: NumType, op: UnOp, a: Slot, id: OpId) -> Result<Slot, Exe
     Ok(out)
 }
 
-/// `BINOP`.
+/// `BINOP`: `$binop_`.
 #[inline(always)]
 pub(crate) fn binop(nt: NumType, op: BinOp, a: Slot, b: Slot, id: OpId) -> Result<Slot, ExecError> {
     let n = nt.size();
     let (x, y) = (bits(a, n), bits(b, n));
-    if nt.is_int() {
-        let r = match op {
-            BinOp::Add => s::iadd_(n, x, y),
-            BinOp::Sub => s::isub_(n, x, y),
-            BinOp::Mul => s::imul_(n, x, y),
-            BinOp::Div(Some(d)) => match s::idiv_(n, d, x, y) {
-                Some(r) => r,
-                None => {
-                    // Step_pure/binop-trap
-                    hit_op!("Step_pure/binop-trap", id);
-                    return Err(ExecError::Trap(if y == 0 {
-                        TrapKind::IntegerDivideByZero
-                    } else {
-                        TrapKind::IntegerOverflow
-                    }));
-                }
-            },
-            BinOp::Rem(d) => match s::irem_(n, d, x, y) {
-                Some(r) => r,
-                None => {
-                    // Step_pure/binop-trap
-                    hit_op!("Step_pure/binop-trap", id);
-                    return Err(ExecError::Trap(TrapKind::IntegerDivideByZero));
-                }
-            },
-            BinOp::And => s::iand_(n, x, y),
-            BinOp::Or => s::ior_(n, x, y),
-            BinOp::Xor => s::ixor_(n, x, y),
-            BinOp::Shl => s::ishl_(n, x, y),
-            BinOp::Shr(d) => s::ishr_(n, d, x, y),
-            BinOp::Rotl => s::irotl_(n, x, y),
-            BinOp::Rotr => s::irotr_(n, x, y),
-            _ => return Err(unsupported(id)),
-        };
-        // Step_pure/binop-val
-        hit_op!("Step_pure/binop-val", id);
-        return Ok(with_tag(r, int_tag(&[a.tag, b.tag])));
-    }
-    let r = match op {
-        BinOp::Add => s::fadd_(n, x, y),
-        BinOp::Sub => s::fsub_(n, x, y),
-        BinOp::Mul => s::fmul_(n, x, y),
-        BinOp::Div(None) => s::fdiv_(n, x, y),
-        BinOp::Min => s::fmin_(n, x, y),
-        BinOp::Max => s::fmax_(n, x, y),
-        BinOp::Copysign => s::fcopysign_(n, x, y),
-        _ => return Err(unsupported(id)),
+    let Some(r) = s::binop_(nt, op, x, y) else {
+        return Err(match op {
+            BinOp::Div(Some(_)) | BinOp::Rem(_) if nt.is_int() => {
+                // Step_pure/binop-trap
+                hit_op!("Step_pure/binop-trap", id);
+                ExecError::Trap(if y & s::mask(n) == 0 {
+                    TrapKind::IntegerDivideByZero
+                } else {
+                    TrapKind::IntegerOverflow
+                })
+            }
+            _ => unsupported(id),
+        });
     };
     // Step_pure/binop-val
     hit_op!("Step_pure/binop-val", id);
+    if nt.is_int() {
+        return Ok(with_tag(value(n, r), int_tag(&[a.tag, b.tag])));
+    }
     let mut out = float_slot(n, r);
     let scalar_nan = |t: Tag| matches!(t, Tag::Canon | Tag::Arith);
     if a.tag == Tag::Unknown || b.tag == Tag::Unknown {
@@ -164,43 +126,23 @@ pub(crate) fn binop(nt: NumType, op: BinOp, a: Slot, b: Slot, id: OpId) -> Resul
     Ok(out)
 }
 
-/// `TESTOP` (`eqz`).
+/// `TESTOP` (`eqz`): `$testop_`.
 #[inline(always)]
 pub(crate) fn testop(nt: NumType, a: Slot, id: OpId) -> Result<Slot, ExecError> {
+    let n = nt.size();
+    let r = s::testop_(nt, bits(a, n)).ok_or_else(|| unsupported(id))?;
     // Step_pure/testop
     hit_op!("Step_pure/testop", id);
-    let n = nt.size();
-    Ok(with_tag(s::ieqz_(n, bits(a, n)), int_tag(&[a.tag])))
+    Ok(with_tag(r, int_tag(&[a.tag])))
 }
 
-/// `RELOP`.
+/// `RELOP`: `$relop_`.
 #[inline(always)]
 pub(crate) fn relop(nt: NumType, op: RelOp, a: Slot, b: Slot, id: OpId) -> Result<Slot, ExecError> {
+    let n = nt.size();
+    let r = s::relop_(nt, op, bits(a, n), bits(b, n)).ok_or_else(|| unsupported(id))?;
     // Step_pure/relop
     hit_op!("Step_pure/relop", id);
-    let n = nt.size();
-    let (x, y) = (bits(a, n), bits(b, n));
-    let r = if nt.is_int() {
-        match op {
-            RelOp::Eq => s::ieq_(n, x, y),
-            RelOp::Ne => s::ine_(n, x, y),
-            RelOp::Lt(Some(d)) => s::ilt_(n, d, x, y),
-            RelOp::Gt(Some(d)) => s::igt_(n, d, x, y),
-            RelOp::Le(Some(d)) => s::ile_(n, d, x, y),
-            RelOp::Ge(Some(d)) => s::ige_(n, d, x, y),
-            _ => return Err(unsupported(id)),
-        }
-    } else {
-        match op {
-            RelOp::Eq => s::feq_(n, x, y),
-            RelOp::Ne => s::fne_(n, x, y),
-            RelOp::Lt(None) => s::flt_(n, x, y),
-            RelOp::Gt(None) => s::fgt_(n, x, y),
-            RelOp::Le(None) => s::fle_(n, x, y),
-            RelOp::Ge(None) => s::fge_(n, x, y),
-            _ => return Err(unsupported(id)),
-        }
-    };
     // Any NaN of a class compares as every other: only unknown operands make it open.
     let tag = if a.tag == Tag::Unknown || b.tag == Tag::Unknown {
         Tag::Unknown
@@ -210,7 +152,7 @@ pub(crate) fn relop(nt: NumType, op: RelOp, a: Slot, b: Slot, id: OpId) -> Resul
     Ok(with_tag(r, tag))
 }
 
-/// `CVTOP`: to `to` from `from`.
+/// `CVTOP`: to `to` from `from`, `$cvtop__`.
 #[inline]
 pub(crate) fn cvtop(
     to: NumType,
@@ -221,39 +163,28 @@ pub(crate) fn cvtop(
 ) -> Result<Slot, ExecError> {
     let (n1, n2) = (from.size(), to.size());
     let z = bits(a, n1);
+    let Some(r) = s::cvtop__(from, to, op, z) else {
+        let CvtOp::Trunc(d) = op else {
+            return Err(unsupported(id));
+        };
+        // Step_pure/cvtop-trap
+        hit_op!("Step_pure/cvtop-trap", id);
+        return Err(ExecError::Trap(match s::trunc_checked__(n1, n2, d, z) {
+            Err(s::TruncFailure::Nan) => TrapKind::InvalidConversionToInteger,
+            _ => TrapKind::IntegerOverflow,
+        }));
+    };
     let unknown = a.tag == Tag::Unknown;
-    let exact_tag = if unknown { Tag::Unknown } else { Tag::None };
     let out = match op {
-        CvtOp::Wrap => with_tag(s::wrap__(n1, n2, z), exact_tag),
-        CvtOp::Extend(d) => with_tag(s::extend__(n1, n2, d, z), exact_tag),
-        CvtOp::Convert(d) => with_tag(s::convert__(n1, n2, d, z), exact_tag),
-        CvtOp::Trunc(d) => match s::trunc_checked__(n1, n2, d, z) {
-            Ok(r) => with_tag(r, exact_tag),
-            Err(e) => {
-                // Step_pure/cvtop-trap
-                hit_op!("Step_pure/cvtop-trap", id);
-                return Err(ExecError::Trap(match e {
-                    s::TruncFailure::Nan => TrapKind::InvalidConversionToInteger,
-                    s::TruncFailure::Overflow => TrapKind::IntegerOverflow,
-                }));
-            }
-        },
-        CvtOp::TruncSat(d) => with_tag(s::trunc_sat__(n1, n2, d, z), exact_tag),
-        CvtOp::Promote => {
-            let mut r = float_slot(n2, s::promote__(n1, n2, z));
+        CvtOp::Promote | CvtOp::Demote => {
+            let mut r = float_slot(n2, r);
             if unknown {
                 r.tag = Tag::Unknown;
             }
             r
         }
-        CvtOp::Demote => {
-            let mut r = float_slot(n2, s::demote__(n1, n2, z));
-            if unknown {
-                r.tag = Tag::Unknown;
-            }
-            r
-        }
-        CvtOp::Reinterpret => with_tag(s::reinterpret__(n1, z), int_tag(&[a.tag])),
+        CvtOp::Reinterpret => with_tag(value(n2, r), int_tag(&[a.tag])),
+        _ => with_tag(value(n2, r), if unknown { Tag::Unknown } else { Tag::None }),
     };
     // Step_pure/cvtop-val
     hit_op!("Step_pure/cvtop-val", id);

@@ -103,7 +103,6 @@ pub(crate) fn exec(stack: &mut Slots, instr: &Instr) -> Result<(), ExecError> {
             // Step_pure/vsplat
             hit_op!("Step_pure/vsplat", instr);
             let c = stack.pop();
-            let sz = sh.lane.size();
             let tag = match c.tag {
                 Tag::None => Tag::None,
                 t @ (Tag::Canon | Tag::Arith) if is_float(*sh) => {
@@ -111,7 +110,7 @@ pub(crate) fn exec(stack: &mut Slots, instr: &Instr) -> Result<(), ExecError> {
                 }
                 _ => Tag::Unknown,
             };
-            stack.push(Slot::new(splat_bits(c.v, sz), tag));
+            stack.push(Slot::new(vector::splat(vshape(*sh), c.v as u64), tag));
         }
         Instr::VExtractLane(sh, sx, i) => {
             let v = stack.pop();
@@ -141,8 +140,8 @@ pub(crate) fn exec(stack: &mut Slots, instr: &Instr) -> Result<(), ExecError> {
             hit_op!("Step_pure/vreplace_lane", instr);
             let c = stack.pop();
             let v = stack.pop();
-            let sz = sh.lane.size();
-            let r = set_lane(v.v, sz, u32::from(*i), c.v as u64);
+            let r = vector::replace_lane(vshape(*sh), v.v, usize::from(*i), c.v as u64)
+                .ok_or_else(|| malformed_vector(instr))?;
             let tag = if is_float(*sh) {
                 let classes: Option<Vec<Tag>> = (0..sh.dim)
                     .map(|k| {
@@ -164,16 +163,8 @@ pub(crate) fn exec(stack: &mut Slots, instr: &Instr) -> Result<(), ExecError> {
             hit_op!("Step_pure/vshuffle", instr);
             let b = stack.pop();
             let a = stack.pop();
-            let mut r = 0u128;
-            for (k, &i) in idx.iter().enumerate() {
-                let i = u32::from(i);
-                let c = if i < 16 {
-                    lane(a.v, 8, i)
-                } else {
-                    lane(b.v, 8, i.wrapping_sub(16) & 15)
-                };
-                r = set_lane(r, 8, k as u32, c);
-            }
+            let r = vector::vshufflop_(&idx.map(u64::from), a.v, b.v)
+                .ok_or_else(|| malformed_vector(instr))?;
             stack.push(Slot::new(r, int_tag(&[a.tag, b.tag])));
         }
         Instr::VSwizzle => {
@@ -181,18 +172,12 @@ pub(crate) fn exec(stack: &mut Slots, instr: &Instr) -> Result<(), ExecError> {
             hit_op!("Step_pure/vswizzlop", instr);
             let b = stack.pop();
             let a = stack.pop();
-            let mut r = 0u128;
-            for k in 0..16 {
-                let i = lane(b.v, 8, k);
-                let c = if i < 16 { lane(a.v, 8, i as u32) } else { 0 };
-                r = set_lane(r, 8, k, c);
-            }
+            let r = vector::vswizzlop_(a.v, b.v);
             stack.push(Slot::new(r, int_tag(&[a.tag, b.tag])));
         }
         Instr::VAllTrue(sh) => {
             let v = stack.pop();
-            let sz = sh.lane.size();
-            let all = (0..sh.dim).all(|i| lane(v.v, sz, i) != 0);
+            let all = vector::all_true(vshape(*sh), v.v) == 1;
             if all {
                 // Step_pure/vtestop (2.0: Step_pure/vtestop-true)
                 hit_op!("Step_pure/vtestop", instr);
@@ -206,28 +191,16 @@ pub(crate) fn exec(stack: &mut Slots, instr: &Instr) -> Result<(), ExecError> {
             // Step_pure/vbitmask
             hit_op!("Step_pure/vbitmask", instr);
             let v = stack.pop();
-            let sz = sh.lane.size();
-            let mut r = 0u128;
-            for i in 0..sh.dim {
-                r |= u128::from(lane(v.v, sz, i) >> (sz - 1)) << i;
-            }
-            stack.push(Slot::new(r, int_tag(&[v.tag])));
+            let r = vector::vbitmaskop_(vshape(*sh), v.v).ok_or_else(|| malformed_vector(instr))?;
+            stack.push(Slot::new(u128::from(r), int_tag(&[v.tag])));
         }
         Instr::VNarrow(to, from, d) => {
             // Step_pure/vnarrow
             hit_op!("Step_pure/vnarrow", instr);
             let b = stack.pop();
             let a = stack.pop();
-            let (n1, n2) = (from.lane.size(), to.lane.size());
-            let mut r = 0u128;
-            for (k, (src, i)) in (0..from.dim)
-                .map(|i| (a.v, i))
-                .chain((0..from.dim).map(|i| (b.v, i)))
-                .enumerate()
-            {
-                let c = s::narrow__(n1, n2, *d, lane(src, n1, i));
-                r = set_lane(r, n2, k as u32, c);
-            }
+            let r = vector::vnarrowop__(vshape(*from), vshape(*to), *d, a.v, b.v)
+                .ok_or_else(|| malformed_vector(instr))?;
             stack.push(Slot::new(r, int_tag(&[a.tag, b.tag])));
         }
         _ => return vector_numeric(stack, instr),

@@ -16,6 +16,21 @@ fn width(n: u32) -> u32 {
     if n == 0 || n > 64 { 64 } else { n }
 }
 
+/// `$bool(b)`: 1 for true, 0 for false. Its clauses are marked where `$ieqz_` and `$inez_`
+/// apply it; the comparisons, hotter, compute it unmarked (a mark costs an atomic add).
+#[inline]
+pub fn bool_(b: bool) -> u64 {
+    if b {
+        // $bool(true) = 1
+        hit!("$bool#2");
+        1
+    } else {
+        // $bool(false) = 0
+        hit!("$bool#1");
+        0
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // Signed numbers and saturation
 // ---------------------------------------------------------------------------------------
@@ -177,6 +192,14 @@ pub fn imul_(n: u32, i_1: u64, i_2: u64) -> u64 {
     i_1.wrapping_mul(i_2) & mask(n)
 }
 
+/// `$truncz(i_1 / i_2)`: the quotient of two integers (`i_2` not 0) rounded toward zero.
+#[inline]
+fn truncz_div(i_1: i128, i_2: i128) -> i128 {
+    // $truncz hint(builtin)
+    hit!("$truncz#1");
+    i_1 / i_2
+}
+
 /// `$idiv_(N, sx, i_1, i_2)`: division truncating toward zero; `None` (a trap) for a
 /// zero divisor and for the signed `MIN / -1`.
 pub fn idiv_(n: u32, sx: Sx, i_1: u64, i_2: u64) -> Option<u64> {
@@ -191,7 +214,7 @@ pub fn idiv_(n: u32, sx: Sx, i_1: u64, i_2: u64) -> Option<u64> {
         Sx::U => {
             // $idiv_(N, U, i_1, i_2)
             hit!("$idiv_#2");
-            Some(i_1 / i_2)
+            Some(truncz_div(i128::from(i_1), i128::from(i_2)) as u64)
         }
         Sx::S if i_2 == 0 => {
             // $idiv_(N, S, i_1, 0) = eps
@@ -199,7 +222,7 @@ pub fn idiv_(n: u32, sx: Sx, i_1: u64, i_2: u64) -> Option<u64> {
             None
         }
         Sx::S => {
-            let q = i128::from(signed_(n, i_1)) / i128::from(signed_(n, i_2));
+            let q = truncz_div(i128::from(signed_(n, i_1)), i128::from(signed_(n, i_2)));
             if q == 1i128 << (width(n) - 1) {
                 // $idiv_(N, S, i_1, i_2) = eps  -- if ... = $rat$(2^(N-1))
                 hit!("$idiv_#4");
@@ -227,7 +250,8 @@ pub fn irem_(n: u32, sx: Sx, i_1: u64, i_2: u64) -> Option<u64> {
         Sx::U => {
             // $irem_(N, U, i_1, i_2)
             hit!("$irem_#2");
-            Some(i_1 % i_2)
+            let (j_1, j_2) = (i128::from(i_1), i128::from(i_2));
+            Some((j_1 - j_2 * truncz_div(j_1, j_2)) as u64)
         }
         Sx::S if i_2 == 0 => {
             // $irem_(N, S, i_1, 0) = eps
@@ -237,7 +261,8 @@ pub fn irem_(n: u32, sx: Sx, i_1: u64, i_2: u64) -> Option<u64> {
         Sx::S => {
             // $irem_(N, S, i_1, i_2)
             hit!("$irem_#4");
-            let r = i128::from(signed_(n, i_1)) % i128::from(signed_(n, i_2));
+            let (j_1, j_2) = (i128::from(signed_(n, i_1)), i128::from(signed_(n, i_2)));
+            let r = j_1 - j_2 * truncz_div(j_1, j_2);
             Some(inv_signed_(n, r as i64))
         }
     }
@@ -480,14 +505,14 @@ pub fn ibitselect_(n: u32, i_1: u64, i_2: u64, i_3: u64) -> u64 {
 pub fn ieqz_(n: u32, i_1: u64) -> u64 {
     // $ieqz_(N, i_1) = $bool(i_1 = 0)
     hit!("$ieqz_#1");
-    u64::from(i_1 & mask(n) == 0)
+    bool_(i_1 & mask(n) == 0)
 }
 
 /// `$inez_(N, i)`: 1 if `i` is not 0.
 pub fn inez_(n: u32, i_1: u64) -> u64 {
     // $inez_(N, i_1) = $bool(i_1 =/= 0)
     hit!("$inez_#1");
-    u64::from(i_1 & mask(n) != 0)
+    bool_(i_1 & mask(n) != 0)
 }
 
 /// `$ieq_(N, i_1, i_2)`.
@@ -1026,10 +1051,45 @@ pub fn narrow__(n: u32, n_2: u32, sx: Sx, i: u64) -> u64 {
 }
 
 /// `$reinterpret__(numtype_1, numtype_2, c)`: the same bits (both types have `N` bits).
-pub fn reinterpret__(n: u32, c: u64) -> u64 {
+/// The spec's prose defines it as `$bits_(numtype_2)^-1($bits_(numtype_1, c))`: the
+/// bits of `c` as its type reads them, read back as the other type.
+pub fn reinterpret__(t_1: NumType, t_2: NumType, c: u64) -> u64 {
     // $reinterpret__ hint(builtin)
     hit!("$reinterpret__#1");
-    c & mask(n)
+    if t_1.is_float() {
+        // $fbits_ hint(builtin)
+        hit!("$fbits_#1");
+    } else {
+        // $ibits_ hint(builtin)
+        hit!("$ibits_#1");
+    }
+    if t_2.is_float() {
+        // $inv_fbits_ hint(builtin)
+        hit!("$inv_fbits_#1");
+    } else {
+        // $inv_ibits_ hint(builtin)
+        hit!("$inv_ibits_#1");
+    }
+    c & mask(t_1.size())
+}
+
+// ---------------------------------------------------------------------------------------
+// Packed numbers
+// ---------------------------------------------------------------------------------------
+
+/// `$lpacknum_(lanetype, c)`: the number `c` as a lane of `n` bits: unchanged for a number
+/// type (`n` >= 32), wrapped from `i32` for a packed type (`i8`, `i16`).
+#[inline]
+pub fn lpacknum_(n: u32, c: u64) -> u64 {
+    if n >= 32 {
+        // $lpacknum_(numtype, c) = c
+        hit!("$lpacknum_#1");
+        c & mask(n)
+    } else {
+        // $lpacknum_(packtype, c) = $wrap__($size($lunpack(packtype)), $psize(packtype), c)
+        hit!("$lpacknum_#2");
+        wrap__(32, n, c)
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1039,35 +1099,12 @@ pub fn reinterpret__(n: u32, c: u64) -> u64 {
 /// A number type: the syntax's, shared.
 pub use crate::ast::NumType;
 
-/// The spec's `unop_(numtype)`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Unop {
-    /// `CLZ` (integer).
-    Clz,
-    /// `CTZ` (integer).
-    Ctz,
-    /// `POPCNT` (integer).
-    Popcnt,
-    /// `EXTEND N'` (integer): sign-extend the low `N'` bits.
-    Extend(u32),
-    /// `ABS` (float).
-    Abs,
-    /// `NEG` (float).
-    Neg,
-    /// `SQRT` (float).
-    Sqrt,
-    /// `CEIL` (float).
-    Ceil,
-    /// `FLOOR` (float).
-    Floor,
-    /// `TRUNC` (float).
-    Trunc,
-    /// `NEAREST` (float).
-    Nearest,
-}
+/// The spec's `unop_(numtype)`: the syntax's, shared.
+pub use crate::ast::UnOp as Unop;
 
 /// `$unop_(numtype, op, c)`: the result set (integers are `Exact`); `None` when no
 /// clause applies (an operator of the other kind).
+#[inline(always)]
 pub fn unop_(t: NumType, op: Unop, c: u64) -> Option<FloatSet> {
     use Unop::*;
     let n = t.size();
@@ -1138,43 +1175,13 @@ pub fn unop_(t: NumType, op: Unop, c: u64) -> Option<FloatSet> {
     }
 }
 
-/// The spec's `binop_(numtype)`: `Div` carries `sx` for integers, `None` for floats.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Binop {
-    /// `ADD`.
-    Add,
-    /// `SUB`.
-    Sub,
-    /// `MUL`.
-    Mul,
-    /// `DIV sx` (integer) or `DIV` (float).
-    Div(Option<Sx>),
-    /// `REM sx` (integer).
-    Rem(Sx),
-    /// `AND` (integer).
-    And,
-    /// `OR` (integer).
-    Or,
-    /// `XOR` (integer).
-    Xor,
-    /// `SHL` (integer).
-    Shl,
-    /// `SHR sx` (integer).
-    Shr(Sx),
-    /// `ROTL` (integer).
-    Rotl,
-    /// `ROTR` (integer).
-    Rotr,
-    /// `MIN` (float).
-    Min,
-    /// `MAX` (float).
-    Max,
-    /// `COPYSIGN` (float).
-    Copysign,
-}
+/// The spec's `binop_(numtype)`: the syntax's, shared. `Div` carries `sx` for integers,
+/// `None` for floats.
+pub use crate::ast::BinOp as Binop;
 
 /// `$binop_(numtype, op, c_1, c_2)`: the result set; `None` for the spec's empty result
 /// (a division trap: see [`idiv_`]) or when no clause applies.
+#[inline(always)]
 pub fn binop_(t: NumType, op: Binop, c_1: u64, c_2: u64) -> Option<FloatSet> {
     use Binop::*;
     let n = t.size();
@@ -1286,6 +1293,7 @@ pub fn binop_(t: NumType, op: Binop, c_1: u64, c_2: u64) -> Option<FloatSet> {
 }
 
 /// `$testop_(Inn, EQZ, i)`; `None` for a float type.
+#[inline(always)]
 pub fn testop_(t: NumType, c: u64) -> Option<u64> {
     if t.is_float() {
         return None;
@@ -1295,25 +1303,12 @@ pub fn testop_(t: NumType, c: u64) -> Option<u64> {
     Some(ieqz_(t.size(), c))
 }
 
-/// The spec's `relop_(numtype)`: ordered comparisons carry `sx` for integers, `None` for
-/// floats.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Relop {
-    /// `EQ`.
-    Eq,
-    /// `NE`.
-    Ne,
-    /// `LT sx` / `LT`.
-    Lt(Option<Sx>),
-    /// `GT sx` / `GT`.
-    Gt(Option<Sx>),
-    /// `LE sx` / `LE`.
-    Le(Option<Sx>),
-    /// `GE sx` / `GE`.
-    Ge(Option<Sx>),
-}
+/// The spec's `relop_(numtype)`: the syntax's, shared. Ordered comparisons carry `sx` for
+/// integers, `None` for floats.
+pub use crate::ast::RelOp as Relop;
 
 /// `$relop_(numtype, op, c_1, c_2)`: 1 or 0; `None` when no clause applies.
+#[inline(always)]
 pub fn relop_(t: NumType, op: Relop, c_1: u64, c_2: u64) -> Option<u64> {
     use Relop::*;
     let n = t.size();
@@ -1388,29 +1383,12 @@ pub fn relop_(t: NumType, op: Relop, c_1: u64, c_2: u64) -> Option<u64> {
     }
 }
 
-/// The spec's `cvtop__(numtype_1, numtype_2)`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Cvtop {
-    /// `EXTEND sx` (integer to integer).
-    Extend(Sx),
-    /// `WRAP` (integer to integer).
-    Wrap,
-    /// `TRUNC sx` (float to integer, partial).
-    Trunc(Sx),
-    /// `TRUNC_SAT sx` (float to integer).
-    TruncSat(Sx),
-    /// `CONVERT sx` (integer to float).
-    Convert(Sx),
-    /// `PROMOTE` (float to float).
-    Promote,
-    /// `DEMOTE` (float to float).
-    Demote,
-    /// `REINTERPRET` (between an integer and a float type of the same size).
-    Reinterpret,
-}
+/// The spec's `cvtop__(numtype_1, numtype_2)`: the syntax's, shared.
+pub use crate::ast::CvtOp as Cvtop;
 
 /// `$cvtop__(numtype_1, numtype_2, op, c_1)`: the result set; `None` for the spec's empty
 /// result (a `TRUNC` trap: see [`trunc_checked__`] for which) or when no clause applies.
+#[inline(always)]
 pub fn cvtop__(t_1: NumType, t_2: NumType, op: Cvtop, c_1: u64) -> Option<FloatSet> {
     let (n_1, n_2) = (t_1.size(), t_2.size());
     let e = |x: u64| Some(FloatSet::Exact(x));
@@ -1453,12 +1431,12 @@ pub fn cvtop__(t_1: NumType, t_2: NumType, op: Cvtop, c_1: u64) -> Option<FloatS
         (false, true, Cvtop::Reinterpret) if n_1 == n_2 => {
             // $cvtop__(Inn_1, Fnn_2, REINTERPRET, i_1)
             hit!("$cvtop__#8");
-            e(reinterpret__(n_1, c_1))
+            e(reinterpret__(t_1, t_2, c_1))
         }
         (true, false, Cvtop::Reinterpret) if n_1 == n_2 => {
             // $cvtop__(Fnn_1, Inn_2, REINTERPRET, f_1)
             hit!("$cvtop__#9");
-            e(reinterpret__(n_1, c_1))
+            e(reinterpret__(t_1, t_2, c_1))
         }
         _ => None,
     }

@@ -588,8 +588,8 @@ fn narrow_reinterpret() {
     assert_eq!(narrow__(32, 16, S, 0x0001_0000), 0x7fff);
     assert_eq!(narrow__(32, 16, U, 0x8000_0000), 0);
     assert_eq!(narrow__(32, 16, U, 0x0000_8000), 0x8000);
-    assert_eq!(reinterpret__(32, ONE), ONE);
-    assert_eq!(reinterpret__(64, D_SNAN), D_SNAN);
+    assert_eq!(reinterpret__(NumType::F32, NumType::I32, ONE), ONE);
+    assert_eq!(reinterpret__(NumType::F64, NumType::I64, D_SNAN), D_SNAN);
 }
 
 #[test]

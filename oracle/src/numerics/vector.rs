@@ -316,7 +316,10 @@ pub fn ivbitmaskop_(shape: Shape, v_1: u128) -> u64 {
     // $ivbitmaskop_(Jnn X M, v_1) = $irev_(32, c)
     hit!("$ivbitmaskop_#1");
     let n = shape.lane_bits();
-    // The bits, most significant first: one per lane (lane 0 first), then zeros.
+    // The bits, most significant first: one per lane (lane 0 first), then zeros; the
+    // premise `$ibits_(32, c) = ...` gives `c` by the inverse.
+    // $inv_ibits_ hint(builtin)
+    hit!("$inv_ibits_#1");
     let c = lanes_(shape, v_1)
         .into_iter()
         .enumerate()
@@ -925,6 +928,13 @@ pub fn vcvtop__(shape_1: Shape, shape_2: Shape, op: Vcvtop, v_1: u128) -> Option
                 return None;
             }
             let mut c = conv(lanes_(shape_1, v_1))?;
+            if shape_2.is_float() {
+                // $zero(Fnn) = $fzero($size(Fnn))
+                hit!("$zero#2");
+            } else {
+                // $zero(Jnn) = 0
+                hit!("$zero#1");
+            }
             c.extend(std::iter::repeat_n(FloatSet::Exact(0), m_1));
             c
         }
@@ -1087,8 +1097,9 @@ pub fn vextbinop__(
 // Helpers for the execution rules (not `def`s of 3.2)
 // ---------------------------------------------------------------------------------------
 
-/// `splat`: every lane is `c` (wrapped to the lane width).
+/// `splat`: every lane is `$lpacknum_(lanetype, c)`.
 pub fn splat(shape: Shape, c: u64) -> u128 {
+    let c = scalar::lpacknum_(shape.lane_bits(), c);
     inv_lanes_(shape, &vec![c; shape.dim()])
 }
 
@@ -1102,22 +1113,28 @@ pub fn extract_lane(shape: Shape, sx: Option<Sx>, v: u128, i: usize) -> Option<u
     })
 }
 
-/// `replace_lane`: `v` with lane `i` replaced by `c` (wrapped to the lane width); `None`
-/// if `i` is out of range.
+/// `replace_lane`: `v` with lane `i` replaced by `$lpacknum_(lanetype, c)`; `None` if `i`
+/// is out of range.
 pub fn replace_lane(shape: Shape, v: u128, i: usize, c: u64) -> Option<u128> {
     let mut lanes = lanes_(shape, v);
-    *lanes.get_mut(i)? = c;
+    *lanes.get_mut(i)? = scalar::lpacknum_(shape.lane_bits(), c);
     Some(inv_lanes_(shape, &lanes))
 }
 
-/// `v128.any_true`: 1 if any bit is set.
+/// `v128.any_true`: `$inez_(128, v)`, 1 if any bit is set.
 pub fn any_true(v: u128) -> u64 {
-    u64::from(v != 0)
+    // $inez_(N, i_1) = $bool(i_1 =/= 0)
+    hit!("$inez_#1");
+    scalar::bool_(v != 0)
 }
 
-/// `all_true`: 1 if every lane is non-zero.
+/// `all_true`: the product of `$inez_` of the lanes, 1 if every lane is non-zero.
 pub fn all_true(shape: Shape, v: u128) -> u64 {
-    u64::from(lanes_(shape, v).iter().all(|&c| c != 0))
+    let n = shape.lane_bits();
+    lanes_(shape, v)
+        .into_iter()
+        .map(|c| scalar::inez_(n, c))
+        .product()
 }
 
 #[cfg(test)]
