@@ -5,7 +5,8 @@
 //!
 //! It is built with `scripts/install-engines.sh` (opt in: `HARNESS_BUILD_WASMER=1`) or
 //! `cargo build --release --locked` in `engines/wasmer`, and found at `$HARNESS_WASMER`,
-//! `engines/wasmer/target/release/harness-wasmer` or `harness-wasmer` on `PATH`.
+//! `engines/wasmer/target/release/harness-wasmer` (of the current directory or of the
+//! checkout the harness was built from) or `harness-wasmer` on `PATH`.
 //!
 //! The harness keeps one persistent process per worker and drives it with session requests
 //! (`instantiate`, `register`, `invoke`, `get`, `state`, `reset`; see the program's
@@ -35,12 +36,12 @@ pub struct Wasmer {
     compiler: &'static str,
 }
 
-/// Where the program is looked for, in order.
+/// Where the program is looked for, in order: only `$HARNESS_WASMER` when it is set.
 fn candidates() -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> = Vec::new();
     if let Some(p) = std::env::var_os("HARNESS_WASMER") {
-        out.push(PathBuf::from(p));
+        return vec![PathBuf::from(p)];
     }
+    let mut out: Vec<PathBuf> = Vec::new();
     let built = "engines/wasmer/target/release/harness-wasmer";
     out.push(PathBuf::from(built));
     // The checkout this harness was built from.
