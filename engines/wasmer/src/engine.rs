@@ -459,7 +459,13 @@ mod tests {
             );
             let (o, _) = w.invoke("m", "div", &[Value::I32(1), Value::I32(0)]);
             assert!(
-                matches!(o, Outcome::Trap { kind: TrapKind::IntegerDivideByZero, .. }),
+                matches!(
+                    o,
+                    Outcome::Trap {
+                        kind: TrapKind::IntegerDivideByZero,
+                        ..
+                    }
+                ),
                 "{compiler:?}: {o:?}"
             );
             let (o, calls) = w.invoke("m", "say", &[]);
@@ -475,7 +481,11 @@ mod tests {
         assert!(matches!(i.outcome, InstanceOutcome::Rejected { .. }));
         // Multiple memories are not WebAssembly 2.0: invalid in this configuration.
         let i = w.instantiate("m", &wasm("(module (memory 1) (memory 1))"));
-        assert!(matches!(i.outcome, InstanceOutcome::Rejected { .. }), "{:?}", i.outcome);
+        assert!(
+            matches!(i.outcome, InstanceOutcome::Rejected { .. }),
+            "{:?}",
+            i.outcome
+        );
         let (o, _) = w.invoke("nope", "f", &[]);
         assert!(matches!(o, Outcome::Error { .. }));
         assert!(w.register("nope", "M").is_err());

@@ -326,8 +326,14 @@ mod tests {
             ("hello", "not JSON"),
             ("{}", "`protocol`"),
             (r#"{"op":"fly"}"#, "not a session request"),
-            (r#"{"op":"instantiate","id":"a","module":"/no/such"}"#, "cannot read"),
-            (r#"{"protocol":"harness-invoke/1"}"#, "not an invoke request"),
+            (
+                r#"{"op":"instantiate","id":"a","module":"/no/such"}"#,
+                "cannot read",
+            ),
+            (
+                r#"{"protocol":"harness-invoke/1"}"#,
+                "not an invoke request",
+            ),
         ] {
             let reply = serve_line(Compiler::Singlepass, &mut world, line);
             assert!(!reply.contains('\n'), "{reply}");
