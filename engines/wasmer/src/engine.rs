@@ -441,10 +441,10 @@ mod tests {
             let mut w = World::new(compiler).unwrap();
             let m = wasm(
                 r#"(module
+                    (import "spectest" "print_i32" (func $p (param i32)))
                     (func (export "id") (param f32) (result f32) local.get 0)
                     (func (export "div") (param i32 i32) (result i32)
                       local.get 0 local.get 1 i32.div_s)
-                    (import "spectest" "print_i32" (func $p (param i32)))
                     (func (export "say") (call $p (i32.const 7))))"#,
             );
             let i = w.instantiate("m", &m);
