@@ -5,14 +5,21 @@
 # where `harness engines` looks for it.
 #
 #   scripts/install-engines.sh            # everything
-#   scripts/install-engines.sh node26 wasm3   # only these parts (apt node20 node26 wasm3 wasmtime wamr)
+#   scripts/install-engines.sh node26 wasm3   # only these parts (apt node20 node26 wasm3 wasmtime wamr wasmer)
+#
+# The part `wasmer` (wasmer-cranelift, wasmer-singlepass: the harness-wasmer program of
+# engines/wasmer, built with cargo) is left out of "everything" unless HARNESS_BUILD_WASMER=1,
+# since its cold build takes many minutes (README, "External engines"); name it to build it.
 set -euo pipefail
 
 PREFIX=${HARNESS_ENGINES_PREFIX:-/opt/harness-engines}
 NODE26_VERSION=${NODE26_VERSION:-26}
 WASMTIME_CLI_VERSION=${WASMTIME_CLI_VERSION:-49.0.4}
 PARTS=("$@")
-[ ${#PARTS[@]} -eq 0 ] && PARTS=(apt node20 node26 wasm3 wasmtime wamr)
+if [ ${#PARTS[@]} -eq 0 ]; then
+  PARTS=(apt node20 node26 wasm3 wasmtime wamr)
+  if [ "${HARNESS_BUILD_WASMER:-0}" = 1 ]; then PARTS+=(wasmer); fi
+fi
 
 want() { local p; for p in "${PARTS[@]}"; do [ "$p" = "$1" ] && return 0; done; return 1; }
 say() { echo "install-engines: $*" >&2; }
@@ -122,4 +129,18 @@ if want wamr; then
     pip_install wamr-bin wamrc-bin
   fi
 fi
+if want wasmer; then
+  # Wasmer 7.4 in a workspace of its own (its Cranelift cannot share a lock with the bundled
+  # Wasmtime's). Cargo does nothing when the program is up to date.
+  dir="$(cd "$(dirname "$0")/.." && pwd)/engines/wasmer"
+  bin="$dir/target/release/harness-wasmer"
+  if [ -x "$bin" ]; then
+    say "wasmer: cargo build --release --locked in engines/wasmer (up to date unless sources changed)"
+  else
+    say "wasmer: cargo build --release --locked in engines/wasmer (a cold build takes minutes)"
+  fi
+  (cd "$dir" && cargo build --release --locked -q)
+  say "wasmer: $("$bin" --version)"
+fi
+
 say "done; run \`harness engines\` to see what is found"

@@ -316,6 +316,7 @@ fn without_external_engines_only_the_bundled_ones_are_listed_with_a_note_for_eac
         .env("PATH", dir.path())
         .env("HARNESS_ENGINES_PREFIX", dir.path())
         .env("HARNESS_ENGINES_DIR", dir.path())
+        .env("HARNESS_WASMER", dir.path().join("harness-wasmer"))
         .env_remove("HARNESS_NODE")
         .env_remove("HARNESS_PYTHON")
         .output()
@@ -334,6 +335,7 @@ fn without_external_engines_only_the_bundled_ones_are_listed_with_a_note_for_eac
         "wabt",
         "binaryen",
         "wasm3",
+        "wasmer-cranelift",
     ] {
         assert!(!names.contains(&external), "{names:?}");
     }
@@ -348,6 +350,7 @@ fn without_external_engines_only_the_bundled_ones_are_listed_with_a_note_for_eac
         "wasmtime-cli",
         "wamr-aot",
         "wasmer-singlepass",
+        "wasmer-cranelift",
     ] {
         assert!(notes.contains(missing), "no note for {missing}: {notes}");
     }

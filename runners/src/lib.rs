@@ -11,10 +11,9 @@ pub mod host;
 pub mod inspect;
 mod reference;
 mod registry;
+mod spectest;
 #[cfg(feature = "test-engines")]
 pub mod test_engines;
-#[cfg(feature = "wasmer")]
-mod wasmer_engine;
 mod wasmi_engine;
 mod wasmtime_engine;
 pub mod wast;
@@ -31,8 +30,6 @@ use serde::{Deserialize, Serialize};
 
 pub use reference::Reference;
 pub use registry::{available, bundled, by_name, in_process, in_process_by_name};
-#[cfg(feature = "wasmer")]
-pub use wasmer_engine::WasmerSinglepass;
 pub use wasmi_engine::Wasmi;
 pub use wasmtime_engine::{Wasmtime, WasmtimeStrategy};
 

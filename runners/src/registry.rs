@@ -14,13 +14,11 @@ pub fn bundled() -> Vec<Box<dyn Engine>> {
     ]
 }
 
-/// The engines that run inside this process: the bundled ones, Wasmer when the `wasmer`
-/// feature is on, and the test engines when the `test-engines` feature is on.
+/// The engines that run inside this process: the bundled ones, and the test engines when
+/// the `test-engines` feature is on.
 pub fn in_process() -> Vec<Box<dyn Engine>> {
     #[allow(unused_mut)]
     let mut all = bundled();
-    #[cfg(feature = "wasmer")]
-    all.push(Box::new(crate::WasmerSinglepass));
     #[cfg(feature = "test-engines")]
     all.extend(crate::test_engines::all());
     all

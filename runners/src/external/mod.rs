@@ -1,5 +1,5 @@
 //! External engines: other runtimes run as child processes of the harness (Node's V8
-//! tiers, and any engine a user describes in an engine file).
+//! tiers, Wasmer, and any engine a user describes in an engine file).
 //!
 //! They are discovered once per process: each is found automatically when installed, and
 //! skipped with a note when not. Their processes run with the limits of every run (a
@@ -16,6 +16,7 @@ pub mod v8;
 pub mod wabt;
 pub mod wamr;
 pub mod wasm3;
+pub mod wasmer;
 pub mod wasmtime_cli;
 pub mod wast_text;
 pub mod wrap;
@@ -45,6 +46,7 @@ enum Found {
     Binaryen(binaryen::Binaryen),
     WasmtimeCli(wasmtime_cli::WasmtimeCli),
     Wamr(wamr::Wamr),
+    Wasmer(wasmer::Wasmer),
 }
 
 impl Found {
@@ -57,6 +59,7 @@ impl Found {
             Found::Binaryen(b) => Box::new(b.clone()),
             Found::WasmtimeCli(w) => Box::new(w.clone()),
             Found::Wamr(w) => Box::new(w.clone()),
+            Found::Wasmer(w) => Box::new(w.clone()),
         }
     }
 }
@@ -89,16 +92,9 @@ fn discovery() -> &'static Discovery {
         let (wamrs, wamr_notes) = wamr::discover();
         found.extend(wamrs.into_iter().map(Found::Wamr));
         notes.extend(wamr_notes);
-        if cfg!(not(feature = "wasmer")) {
-            notes.push(
-                "wasmer-singlepass: not in this build (cargo build --features wasmer)".into(),
-            );
-        }
-        notes.push(
-            "wasmer-cranelift: not available: wasmer-compiler-cranelift 7.4 pins \
-             cranelift-codegen =0.135.0, the bundled Wasmtime 48.0.8 needs ^0.135.8"
-                .into(),
-        );
+        let (wasmers, wasmer_notes) = wasmer::discover();
+        found.extend(wasmers.into_iter().map(Found::Wasmer));
+        notes.extend(wasmer_notes);
         for dir in engine_dirs() {
             let (customs, custom_notes) = custom::load_dir(&dir);
             found.extend(customs.into_iter().map(Found::Custom));

@@ -451,6 +451,15 @@ impl Driver {
     }
 
     pub(super) fn request(&mut self, req: serde_json::Value) -> Result<DriverReply, Lost> {
+        self.request_as(req)
+    }
+
+    /// Sends a request and reads its reply line as a `T`; a driver that prints garbage,
+    /// dies or runs out of time is killed.
+    pub(super) fn request_as<T: serde::de::DeserializeOwned>(
+        &mut self,
+        req: serde_json::Value,
+    ) -> Result<T, Lost> {
         let Some(proc) = self.proc.as_mut() else {
             return Err(Lost::Crash("the driver is gone".into()));
         };
@@ -462,7 +471,7 @@ impl Driver {
             return Err(Lost::Crash(how));
         }
         let lost = match proc.recv_within(self.timeout) {
-            Reply::Line(l) => match serde_json::from_str::<DriverReply>(&l) {
+            Reply::Line(l) => match serde_json::from_str::<T>(&l) {
                 Ok(r) => return Ok(r),
                 Err(e) => Lost::Crash(format!("the driver printed garbage ({e}): {}", excerpt(&l))),
             },
