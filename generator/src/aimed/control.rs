@@ -38,12 +38,21 @@ fn branches(rng: &mut SplitMix64) -> Result<Candidate, String> {
       (i32.const 5)
       (br_if 0 (local.get 0))
       (drop) (drop) (i32.const 3) (i32.const 4)) )
+  (global $v (export "v") v128 (v128.const i32x4 1 2 3 4))
+  (global $n (export "n") externref (ref.null extern))
+  (func (export "misc") (param i32) (result f32 v128)
+    (local $x i32) (local $f f32)
+    (nop)
+    (local.set $f (f32.const 1.5))
+    (if (i32.eqz (local.tee $x (local.get 0))) (then (unreachable)))
+    (local.get $f)
+    (v128.const i64x2 -1 2))
   (func (export "sel") (param i32) (result i64 externref)
     (select (i64.const 1) (i64.const 2) (local.get 0))
     (select (result externref) (ref.null extern) (ref.null extern) (local.get 0))))"#;
     let mut calls = Vec::new();
     for _ in 0..4 {
-        let export = rng.pick(&["table", "ret", "trap", "pair", "sel"]);
+        let export = rng.pick(&["table", "ret", "trap", "pair", "sel", "misc"]);
         let arg = rng.pick(&[0u32, 1, 2, 3, 4, u32::MAX]);
         calls.push((export, vec![Value::I32(arg)]));
     }
@@ -62,6 +71,18 @@ pub(crate) static RECIPES: &[Recipe] = &[Recipe {
         "Step_pure/if*",
         "Step/ctxt*",
         "Instr_ok/select*",
+        "Instr_ok/nop",
+        "Instr_ok/local.tee",
+        "Instr_ok/vconst",
+        "Instr_const/*",
+        "Local_ok/set",
+        "Defaultable",
+        "Step_pure/unreachable",
+        "Step_pure/nop",
+        "Step_pure/local.tee",
+        "Bf32",
+        "Blocals",
+        "Binstr/vec-const",
     ],
     make: branches,
 }];

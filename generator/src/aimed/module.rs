@@ -105,6 +105,8 @@ pub(crate) static RECIPES: &[Recipe] = &[
             "$instantiate*",
             "Elemmode_ok*",
             "Datamode_ok*",
+            "Start_ok",
+            "Bstart*",
         ],
         make: segments,
     },
