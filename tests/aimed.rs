@@ -194,11 +194,13 @@ fn the_generated_suite_on_every_available_engine_fails_only_known_findings() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     let engines = harness(&["engines", "--json"]).json();
     let mut args = vec!["wast".to_string(), d.to_string(), "--json".to_string()];
+    // The deliberately faulty test engines (a build with `test-engines`) are not engines
+    // under test here.
     for e in engines["engines"].as_array().unwrap() {
-        args.extend([
-            "--engine".to_string(),
-            e["name"].as_str().unwrap().to_string(),
-        ]);
+        let name = e["name"].as_str().unwrap();
+        if !name.starts_with("test-") {
+            args.extend(["--engine".to_string(), name.to_string()]);
+        }
     }
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let report = harness(&args).json();
