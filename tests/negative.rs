@@ -162,3 +162,32 @@ fn generated_cases_as_wast_pass_on_every_bundled_engine() {
         assert!(e["passed"].as_u64().unwrap() > 200, "{e:#}");
     }
 }
+
+/// A deliberately lax engine (`test-lax-align`: wasmi that accepts an alignment larger than
+/// natural) fails exactly the negative tests of that rule (`Memarg_ok`, through a load and a
+/// packed store), and nothing else.
+#[test]
+fn a_lax_engine_is_caught_by_the_negative_tests_of_its_rule() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("neg");
+    let d = dir.to_str().unwrap();
+    assert_eq!(harness(&["gen", "--negative", d]).code, 0);
+    let run = harness(&["wast", d, "--json", "--engine", "test-lax-align"]);
+    let report = run.json();
+    let engine = &report["engines"][0];
+    assert_eq!(engine["engine"], "test-lax-align");
+    let failures = engine["failures"].as_array().unwrap();
+    assert_eq!(failures.len(), 2, "{failures:#?}");
+    for f in failures {
+        assert_eq!(f["command"], "assert_invalid");
+        assert!(f["why"].as_str().unwrap().contains("instantiated"), "{f}");
+        // The comment above the failing assertion names the rule the engine fails to check.
+        let text = std::fs::read_to_string(f["file"].as_str().unwrap()).unwrap();
+        let line = f["line"].as_u64().unwrap() as usize;
+        let rule = text.lines().nth(line - 2).unwrap();
+        assert!(rule.contains("align"), "{rule}");
+    }
+    // The same engine passes everything else: wasmi's validation, but for alignment.
+    assert_eq!(engine["failed"], 2);
+    assert!(engine["passed"].as_u64().unwrap() > 50, "{engine}");
+}

@@ -33,9 +33,13 @@ enum Fault {
     /// Computes `i32.add` as `i32.xor`: wrong for one opcode, and only on operands whose
     /// bits overlap (a carry), as a real miscompilation would be.
     WrongOpcode,
+    /// Validates too little: accepts a load or store whose alignment is larger than its
+    /// natural alignment (`Memarg_ok`), as if the hint did not matter, and runs the module
+    /// as it would run with alignment 0. Everything else it validates as wasmi does.
+    LaxAlign,
 }
 
-const FAULTS: [(&str, Fault); 11] = [
+const FAULTS: [(&str, Fault); 12] = [
     ("test-wrong-value", Fault::WrongValue),
     ("test-abort", Fault::Abort),
     ("test-segfault", Fault::Segfault),
@@ -47,6 +51,7 @@ const FAULTS: [(&str, Fault); 11] = [
     ("test-wrong-nan", Fault::WrongNan),
     ("test-wrong-trap", Fault::WrongTrap),
     ("test-wrong-opcode", Fault::WrongOpcode),
+    ("test-lax-align", Fault::LaxAlign),
 ];
 
 struct Faulty {
@@ -84,8 +89,13 @@ impl Engine for Faulty {
         limits: &Limits,
         profile: Option<&[oracle::Proposal]>,
     ) -> Result<Box<dyn crate::wast::Session>, String> {
-        // The faults are for `diff`; in scripts the test engines behave as wasmi.
-        self.inner.session(limits, profile)
+        // The faults are for `diff`; in scripts the test engines behave as wasmi, but for
+        // the lax one, whose fault is in what it accepts.
+        let inner = self.inner.session(limits, profile)?;
+        Ok(match self.fault {
+            Fault::LaxAlign => Box::new(LaxSession(inner)),
+            _ => inner,
+        })
     }
 
     fn instantiate(&self, module: &[u8], limits: &Limits) -> Instantiation {
@@ -101,6 +111,13 @@ impl Engine for Faulty {
         let rewritten;
         let module = match self.fault {
             Fault::WrongOpcode => match add_as_xor(module) {
+                Some(m) => {
+                    rewritten = m;
+                    &rewritten[..]
+                }
+                None => module,
+            },
+            Fault::LaxAlign => match align_zero(module) {
                 Some(m) => {
                     rewritten = m;
                     &rewritten[..]
@@ -142,6 +159,49 @@ fn add_as_xor(module: &[u8]) -> Option<Vec<u8>> {
     Swap.parse_core_module(&mut out, wasmparser::Parser::new(0), module)
         .ok()?;
     Some(out.finish())
+}
+
+/// The module with every memory access's alignment set to 0 (always valid), or `None`
+/// when it does not parse.
+fn align_zero(module: &[u8]) -> Option<Vec<u8>> {
+    use wasm_encoder::reencode::{Error, Reencode, utils};
+
+    struct Zero;
+    impl Reencode for Zero {
+        type Error = std::convert::Infallible;
+        fn mem_arg(
+            &mut self,
+            arg: wasmparser::MemArg,
+        ) -> Result<wasm_encoder::MemArg, Error<Self::Error>> {
+            utils::mem_arg(self, wasmparser::MemArg { align: 0, ..arg })
+        }
+    }
+    let mut out = wasm_encoder::Module::new();
+    Zero.parse_core_module(&mut out, wasmparser::Parser::new(0), module)
+        .ok()?;
+    Some(out.finish())
+}
+
+/// A script session of `test-lax-align`: every module has its alignments set to 0 first.
+struct LaxSession(Box<dyn crate::wast::Session>);
+
+impl crate::wast::Session for LaxSession {
+    fn instantiate(&mut self, name: Option<&str>, bytes: &[u8]) -> oracle::InstanceOutcome {
+        let lax = align_zero(bytes);
+        self.0.instantiate(name, lax.as_deref().unwrap_or(bytes))
+    }
+
+    fn register(&mut self, as_name: &str, module: Option<&str>) -> Result<(), String> {
+        self.0.register(as_name, module)
+    }
+
+    fn invoke(&mut self, module: Option<&str>, export: &str, args: &[Value]) -> Outcome {
+        self.0.invoke(module, export, args)
+    }
+
+    fn get(&mut self, module: Option<&str>, export: &str) -> Outcome {
+        self.0.get(module, export)
+    }
 }
 
 struct FaultyInstance {
