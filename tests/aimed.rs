@@ -18,6 +18,12 @@ fn aimed_cases_reach_their_points_and_pass_on_every_bundled_engine() {
     assert!(memory.contains(";; profile: wasm-2.0"));
     // Each case names the recipe and the points it reached first.
     assert!(memory.contains(";; memory/bulk-at-bound: "), "{memory}");
+    // Exhaustion, which no point marks, has its one case.
+    let control = std::fs::read_to_string(dir.join("aimed-control.wast")).unwrap();
+    assert!(
+        control.contains("(assert_exhaustion (invoke \"deep\""),
+        "{control}"
+    );
     let module = std::fs::read_to_string(dir.join("aimed-module.wast")).unwrap();
     assert!(module.contains("(register \"m"), "{module}");
 

@@ -92,6 +92,11 @@ fn prefixed(items: &[String]) -> String {
     items.iter().map(|i| format!(" {i}")).collect()
 }
 
+/// A module's bytes as the `binary "..."` of a `.wast` `(module ...)`.
+pub fn binary_literal(module: &[u8]) -> String {
+    binary(module)
+}
+
 fn binary(module: &[u8]) -> String {
     let mut s = String::from("binary");
     for chunk in module.chunks(32) {

@@ -293,6 +293,28 @@ pub fn aim(
     report
 }
 
+/// A case no coverage point marks, written by hand: an unbounded recursion, whose only
+/// outcome the spec allows is the exhaustion of the call stack (at any depth), then a call
+/// that shows the instance still usable. The oracle checks it (without a depth limit, its
+/// own stack runs out first) before its `.wast` commands (`assert_exhaustion`) are given.
+pub fn exhaustion_commands(fuel: u64) -> Result<String, String> {
+    let text = r#"(module
+  (func $deep (export "deep") (param i32) (result i32)
+    (i32.add (call $deep (i32.add (local.get 0) (i32.const 1))) (i32.const 1)))
+  (func (export "after") (result i32) (i32.const 7)))"#;
+    let c = Candidate::wat(text, vec![("deep", vec![Value::I32(0)]), ("after", vec![])])?;
+    let registered: [(&str, &[u8]); 0] = [];
+    let e = oracle::expect::expect_linked(&registered, &c.module, &c.plan, fuel, None);
+    match e.invocations.first().map(|s| &s.outcome) {
+        Some(oracle::expect::ExpectedOutcome::Unknown { why }) if why.contains("exhaust") => {}
+        other => return Err(format!("the oracle does not exhaust its stack: {other:?}")),
+    }
+    Ok(format!(
+        "(module {})\n(assert_exhaustion (invoke \"deep\" (i32.const 0)) \"call stack exhausted\")\n(assert_return (invoke \"after\") (i32.const 7))\n",
+        crate::wast_out::binary_literal(&c.module)
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
