@@ -9,7 +9,7 @@ pub mod store;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex, RwLock, mpsc};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
@@ -763,11 +763,6 @@ fn case_loop(shared: &Shared) {
     };
     // Each worker compiles on one core: the campaign's parallelism is across cases.
     cmd.env.push(("RAYON_NUM_THREADS".into(), "1".into()));
-    let mut workers: Vec<Persistent> = shared
-        .engines
-        .iter()
-        .map(|_| Persistent::new(cmd.clone()))
-        .collect();
     let scratch_dir = shared.dir.root().join("scratch");
     let scratch = scratch_dir.join(format!(
         "{}.wasm",
@@ -791,14 +786,64 @@ fn case_loop(shared: &Shared) {
             return;
         }
     };
-    while !should_stop(shared) {
-        let Some(claim) = claim(shared) else { break };
-        if let Err(e) = run_case(shared, &mut workers, &mut journal, &scratch, claim) {
-            fail(shared, e);
-            break;
+    // One thread per engine for the whole job, owning that engine's worker process (which
+    // dies with the thread that started it): the engines run each case at the same time.
+    std::thread::scope(|s| {
+        let drivers: Vec<Driver> = shared
+            .engines
+            .iter()
+            .map(|e| Driver::start(s, e.as_ref(), Persistent::new(cmd.clone()), &shared.limits))
+            .collect();
+        while !should_stop(shared) {
+            let Some(claim) = claim(shared) else { break };
+            if let Err(e) = run_case(shared, &drivers, &mut journal, &scratch, claim) {
+                fail(shared, e);
+                break;
+            }
         }
-    }
+    });
     shared.running.fetch_sub(1, Ordering::SeqCst);
+}
+
+/// What an engine's driver thread is asked: observe this module and plan (checking first
+/// that the engine supports it, for cases brought in from outside).
+struct Task {
+    bytes: Arc<Vec<u8>>,
+    path: PathBuf,
+    plan: Plan,
+    check_support: bool,
+}
+
+/// A thread that drives one engine's worker for a job, a case at a time.
+struct Driver {
+    tasks: mpsc::Sender<Task>,
+    done: mpsc::Receiver<oracle::Observation>,
+}
+
+impl Driver {
+    fn start<'scope, 'env: 'scope>(
+        s: &'scope std::thread::Scope<'scope, 'env>,
+        engine: &'env dyn Engine,
+        mut worker: Persistent,
+        limits: &'env Limits,
+    ) -> Driver {
+        let (tasks, task_rx) = mpsc::channel::<Task>();
+        let (done_tx, done) = mpsc::channel();
+        s.spawn(move || {
+            for t in task_rx {
+                let obs = if t.check_support {
+                    worker.observe(engine, &t.bytes, &t.path, &t.plan, limits, None)
+                } else {
+                    // Memories are judged by their hash; contents cross only for `diff`.
+                    worker.observe_supported(engine, &t.bytes, &t.path, &t.plan, limits, None)
+                };
+                if done_tx.send(obs).is_err() {
+                    break;
+                }
+            }
+        });
+        Driver { tasks, done }
+    }
 }
 
 fn fail(shared: &Shared, e: anyhow::Error) {
@@ -896,7 +941,7 @@ fn make_case(shared: &Shared, n: u64) -> (Pending, Option<Vec<u8>>, Option<Strin
 
 fn run_case(
     shared: &Shared,
-    workers: &mut [Persistent],
+    drivers: &[Driver],
     journal: &mut store::Journal,
     scratch: &Path,
     claim: Claim,
@@ -973,34 +1018,28 @@ fn run_case(
         return Ok(());
     };
 
-    let observations: Vec<_> = shared
-        .engines
+    // Every engine gets the case at once; the observations come back in engine order.
+    let shared_bytes = Arc::new(bytes.clone());
+    for d in drivers {
+        d.tasks
+            .send(Task {
+                bytes: Arc::clone(&shared_bytes),
+                path: module_path.to_path_buf(),
+                plan: pending.plan.clone(),
+                // Generation kept to what every engine supports: no support check per
+                // engine, but for cases brought in from outside.
+                check_support: pending.strategy.starts_with("import"),
+            })
+            .map_err(|_| anyhow::anyhow!("an engine's driver thread is gone"))?;
+    }
+    let observations = drivers
         .iter()
-        .zip(workers.iter_mut())
-        .map(|(e, w)| {
-            // Generation kept to what every engine supports: no support check per engine,
-            // but for cases brought in from outside.
-            if pending.strategy.starts_with("import") {
-                return w.observe(
-                    e.as_ref(),
-                    &bytes,
-                    module_path,
-                    &pending.plan,
-                    &shared.limits,
-                    None,
-                );
-            }
-            w.observe_supported(
-                e.as_ref(),
-                &bytes,
-                module_path,
-                &pending.plan,
-                &shared.limits,
-                // Memories are judged by their hash; contents cross only for `diff`.
-                None,
-            )
+        .map(|d| {
+            d.done
+                .recv()
+                .map_err(|_| anyhow::anyhow!("an engine's driver thread is gone"))
         })
-        .collect();
+        .collect::<anyhow::Result<Vec<_>>>()?;
     let judgement = SpecJudgement::new(expectation, &observations);
     let mut record = Record {
         case: pending.case,
@@ -1046,7 +1085,7 @@ fn run_case(
 /// together), and counts the coverage points it reached first. A run past the limit is
 /// abandoned (its fuel ends it later) and the case is not judged.
 fn oracle_run(shared: &Shared, bytes: &[u8], plan: &Plan) -> (Result<Expectation, String>, u64) {
-    let (tx, rx) = std::sync::mpsc::channel();
+    let (tx, rx) = mpsc::channel();
     let (bytes, plan2, fuel) = (bytes.to_vec(), plan.clone(), shared.limits.fuel);
     let spawned = std::thread::Builder::new()
         .name("oracle".into())
