@@ -153,6 +153,18 @@ pub struct Instantiation {
     pub compile_us: u64,
 }
 
+impl Instantiation {
+    /// An instantiation that did not happen because the engine's process could not be
+    /// driven (it would not start, or died): a crash, no instance.
+    pub fn crashed(message: String) -> Instantiation {
+        Instantiation {
+            step: Step::bare(InstanceOutcome::Crash { message }),
+            instance: None,
+            compile_us: 0,
+        }
+    }
+}
+
 /// A live instance of a module in one engine.
 pub trait Instance {
     /// Calls an export.

@@ -780,13 +780,7 @@ impl crate::Engine for V8 {
     fn instantiate(&self, module: &[u8], limits: &Limits) -> Instantiation {
         let mut driver = match self.driver(limits) {
             Ok(d) => d,
-            Err(message) => {
-                return Instantiation {
-                    step: Step::bare(InstanceOutcome::Crash { message }),
-                    instance: None,
-                    compile_us: 0,
-                };
-            }
+            Err(message) => return Instantiation::crashed(message),
         };
         let (step, exports, compile_us) = instantiate_in(&mut driver, "main", module);
         Instantiation {

@@ -356,13 +356,7 @@ impl crate::Engine for Wasm3 {
     fn instantiate(&self, module: &[u8], limits: &Limits) -> Instantiation {
         let mut driver = match self.driver(limits) {
             Ok(d) => d,
-            Err(message) => {
-                return Instantiation {
-                    step: Step::bare(InstanceOutcome::Crash { message }),
-                    instance: None,
-                    compile_us: 0,
-                };
-            }
+            Err(message) => return Instantiation::crashed(message),
         };
         let (step, inst) = instantiate_in(&mut driver, "main", module);
         Instantiation {
