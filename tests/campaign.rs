@@ -86,11 +86,15 @@ fn a_wrong_opcode_is_found_deduplicated_and_reproduced() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("camp");
     // One job: the mutation seeds grow in case order, so the run is the same every time.
-    // An `i32.add` computed as `i32.xor` shows only when a carry happens: 3,000 cases
-    // find it twice, once in three cases (the first at case 1,062).
+    // An `i32.add` computed as `i32.xor` shows only when a carry reaches a result. The
+    // mutants of the official suite's modules show it about ten times as often a case as
+    // wasm-smith's modules (BENCHMARKS.md), so this campaign draws them half the time:
+    // 2,000 cases find it 5 times in 2 signatures (the first at case 895).
     let mut args = vec![
+        "--strategies",
+        "smith=1,mutate=1",
         "--cases",
-        "3000",
+        "2000",
         "--engine",
         "wasmi",
         "--engine",
@@ -122,7 +126,7 @@ fn a_wrong_opcode_is_found_deduplicated_and_reproduced() {
         hits > found.len() as u64,
         "no case was de-duplicated: {hits} hits"
     );
-    assert_eq!(report["cases"], 3000);
+    assert_eq!(report["cases"], 2000);
     // Findings are reduced in the background: the first one has its reduction.
     let first = found
         .iter()

@@ -6,7 +6,7 @@ pub mod bench;
 mod signature;
 pub mod store;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock, mpsc};
@@ -764,10 +764,11 @@ fn case_loop(shared: &Shared) {
     // Each worker compiles on one core: the campaign's parallelism is across cases.
     cmd.env.push(("RAYON_NUM_THREADS".into(), "1".into()));
     let scratch_dir = shared.dir.root().join("scratch");
-    let scratch = scratch_dir.join(format!(
-        "{}.wasm",
-        rayon::current_thread_index().unwrap_or(0)
-    ));
+    let thread = rayon::current_thread_index().unwrap_or(0);
+    // One scratch file per case in flight, rewritten in place.
+    let scratch: Vec<PathBuf> = (0..IN_FLIGHT)
+        .map(|slot| scratch_dir.join(format!("{thread}-{slot}.wasm")))
+        .collect();
     if let Err(e) = std::fs::create_dir_all(&scratch_dir) {
         fail(
             shared,
@@ -794,10 +795,32 @@ fn case_loop(shared: &Shared) {
             .iter()
             .map(|e| Driver::start(s, e.as_ref(), Persistent::new(cmd.clone()), &shared.limits))
             .collect();
-        while !should_stop(shared) {
-            let Some(claim) = claim(shared) else { break };
-            if let Err(e) = run_case(shared, &drivers, &mut journal, &scratch, claim) {
+        // Up to IN_FLIGHT cases at once: while the engines run one, this thread makes,
+        // journals and dispatches the next and runs the oracle on it, so that neither
+        // the engines nor this thread wait for the other. Observations come back in order.
+        let mut flight: VecDeque<InFlight> = VecDeque::new();
+        let mut started = 0usize;
+        loop {
+            while flight.len() < IN_FLIGHT && !should_stop(shared) {
+                let Some(claim) = claim(shared) else { break };
+                let slot = &scratch[started % IN_FLIGHT];
+                match start_case(shared, &drivers, &mut journal, slot, claim) {
+                    Ok(Some(f)) => {
+                        flight.push_back(f);
+                        started += 1;
+                    }
+                    Ok(None) => {}
+                    Err(e) => {
+                        fail(shared, e);
+                        break;
+                    }
+                }
+            }
+            // Stopping, cases in flight finish: nothing claimed is left unlogged.
+            let Some(f) = flight.pop_front() else { break };
+            if let Err(e) = finish_case(shared, &drivers, &mut journal, f, &flight) {
                 fail(shared, e);
+                // The rest cannot be judged; they stay in the journal for a resume.
                 break;
             }
         }
@@ -939,13 +962,30 @@ fn make_case(shared: &Shared, n: u64) -> (Pending, Option<Vec<u8>>, Option<Strin
     }
 }
 
-fn run_case(
+/// How many cases a job has in flight at once (dispatched to the engines, not yet judged).
+const IN_FLIGHT: usize = 3;
+
+/// A case dispatched to every engine's driver, waiting for their observations.
+struct InFlight {
+    pending: Pending,
+    bytes: Vec<u8>,
+    /// The oracle's expectation, or why there is none (the observations are then
+    /// collected and dropped).
+    expectation: Result<Expectation, String>,
+    new_points: u64,
+}
+
+/// Makes (or takes back) a claimed case, journals it, writes its module to `scratch`,
+/// sends it to every engine's driver and runs the oracle on it while they work. `None`
+/// when the claim gives no case to run (logged as failed, or a pending case that is not
+/// intact).
+fn start_case(
     shared: &Shared,
     drivers: &[Driver],
     journal: &mut store::Journal,
     scratch: &Path,
     claim: Claim,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Option<InFlight>> {
     let t = || shared.elapsed_before + shared.start.elapsed().as_secs_f64();
     let (pending, bytes) = match claim {
         Claim::New(n) => {
@@ -961,7 +1001,7 @@ fn run_case(
                 };
                 shared.dir.log(&r)?;
                 add(shared, &r);
-                return Ok(());
+                return Ok(None);
             };
             // Written before any engine runs it.
             pending.module = corpus::Hash::of(&bytes).to_string();
@@ -981,50 +1021,20 @@ fn run_case(
                         "warning: pending case {} has no intact module, dropped",
                         p.case
                     );
-                    return Ok(());
+                    return Ok(None);
                 }
             }
         }
     };
-    // The workers read the module from this thread's scratch file, rewritten in place.
+    // The workers read the module from this slot's scratch file, rewritten in place.
     std::fs::write(scratch, &bytes)
         .with_context(|| format!("cannot write {}", scratch.display()))?;
-    let module_path = scratch;
-
-    // The oracle: the expectation, and which coverage points this case reached first.
-    let (expectation, new_points) = oracle_run(shared, &bytes, &pending.plan);
-    let Ok(expectation) = expectation else {
-        let why = expectation.err().unwrap_or_default();
-        let dir = shared.dir.root().join("oracle-failures");
-        std::fs::create_dir_all(&dir)?;
-        corpus::write_atomic(&dir.join(format!("{}.wasm", pending.module)), &bytes)?;
-        tracing::warn!(
-            case = pending.case,
-            "{why}: module kept in {}",
-            dir.display()
-        );
-        let r = Record {
-            case: pending.case,
-            strategy: pending.strategy.clone(),
-            seed: pending.seed,
-            module: Some(pending.module.clone()),
-            failed: Some(why),
-            t: t(),
-            ..Record::default()
-        };
-        shared.dir.log(&r)?;
-        journal.done()?;
-        add(shared, &r);
-        return Ok(());
-    };
-
-    // Every engine gets the case at once; the observations come back in engine order.
     let shared_bytes = Arc::new(bytes.clone());
     for d in drivers {
         d.tasks
             .send(Task {
                 bytes: Arc::clone(&shared_bytes),
-                path: module_path.to_path_buf(),
+                path: scratch.to_path_buf(),
                 plan: pending.plan.clone(),
                 // Generation kept to what every engine supports: no support check per
                 // engine, but for cases brought in from outside.
@@ -1032,6 +1042,32 @@ fn run_case(
             })
             .map_err(|_| anyhow::anyhow!("an engine's driver thread is gone"))?;
     }
+    // The oracle: the expectation, and which coverage points this case reached first.
+    let (expectation, new_points) = oracle_run(shared, &bytes, &pending.plan);
+    Ok(Some(InFlight {
+        pending,
+        bytes,
+        expectation,
+        new_points,
+    }))
+}
+
+/// Collects a dispatched case's observations (the oldest in flight: each driver answers
+/// in order), judges them against the oracle, records findings and logs the case.
+fn finish_case(
+    shared: &Shared,
+    drivers: &[Driver],
+    journal: &mut store::Journal,
+    case: InFlight,
+    still_in_flight: &VecDeque<InFlight>,
+) -> anyhow::Result<()> {
+    let t = || shared.elapsed_before + shared.start.elapsed().as_secs_f64();
+    let InFlight {
+        pending,
+        bytes,
+        expectation,
+        new_points,
+    } = case;
     let observations = drivers
         .iter()
         .map(|d| {
@@ -1040,6 +1076,33 @@ fn run_case(
                 .map_err(|_| anyhow::anyhow!("an engine's driver thread is gone"))
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
+    let in_flight = still_in_flight.iter().map(|f| &f.pending);
+    let expectation = match expectation {
+        Ok(e) => e,
+        Err(why) => {
+            let dir = shared.dir.root().join("oracle-failures");
+            std::fs::create_dir_all(&dir)?;
+            corpus::write_atomic(&dir.join(format!("{}.wasm", pending.module)), &bytes)?;
+            tracing::warn!(
+                case = pending.case,
+                "{why}: module kept in {}",
+                dir.display()
+            );
+            let r = Record {
+                case: pending.case,
+                strategy: pending.strategy.clone(),
+                seed: pending.seed,
+                module: Some(pending.module.clone()),
+                failed: Some(why),
+                t: t(),
+                ..Record::default()
+            };
+            shared.dir.log(&r)?;
+            journal.done(in_flight)?;
+            add(shared, &r);
+            return Ok(());
+        }
+    };
     let judgement = SpecJudgement::new(expectation, &observations);
     let mut record = Record {
         case: pending.case,
@@ -1076,7 +1139,7 @@ fn run_case(
         }
     }
     shared.dir.log(&record)?;
-    journal.done()?;
+    journal.done(in_flight)?;
     add(shared, &record);
     Ok(())
 }

@@ -174,6 +174,8 @@ pub struct Journal {
     path: PathBuf,
     file: fs::File,
     bytes: u64,
+    /// The size past which the journal starts afresh.
+    rewrite_at: u64,
 }
 
 impl Journal {
@@ -189,14 +191,25 @@ impl Journal {
         Ok(())
     }
 
-    /// The claimed case is logged: once the journal is large, start it afresh (this
-    /// thread has no other case in flight).
-    pub fn done(&mut self) -> anyhow::Result<()> {
-        if self.bytes > 4 << 20 {
-            self.file
-                .set_len(0)
-                .with_context(|| format!("cannot truncate {}", self.path.display()))?;
-            self.bytes = 0;
+    /// A claimed case is logged: once the journal is large, start it afresh with only the
+    /// cases this thread still has in flight (claimed, not yet logged), swapped in by an
+    /// atomic rename so that a `kill -9` finds either journal whole.
+    pub fn done<'a>(
+        &mut self,
+        in_flight: impl IntoIterator<Item = &'a Pending>,
+    ) -> anyhow::Result<()> {
+        if self.bytes > self.rewrite_at {
+            let mut text = Vec::new();
+            for p in in_flight {
+                text.extend(serde_json::to_vec(p)?);
+                text.push(b'\n');
+            }
+            corpus::write_atomic_unsynced(&self.path, &text)?;
+            self.file = OpenOptions::new()
+                .append(true)
+                .open(&self.path)
+                .with_context(|| format!("cannot open {}", self.path.display()))?;
+            self.bytes = text.len() as u64;
         }
         Ok(())
     }
@@ -326,6 +339,7 @@ impl Dir {
             path,
             file,
             bytes: 0,
+            rewrite_at: 4 << 20,
         })
     }
 
@@ -549,4 +563,45 @@ pub fn write_json<T: Serialize>(path: &Path, value: &T, sync: bool) -> anyhow::R
         corpus::write_atomic_unsynced(path, &bytes)
     };
     r.with_context(|| format!("cannot write {}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pending(case: u64) -> Pending {
+        Pending {
+            case,
+            strategy: "smith".into(),
+            seed: case,
+            parent: None,
+            module: format!("m{case}"),
+            bytes: "0061736d01000000".into(),
+            plan: Plan::new(vec![]),
+        }
+    }
+
+    #[test]
+    fn a_journal_started_afresh_keeps_the_cases_still_in_flight() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = Dir::open(tmp.path()).unwrap();
+        let mut journal = dir.journal("s0-t0").unwrap();
+        journal.rewrite_at = 1;
+        let cases: Vec<Pending> = (0..4).map(pending).collect();
+        for p in &cases {
+            journal.claim(p).unwrap();
+        }
+        // Case 0 is logged while 2 and 3 are in flight (1 was logged before).
+        journal.done([&cases[2], &cases[3]]).unwrap();
+        let left: Vec<u64> = dir.pending().iter().map(|p| p.case).collect();
+        assert_eq!(left, [2, 3]);
+        // The journal goes on appending after the rewrite.
+        journal.claim(&pending(4)).unwrap();
+        let left: Vec<u64> = dir.pending().iter().map(|p| p.case).collect();
+        assert_eq!(left, [2, 3, 4]);
+        // Below the size, nothing is rewritten.
+        journal.rewrite_at = u64::MAX;
+        journal.done([]).unwrap();
+        assert_eq!(dir.pending().len(), 3);
+    }
 }
