@@ -225,6 +225,13 @@ pub enum CommandOutcome {
         /// Why.
         reason: String,
     },
+    /// The way the harness drives this engine cannot put this command to it (no linking,
+    /// no `get` between calls, no host reference across a command line, ...): a limit of
+    /// the driver, which says nothing about the engine. Never judged.
+    CannotAsk {
+        /// What the driver lacks.
+        reason: String,
+    },
 }
 
 /// The judgement of one command.
@@ -328,6 +335,7 @@ fn describe(outcome: &CommandOutcome) -> String {
         CommandOutcome::Registered { error: Some(e) } => format!("register failed: {e}"),
         CommandOutcome::Registered { error: None } => "registered".into(),
         CommandOutcome::NotRun { reason } => format!("not run: {reason}"),
+        CommandOutcome::CannotAsk { reason } => format!("not asked: {reason}"),
     }
 }
 
@@ -354,6 +362,9 @@ pub fn check(command: &Command, outcome: &CommandOutcome) -> Verdict {
     } = outcome
     {
         return Verdict::Skip(message.clone());
+    }
+    if let O::CannotAsk { reason } = outcome {
+        return Verdict::Skip(format!("the engine's driver cannot ask it: {reason}"));
     }
     if let O::NotRun { reason } = outcome {
         // A malformed text module is the text format's business: the parser rejected it.
@@ -562,5 +573,26 @@ mod tests {
             ),
             Verdict::Pass
         );
+    }
+
+    #[test]
+    fn what_the_driver_cannot_ask_is_skipped_what_was_not_run_fails() {
+        let get = Command::AssertReturn {
+            action: Action::Get {
+                module: None,
+                export: "g".into(),
+            },
+            expected: vec![],
+        };
+        // A limit of the driver: not the engine's failure.
+        let cannot = CommandOutcome::CannotAsk {
+            reason: "no get between calls".into(),
+        };
+        assert!(matches!(check(&get, &cannot), Verdict::Skip(why) if why.contains("no get")));
+        // An assertion the engine never reached (it crashed before) counts against it.
+        let not_run = CommandOutcome::NotRun {
+            reason: "the engine stopped earlier".into(),
+        };
+        assert!(matches!(check(&get, &not_run), Verdict::Fail(_)));
     }
 }

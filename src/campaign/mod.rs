@@ -799,12 +799,13 @@ fn case_loop(shared: &Shared) {
         // journals and dispatches the next and runs the oracle on it, so that neither
         // the engines nor this thread wait for the other. Observations come back in order.
         let mut flight: VecDeque<InFlight> = VecDeque::new();
+        let mut oracle: Option<OracleThread> = None;
         let mut started = 0usize;
         loop {
             while flight.len() < IN_FLIGHT && !should_stop(shared) {
                 let Some(claim) = claim(shared) else { break };
                 let slot = &scratch[started % IN_FLIGHT];
-                match start_case(shared, &drivers, &mut journal, slot, claim) {
+                match start_case(shared, &drivers, &mut oracle, &mut journal, slot, claim) {
                     Ok(Some(f)) => {
                         flight.push_back(f);
                         started += 1;
@@ -982,6 +983,7 @@ struct InFlight {
 fn start_case(
     shared: &Shared,
     drivers: &[Driver],
+    oracle: &mut Option<OracleThread>,
     journal: &mut store::Journal,
     scratch: &Path,
     claim: Claim,
@@ -1043,7 +1045,7 @@ fn start_case(
             .map_err(|_| anyhow::anyhow!("an engine's driver thread is gone"))?;
     }
     // The oracle: the expectation, and which coverage points this case reached first.
-    let (expectation, new_points) = oracle_run(shared, &bytes, &pending.plan);
+    let (expectation, new_points) = oracle_run(shared, oracle, &bytes, &pending.plan);
     Ok(Some(InFlight {
         pending,
         bytes,
@@ -1144,36 +1146,75 @@ fn finish_case(
     Ok(())
 }
 
-/// Runs the oracle on a thread of its own under the campaign's wall-clock limit (all steps
-/// together), and counts the coverage points it reached first. A run past the limit is
-/// abandoned (its fuel ends it later) and the case is not judged.
-fn oracle_run(shared: &Shared, bytes: &[u8], plan: &Plan) -> (Result<Expectation, String>, u64) {
-    let (tx, rx) = mpsc::channel();
-    let (bytes, plan2, fuel) = (bytes.to_vec(), plan.clone(), shared.limits.fuel);
-    let spawned = std::thread::Builder::new()
-        .name("oracle".into())
-        .spawn(move || {
-            oracle::coverage::take_fresh();
-            let e = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                oracle::expect::expect(&bytes, &plan2, fuel)
-            }));
-            let _ = tx.send((e, oracle::coverage::take_fresh()));
-        });
-    if let Err(e) = spawned {
-        return (Err(format!("cannot start the oracle: {e}")), 0);
+/// What the oracle's thread answers: the expectation (or the panic), and how many
+/// coverage points the case reached first.
+type OracleAnswer = (std::thread::Result<Expectation>, u64);
+
+/// A job's oracle thread, which runs one case at a time for as long as the job lasts.
+struct OracleThread {
+    tasks: mpsc::Sender<(Vec<u8>, Plan)>,
+    done: mpsc::Receiver<OracleAnswer>,
+}
+
+impl OracleThread {
+    fn start(fuel: u64) -> std::io::Result<OracleThread> {
+        let (tasks, task_rx) = mpsc::channel::<(Vec<u8>, Plan)>();
+        let (done_tx, done) = mpsc::channel();
+        std::thread::Builder::new()
+            .name("oracle".into())
+            .spawn(move || {
+                for (bytes, plan) in task_rx {
+                    oracle::coverage::take_fresh();
+                    let e = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        oracle::expect::expect(&bytes, &plan, fuel)
+                    }));
+                    if done_tx.send((e, oracle::coverage::take_fresh())).is_err() {
+                        break;
+                    }
+                }
+            })?;
+        Ok(OracleThread { tasks, done })
+    }
+}
+
+/// Runs the oracle on the job's oracle thread under the campaign's wall-clock limit (all
+/// steps together), and counts the coverage points it reached first. A run past the limit
+/// is abandoned with its thread (its fuel ends it later; the next case starts a new one)
+/// and the case is not judged.
+fn oracle_run(
+    shared: &Shared,
+    thread: &mut Option<OracleThread>,
+    bytes: &[u8],
+    plan: &Plan,
+) -> (Result<Expectation, String>, u64) {
+    if thread.is_none() {
+        match OracleThread::start(shared.limits.fuel) {
+            Ok(t) => *thread = Some(t),
+            Err(e) => return (Err(format!("cannot start the oracle: {e}")), 0),
+        }
+    }
+    let Some(t) = thread.as_ref() else {
+        return (Err("cannot start the oracle".into()), 0);
+    };
+    if t.tasks.send((bytes.to_vec(), plan.clone())).is_err() {
+        *thread = None;
+        return (Err("the oracle's thread is gone (a bug of ours)".into()), 0);
     }
     let steps = plan.invocations.len() as u64 + 1;
     let limit = Duration::from_millis(shared.limits.step_timeout_ms.saturating_mul(steps));
-    match rx.recv_timeout(limit) {
+    match t.done.recv_timeout(limit) {
         Ok((Ok(e), fresh)) => (Ok(e), fresh),
         Ok((Err(_), fresh)) => (Err("the oracle failed (a bug of ours)".into()), fresh),
-        Err(_) => (
-            Err(format!(
-                "the oracle passed the wall-clock limit ({} ms a step)",
-                shared.limits.step_timeout_ms
-            )),
-            0,
-        ),
+        Err(_) => {
+            *thread = None;
+            (
+                Err(format!(
+                    "the oracle passed the wall-clock limit ({} ms a step)",
+                    shared.limits.step_timeout_ms
+                )),
+                0,
+            )
+        }
     }
 }
 

@@ -633,7 +633,7 @@ impl crate::Engine for Binaryen {
                                 )
                             }) {
                                 // Left out of the run (the calls after it run without it).
-                                out[j] = Some(CommandOutcome::NotRun {
+                                out[j] = Some(CommandOutcome::CannotAsk {
                                     reason: "host references cannot be passed to --fuzz-exec"
                                         .into(),
                                 });
@@ -704,10 +704,10 @@ impl crate::Engine for Binaryen {
                                 reason: format!("the text does not parse: {message}"),
                             },
                         },
-                        Command::Register { .. } => CommandOutcome::Registered {
-                            error: Some("binaryen runs one module at a time: no linking".into()),
+                        Command::Register { .. } => CommandOutcome::CannotAsk {
+                            reason: "binaryen runs one module at a time: no linking".into(),
                         },
-                        _ => CommandOutcome::NotRun {
+                        _ => CommandOutcome::CannotAsk {
                             reason: "binaryen runs only calls on the latest module (no get, \
                                      no calls on earlier modules)"
                                 .into(),

@@ -189,6 +189,9 @@ impl Wamr {
         let not_run = |reason: &str| CommandOutcome::NotRun {
             reason: reason.into(),
         };
+        let cannot = |reason: &str| CommandOutcome::CannotAsk {
+            reason: reason.into(),
+        };
         let mut out: Vec<Option<CommandOutcome>> = vec![None; commands.len()];
         let mut groups: Vec<Group> = vec![Group {
             module: None,
@@ -228,16 +231,14 @@ impl Wamr {
                         ))
                     }
                     Action::Invoke { .. } => {
-                        out[i] = Some(not_run("wamr-aot runs calls on the latest module only"))
+                        out[i] = Some(cannot("wamr-aot runs calls on the latest module only"))
                     }
                     Action::Get { .. } => {
-                        out[i] = Some(not_run("wamr-aot reads globals only after a plan"))
+                        out[i] = Some(cannot("wamr-aot reads globals only after a plan"))
                     }
                 },
                 Command::Register { .. } => {
-                    out[i] = Some(CommandOutcome::Registered {
-                        error: Some("wamr-aot cannot link modules to one another".into()),
-                    })
+                    out[i] = Some(cannot("wamr-aot cannot link modules to one another"))
                 }
                 Command::AssertInvalid { module, .. } | Command::AssertMalformed { module, .. } => {
                     out[i] = Some(match (module, &dir) {
@@ -279,12 +280,27 @@ impl Wamr {
                 }
                 continue;
             };
+            // A self-checking module has the standard host only: nothing registered.
+            let links = crate::inspect::inspect(&module).is_ok_and(|info| {
+                info.imports
+                    .iter()
+                    .any(|im| im.module != "spectest" && !crate::host::provides(im))
+            });
+            if links {
+                let why = "wamr-aot runs a module with the standard host only: it cannot import \
+                           from registered modules";
+                out[at] = Some(cannot(why));
+                for (i, _) in g.calls {
+                    out[i] = Some(cannot(why));
+                }
+                continue;
+            }
             let n = g.calls.len();
             let mut outcomes: Vec<Option<Outcome>> = vec![None; n];
             let mut returned: Vec<usize> = Vec::new();
             let mut done = 0;
             let mut first = true;
-            let mut unrun = String::from(
+            let mut unrun = cannot(
                 "not performed by a self-checking module (after a host call, or a step the oracle cannot tell)",
             );
             while done < n || first {
@@ -296,10 +312,10 @@ impl Wamr {
                 let expectation = oracle::expect::expect(&module, &plan, limits.fuel);
                 let obs = self.plan_with(&module, &plan, &expectation, limits);
                 if !matches!(obs.instantiation.outcome, InstanceOutcome::Instantiated) {
-                    unrun = format!(
+                    unrun = not_run(&format!(
                         "the module did not instantiate here ({})",
                         oracle::judge::render_instance(&obs.instantiation.outcome)
-                    );
+                    ));
                 }
                 // Bits the spec leaves open pass the self-check whatever they are: the
                 // value is not seen.
@@ -353,9 +369,9 @@ impl Wamr {
             }
             for ((i, _), o) in g.calls.iter().zip(outcomes) {
                 out[*i] = Some(match o {
-                    Some(Outcome::Error { message }) if message == OPEN_BITS => not_run(OPEN_BITS),
+                    Some(Outcome::Error { message }) if message == OPEN_BITS => cannot(OPEN_BITS),
                     Some(outcome) => CommandOutcome::Action { outcome },
-                    None => not_run(&unrun),
+                    None => unrun.clone(),
                 });
             }
         }
