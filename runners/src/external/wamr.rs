@@ -311,7 +311,10 @@ impl Wamr {
                 let plan = Plan::new(invocations);
                 let expectation = oracle::expect::expect(&module, &plan, limits.fuel);
                 let obs = self.plan_with(&module, &plan, &expectation, limits);
-                if !matches!(obs.instantiation.outcome, InstanceOutcome::Instantiated) {
+                if let InstanceOutcome::Unsupported { message, .. } = &obs.instantiation.outcome {
+                    // No self-checking module for it: a limit of the driver.
+                    unrun = cannot(message);
+                } else if !matches!(obs.instantiation.outcome, InstanceOutcome::Instantiated) {
                     unrun = not_run(&format!(
                         "the module did not instantiate here ({})",
                         oracle::judge::render_instance(&obs.instantiation.outcome)
