@@ -67,6 +67,7 @@ fn main() -> ExitCode {
         .with_env_filter(tracing_subscriber::EnvFilter::from_env("HARNESS_LOG"))
         .with_writer(std::io::stderr)
         .init();
+    quiet_on_broken_pipe();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Diff(args) => diff::run(args),
@@ -84,9 +85,42 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => ExitCode::from(code),
+        // The reader of our output went away (`harness gen --wat | head`): as for any Unix
+        // filter, that ends the command quietly.
+        Err(e) if broken_pipe(&e) => ExitCode::from(EXIT_BROKEN_PIPE),
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::from(EXIT_USAGE)
         }
     }
+}
+
+/// The status of a Unix filter that its reader left: what a shell reports for SIGPIPE.
+const EXIT_BROKEN_PIPE: u8 = 128 + 13;
+
+/// `println!` panics when its reader has closed the pipe; this ends the process quietly
+/// instead, with the status a shell gives a filter killed by SIGPIPE. (SIGPIPE itself stays
+/// ignored: a worker that dies must not take the harness with it when it writes the job.)
+fn quiet_on_broken_pipe() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let payload = info.payload();
+        let message = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if message.starts_with("failed printing to std") && message.contains("Broken pipe") {
+            std::process::exit(i32::from(EXIT_BROKEN_PIPE));
+        }
+        default(info)
+    }));
+}
+
+/// Whether an error comes from writing to a pipe whose reader has closed it.
+fn broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }

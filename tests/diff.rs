@@ -457,3 +457,26 @@ fn engines_lists_versions_configs_and_proposals() {
         "{text}"
     );
 }
+
+#[test]
+fn a_reader_that_closes_the_pipe_ends_the_command_quietly() {
+    // `harness engines | head -1`, `harness diff ... | head`: the reader is gone before
+    // the harness writes; the harness stops as a Unix filter does, without a panic.
+    for args in [
+        vec!["engines"],
+        vec!["gen", "--seed", "1", "--wat"],
+        vec!["diff", "examples/arith.wat", "--engine", "wasmi"],
+    ] {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_harness"))
+            .args(&args)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .stdout(writer)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(141), "{args:?}: {stderr}");
+        assert!(stderr.is_empty(), "{args:?}: {stderr}");
+    }
+}
