@@ -628,3 +628,32 @@ fn a_case_number_claimed_but_never_written_is_made_again_on_resume() {
     cases.sort_unstable();
     assert_eq!(cases, (0..30).collect::<Vec<u64>>());
 }
+
+#[test]
+fn a_generator_that_panics_fails_its_case_and_the_campaign_goes_on() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("camp");
+    let o = Command::new(env!("CARGO_BIN_EXE_harness"))
+        .args(["campaign", "--out", out.to_str().unwrap(), "--cases", "12"])
+        .args(["--engine", "wasmi", "--jobs", "1", "--reduce-budget", "0"])
+        .env("HARNESS_TEST_GENERATOR_PANIC", "3")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(matches!(o.status.code(), Some(0 | 1)), "{stderr}");
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    assert_eq!(report["cases"], 12, "{stderr}");
+    let log = std::fs::read_to_string(out.join("cases.log")).unwrap();
+    let case3: serde_json::Value = log
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .find(|r| r["case"] == 3)
+        .expect("case 3 is logged");
+    assert!(
+        case3["failed"]
+            .as_str()
+            .is_some_and(|f| f.contains("the generator panicked: simulated generator bug")),
+        "{case3}"
+    );
+}

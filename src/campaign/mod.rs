@@ -494,7 +494,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     pool.scope(|s| {
         for _ in 0..jobs {
             let shared = Arc::clone(&shared);
-            s.spawn(move |_| case_loop(&shared));
+            s.spawn(move |_| case_thread(&shared));
         }
         let shared2 = Arc::clone(&shared);
         let progress = progress.clone();
@@ -753,6 +753,37 @@ fn pick_strategy(config: &Config, seed: u64, have_seeds: bool) -> String {
 }
 
 /// One thread's cases, each engine in this thread's own persistent worker.
+/// Counts a case thread out when it ends, however it ends.
+struct Running<'a>(&'a Shared);
+
+impl Drop for Running<'_> {
+    fn drop(&mut self) {
+        self.0.running.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// A case thread: a panic in it (a bug of ours) stops the campaign with an error, as any
+/// other fatal error does, instead of leaving the others waiting for it.
+fn case_thread(shared: &Shared) {
+    let _running = Running(shared);
+    if let Err(panic) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| case_loop(shared)))
+    {
+        fail(
+            shared,
+            anyhow::anyhow!("a case thread panicked: {}", panic_message(&*panic)),
+        );
+    }
+}
+
+/// The message of a panic's payload.
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_else(|| "(no message)".into())
+}
+
 fn case_loop(shared: &Shared) {
     let mut cmd = match worker_command() {
         Ok(c) => c,
@@ -826,7 +857,6 @@ fn case_loop(shared: &Shared) {
             }
         }
     });
-    shared.running.fetch_sub(1, Ordering::SeqCst);
 }
 
 /// What an engine's driver thread is asked: observe this module and plan (checking first
@@ -879,8 +909,35 @@ fn fail(shared: &Shared, e: anyhow::Error) {
     shared.stop.store(true, Ordering::SeqCst);
 }
 
-/// A case's module and plan, or why there is none.
+/// A case's module and plan, or why there is none. A generator that panics (a bug of
+/// wasm-smith's, wasm-mutate's or ours) fails this case only, with the message.
 fn make_case(shared: &Shared, n: u64) -> (Pending, Option<Vec<u8>>, Option<String>) {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        make_case_unguarded(shared, n)
+    }))
+    .unwrap_or_else(|panic| {
+        let seed = case_seed(shared.config.seed, n);
+        let have_seeds = shared.seeds.read().is_ok_and(|s| !s.is_empty());
+        let pending = Pending {
+            case: n,
+            strategy: pick_strategy(&shared.config, seed, have_seeds),
+            seed,
+            parent: None,
+            module: String::new(),
+            bytes: String::new(),
+            plan: Plan::new(vec![]),
+        };
+        let why = format!("the generator panicked: {}", panic_message(&*panic));
+        (pending, None, Some(why))
+    })
+}
+
+fn make_case_unguarded(shared: &Shared, n: u64) -> (Pending, Option<Vec<u8>>, Option<String>) {
+    // A generator bug, for the tests: `HARNESS_TEST_GENERATOR_PANIC=N` panics at case N.
+    #[cfg(feature = "test-engines")]
+    if std::env::var("HARNESS_TEST_GENERATOR_PANIC").is_ok_and(|v| v == n.to_string()) {
+        panic!("simulated generator bug at case {n}");
+    }
     let seed = case_seed(shared.config.seed, n);
     let have_seeds = shared.seeds.read().is_ok_and(|s| !s.is_empty());
     let strategy = pick_strategy(&shared.config, seed, have_seeds);
