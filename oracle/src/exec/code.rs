@@ -137,6 +137,8 @@ pub(crate) enum Op {
     BrTable(Box<[Target]>),
     /// `RETURN`; whether it is inside a block, loop or if of its function.
     Return(bool),
+    /// `CALL x`.
+    Call(u32),
     /// `LOCAL.GET x`.
     LocalGet(u32),
     /// `LOCAL.SET x`.
@@ -422,6 +424,7 @@ pub(crate) fn flatten(
                                 .collect(),
                         ),
                         Instr::Return => Op::Return(stack.len() > 1),
+                        Instr::Call(x) => Op::Call(*x),
                         Instr::LocalGet(x) => Op::LocalGet(*x),
                         Instr::LocalSet(x) => Op::LocalSet(*x),
                         Instr::LocalTee(x) => Op::LocalTee(*x),

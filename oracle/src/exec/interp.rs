@@ -54,7 +54,7 @@ fn malformed(what: &str) -> ExecError {
     ExecError::Unsupported(format!("malformed module: {what}"))
 }
 
-#[inline]
+#[inline(always)]
 fn pop_i32(m: &mut Machine<'_>) -> u32 {
     let s = m.stack.pop();
     if s.tag != Tag::None {
@@ -153,6 +153,7 @@ fn extend(v: u128, sz: u32, n: u32, sx: Sx) -> u128 {
 }
 
 impl Store {
+    #[inline(always)]
     fn mem_idx(inst: &ModuleInst, x: u32) -> Result<usize, ExecError> {
         inst.mems
             .get(x as usize)
@@ -160,6 +161,7 @@ impl Store {
             .ok_or_else(|| malformed("memory index"))
     }
 
+    #[inline(always)]
     fn mem_mut(&mut self, inst: &ModuleInst, x: u32) -> Result<&mut MemInst, ExecError> {
         let a = Self::mem_idx(inst, x)?;
         self.mems
@@ -609,6 +611,19 @@ impl Store {
                     crate::hit!("Step_pure/return-frame", "return");
                     after_leave!(Self::leave(m));
                 }
+                Op::Call(x) => {
+                    charge!();
+                    // Step_read/call
+                    crate::hit!("Step_read/call", "call");
+                    let a = *inst
+                        .funcs
+                        .get(*x as usize)
+                        .ok_or_else(|| malformed("function index"))?;
+                    if self.call(mods, m, a, *pc)? {
+                        enter_top!();
+                    }
+                    continue;
+                }
                 Op::LocalGet(x) => {
                     charge!();
                     let s = local_get!(*x);
@@ -764,6 +779,7 @@ impl Store {
                 | Instr::BrIf(_)
                 | Instr::BrTable(..)
                 | Instr::Return
+                | Instr::Call(_)
                 | Instr::LocalGet(_)
                 | Instr::LocalSet(_)
                 | Instr::LocalTee(_)
@@ -776,17 +792,6 @@ impl Store {
                 | Instr::Store(..) => {
                     // Flattening gives these their own ops.
                     return Err(malformed("instruction without its own op in flat code"));
-                }
-                Instr::Call(x) => {
-                    // Step_read/call
-                    crate::hit!("Step_read/call", "call");
-                    let a = *inst
-                        .funcs
-                        .get(*x as usize)
-                        .ok_or_else(|| malformed("function index"))?;
-                    if self.call(mods, m, a, *pc)? {
-                        enter_top!();
-                    }
                 }
                 Instr::CallIndirect(x, y) => {
                     // Step_pure/call_indirect: TABLE.GET x, REF.CAST (REF NULL y), CALL_REF y
