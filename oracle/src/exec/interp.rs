@@ -18,7 +18,7 @@ use super::slots::Slots;
 use super::store::{FuncInst, MemInst, ModuleInst, PAGE, Slot, Store, TableInst, Tag};
 use super::{ExecError, FuncAddr, Tagged, hit_op, num, simd, taint};
 use crate::TrapKind;
-use crate::ast::{Instr, MemArg, Sx, VLoadOp};
+use crate::ast::{Instr, MemArg, NumType, Sx, VLoadOp};
 
 /// A frame: one call of a function defined by a module.
 #[derive(Clone, Copy, Debug)]
@@ -57,18 +57,43 @@ fn malformed(what: &str) -> ExecError {
 #[inline(always)]
 fn pop_i32(m: &mut Machine<'_>) -> u32 {
     let s = m.stack.pop();
-    if s.tag != Tag::None {
+    if !matches!(s.tag, Tag::None) {
         m.diverged = true;
     }
     s.v as u32
+}
+
+/// `$e` with `$t` bound to the number type `$nt` as a constant, so that the numeric rule
+/// inlined in `$e` is compiled for each type alone (no test of the type left in it).
+macro_rules! by_type {
+    ($nt:expr, |$t:ident| $e:expr) => {
+        match $nt {
+            NumType::I32 => {
+                let $t = NumType::I32;
+                $e
+            }
+            NumType::I64 => {
+                let $t = NumType::I64;
+                $e
+            }
+            NumType::F32 => {
+                let $t = NumType::F32;
+                $e
+            }
+            NumType::F64 => {
+                let $t = NumType::F64;
+                $e
+            }
+        }
+    };
 }
 
 /// The operator of a fused op.
 #[inline(always)]
 fn fop(op: FOp, a: Slot, b: Slot, id: OpId) -> Result<Slot, ExecError> {
     match op {
-        FOp::Bin(nt, op) => num::binop(nt, op, a, b, id),
-        FOp::Rel(nt, op) => num::relop(nt, op, a, b, id),
+        FOp::Bin(nt, op) => by_type!(nt, |t| num::binop(t, op, a, b, id)),
+        FOp::Rel(nt, op) => by_type!(nt, |t| num::relop(t, op, a, b, id)),
     }
 }
 
@@ -124,7 +149,7 @@ fn write_le(mem: &mut MemInst, ea: u64, width: u64, v: u128, tag: Tag) {
             _ => d.copy_from_slice(&v.to_le_bytes()[..w]),
         }
     }
-    if tag != Tag::None {
+    if !matches!(tag, Tag::None) {
         taint::add(&mut mem.taint, ea, ea + width);
     } else if !mem.taint.is_empty() {
         taint::clear(&mut mem.taint, ea, ea + width);
@@ -445,7 +470,7 @@ impl Store {
         macro_rules! br_if {
             ($c:expr, $t:expr) => {{
                 let c: Slot = $c;
-                if c.tag != Tag::None {
+                if !matches!(c.tag, Tag::None) {
                     m.diverged = true;
                 }
                 if c.v as u32 != 0 {
@@ -652,9 +677,13 @@ impl Store {
                     continue;
                 }
                 Op::Unop(nt, op, id) => numeric!(a => num::unop(*nt, *op, a, *id)),
-                Op::Binop(nt, op, id) => numeric!(a, b => num::binop(*nt, *op, a, b, *id)),
-                Op::Testop(nt, id) => numeric!(a => num::testop(*nt, a, *id)),
-                Op::Relop(nt, op, id) => numeric!(a, b => num::relop(*nt, *op, a, b, *id)),
+                Op::Binop(nt, op, id) => {
+                    numeric!(a, b => by_type!(*nt, |t| num::binop(t, *op, a, b, *id)))
+                }
+                Op::Testop(nt, id) => numeric!(a => by_type!(*nt, |t| num::testop(t, a, *id))),
+                Op::Relop(nt, op, id) => {
+                    numeric!(a, b => by_type!(*nt, |t| num::relop(t, *op, a, b, *id)))
+                }
                 Op::Load(nt, pack, x, ma, id) => {
                     charge!();
                     let i = pop_i32(m);
@@ -767,7 +796,7 @@ impl Store {
                         crate::hit!("Step_pure/select-false", "select");
                         b
                     };
-                    if c.tag != Tag::None {
+                    if !matches!(c.tag, Tag::None) {
                         r.tag = Tag::Unknown;
                     }
                     m.stack.push(r);
@@ -1067,7 +1096,7 @@ impl Store {
                     let shift = u32::from(*lane) * sz;
                     let mask = ((1u128 << sz) - 1) << shift;
                     let v = (vec.v & !mask) | ((raw << shift) & mask);
-                    let tag = if vec.tag != Tag::None {
+                    let tag = if !matches!(vec.tag, Tag::None) {
                         Tag::Unknown
                     } else {
                         load_tag(mem, ea, width)
@@ -1157,7 +1186,7 @@ impl Store {
                         // Step_read/memory.fill-succ
                         crate::hit!("Step_read/memory.fill-succ", "memory.fill");
                         mem.data[d as usize..(d + n) as usize].fill(val.v as u8);
-                        if val.tag != Tag::None || diverged {
+                        if !matches!(val.tag, Tag::None) || diverged {
                             taint::add(&mut mem.taint, d, d + n);
                         } else {
                             taint::clear(&mut mem.taint, d, d + n);
