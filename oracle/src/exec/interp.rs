@@ -12,7 +12,7 @@
 
 use std::rc::Rc;
 
-use super::code::{Args, FOp, Fused, Op, RETURN, Target};
+use super::code::{Args, FOp, Fused, Op, RETURN, Target, Val};
 use super::names::OpId;
 use super::slots::Slots;
 use super::store::{FuncInst, MemInst, ModuleInst, PAGE, Slot, Store, TableInst, Tag};
@@ -94,6 +94,7 @@ fn fop(op: FOp, a: Slot, b: Slot, id: OpId) -> Result<Slot, ExecError> {
     match op {
         FOp::Bin(nt, op) => by_type!(nt, |t| num::binop(t, op, a, b, id)),
         FOp::Rel(nt, op) => by_type!(nt, |t| num::relop(t, op, a, b, id)),
+        FOp::Test(nt) => by_type!(nt, |t| num::testop(t, a, id)),
     }
 }
 
@@ -499,6 +500,108 @@ impl Store {
                 let $a = m.stack.pop();
             };
         }
+        // `Step_read/load-*`: the value at address `i` (an operand popped, or a local).
+        macro_rules! load {
+            ($i:expr, $nt:expr, $pack:expr, $x:expr, $ma:expr, $id:expr) => {{
+                let (i, nt, pack, x, ma, id) = ($i, $nt, $pack, $x, $ma, $id);
+                let mem = self.mem_mut(inst, *x)?;
+                let n = nt.size();
+                let sz = pack.map(|(sz, _)| sz).unwrap_or(n);
+                let width = u64::from(sz / 8);
+                let Some(ea) = effective(i, ma, width, mem.data.len()) else {
+                    if pack.is_some() {
+                        // Step_read/load-pack-oob
+                        hit_op!("Step_read/load-pack-oob", *id);
+                    } else {
+                        // Step_read/load-num-oob
+                        hit_op!("Step_read/load-num-oob", *id);
+                    }
+                    return Err(trap(TrapKind::OutOfBoundsMemoryAccess));
+                };
+                let mut v = read_le(&mem.data, ea, width);
+                if let Some((sz, sx)) = pack {
+                    // Step_read/load-pack-val
+                    hit_op!("Step_read/load-pack-val", *id);
+                    // $inv_ibytes_ hint(builtin)
+                    crate::hit!("$inv_ibytes_#1");
+                    v = extend(v, *sz, n, *sx);
+                } else {
+                    // Step_read/load-num-val
+                    hit_op!("Step_read/load-num-val", *id);
+                    // $inv_nbytes_ hint(builtin)
+                    crate::hit!("$inv_nbytes_#1");
+                    if nt.is_float() {
+                        // $inv_fbytes_ hint(builtin)
+                        crate::hit!("$inv_fbytes_#1");
+                    } else {
+                        // $inv_ibytes_ hint(builtin)
+                        crate::hit!("$inv_ibytes_#1");
+                    }
+                }
+                let tag = load_tag(mem, ea, width);
+                Slot::new(v, tag)
+            }};
+        }
+        // `Step/store-*`: stores `c` at address `i`.
+        macro_rules! store {
+            ($i:expr, $c:expr, $nt:expr, $pack:expr, $x:expr, $ma:expr, $id:expr) => {{
+                let (i, c, nt, pack, x, ma, id) = ($i, $c, $nt, $pack, $x, $ma, $id);
+                let diverged = m.diverged;
+                let mem = self.mem_mut(inst, *x)?;
+                let width = u64::from(pack.unwrap_or(nt.size()) / 8);
+                let Some(ea) = effective(i, ma, width, mem.data.len()) else {
+                    if pack.is_some() {
+                        // Step/store-pack-oob
+                        hit_op!("Step/store-pack-oob", *id);
+                    } else {
+                        // Step/store-num-oob
+                        hit_op!("Step/store-num-oob", *id);
+                    }
+                    return Err(trap(TrapKind::OutOfBoundsMemoryAccess));
+                };
+                if pack.is_some() {
+                    // Step/store-pack-val
+                    hit_op!("Step/store-pack-val", *id);
+                    // $ibytes_ hint(builtin)
+                    crate::hit!("$ibytes_#1");
+                } else {
+                    // Step/store-num-val
+                    hit_op!("Step/store-num-val", *id);
+                    // $nbytes_ hint(builtin)
+                    crate::hit!("$nbytes_#1");
+                    if nt.is_float() {
+                        // $fbytes_ hint(builtin)
+                        crate::hit!("$fbytes_#1");
+                    } else {
+                        // $ibytes_ hint(builtin)
+                        crate::hit!("$ibytes_#1");
+                    }
+                }
+                let tag = if diverged { Tag::Unknown } else { c.tag };
+                write_le(mem, ea, width, c.v, tag);
+            }};
+        }
+        // An address operand taken from a local: what `pop_i32` does with a popped one.
+        macro_rules! address {
+            ($s:expr) => {{
+                let s: Slot = $s;
+                if !matches!(s.tag, Tag::None) {
+                    m.diverged = true;
+                }
+                s.v as u32
+            }};
+        }
+        // The operands of a fused operator on the stack (popped, the last first).
+        macro_rules! stack_operands {
+            ($op:expr) => {{
+                if $op.unary() {
+                    (m.stack.pop(), Slot::ZERO)
+                } else {
+                    let b = m.stack.pop();
+                    (m.stack.pop(), b)
+                }
+            }};
+        }
         // A fused op (`more`: 1 with a `LOCAL.SET` or `BR_IF` after the operator, which
         // `then` runs on the result `r`).
         macro_rules! fused {
@@ -509,13 +612,13 @@ impl Store {
                     // Too little fuel for all: only the first op, then on op by op.
                     charge!();
                     let first = match f.args {
-                        Args::LocalLocal(x, _) | Args::LocalConst(x, _) | Args::Local(x) => {
-                            local_get!(x)
-                        }
+                        Args::LocalLocal(x, _)
+                        | Args::LocalConst(x, _)
+                        | Args::Local(x)
+                        | Args::One(x) => local_get!(x),
                         Args::Const(c) => Slot::exact(u128::from(c)),
                         Args::Stack => {
-                            let b = m.stack.pop();
-                            let a = m.stack.pop();
+                            let (a, b) = stack_operands!(f.op);
                             fop(f.op, a, b, f.id)?
                         }
                     };
@@ -528,10 +631,8 @@ impl Store {
                     Args::LocalConst(x, c) => (local_get!(x), Slot::exact(u128::from(c))),
                     Args::Local(x) => (m.stack.pop(), local_get!(x)),
                     Args::Const(c) => (m.stack.pop(), Slot::exact(u128::from(c))),
-                    Args::Stack => {
-                        let b = m.stack.pop();
-                        (m.stack.pop(), b)
-                    }
+                    Args::One(x) => (local_get!(x), Slot::ZERO),
+                    Args::Stack => stack_operands!(f.op),
                 };
                 let $r = fop(f.op, a, b, f.id)?;
                 *pc += k as usize - 1;
@@ -687,86 +788,67 @@ impl Store {
                 Op::Load(nt, pack, x, ma, id) => {
                     charge!();
                     let i = pop_i32(m);
-                    let mem = self.mem_mut(inst, *x)?;
-                    let n = nt.size();
-                    let sz = pack.map(|(sz, _)| sz).unwrap_or(n);
-                    let width = u64::from(sz / 8);
-                    let Some(ea) = effective(i, ma, width, mem.data.len()) else {
-                        if pack.is_some() {
-                            // Step_read/load-pack-oob
-                            hit_op!("Step_read/load-pack-oob", *id);
-                        } else {
-                            // Step_read/load-num-oob
-                            hit_op!("Step_read/load-num-oob", *id);
-                        }
-                        return Err(trap(TrapKind::OutOfBoundsMemoryAccess));
-                    };
-                    let mut v = read_le(&mem.data, ea, width);
-                    if let Some((sz, sx)) = pack {
-                        // Step_read/load-pack-val
-                        hit_op!("Step_read/load-pack-val", *id);
-                        // $inv_ibytes_ hint(builtin)
-                        crate::hit!("$inv_ibytes_#1");
-                        v = extend(v, *sz, n, *sx);
-                    } else {
-                        // Step_read/load-num-val
-                        hit_op!("Step_read/load-num-val", *id);
-                        // $inv_nbytes_ hint(builtin)
-                        crate::hit!("$inv_nbytes_#1");
-                        if nt.is_float() {
-                            // $inv_fbytes_ hint(builtin)
-                            crate::hit!("$inv_fbytes_#1");
-                        } else {
-                            // $inv_ibytes_ hint(builtin)
-                            crate::hit!("$inv_ibytes_#1");
-                        }
-                    }
-                    let tag = load_tag(mem, ea, width);
-                    m.stack.push(Slot::new(v, tag));
+                    let v = load!(i, nt, pack, x, ma, id);
+                    m.stack.push(v);
                     continue;
                 }
                 Op::Store(nt, pack, x, ma, id) => {
                     charge!();
                     let c = m.stack.pop();
                     let i = pop_i32(m);
-                    let diverged = m.diverged;
-                    let mem = self.mem_mut(inst, *x)?;
-                    let width = u64::from(pack.unwrap_or(nt.size()) / 8);
-                    let Some(ea) = effective(i, ma, width, mem.data.len()) else {
-                        if pack.is_some() {
-                            // Step/store-pack-oob
-                            hit_op!("Step/store-pack-oob", *id);
-                        } else {
-                            // Step/store-num-oob
-                            hit_op!("Step/store-num-oob", *id);
-                        }
-                        return Err(trap(TrapKind::OutOfBoundsMemoryAccess));
-                    };
-                    if pack.is_some() {
-                        // Step/store-pack-val
-                        hit_op!("Step/store-pack-val", *id);
-                        // $ibytes_ hint(builtin)
-                        crate::hit!("$ibytes_#1");
-                    } else {
-                        // Step/store-num-val
-                        hit_op!("Step/store-num-val", *id);
-                        // $nbytes_ hint(builtin)
-                        crate::hit!("$nbytes_#1");
-                        if nt.is_float() {
-                            // $fbytes_ hint(builtin)
-                            crate::hit!("$fbytes_#1");
-                        } else {
-                            // $ibytes_ hint(builtin)
-                            crate::hit!("$ibytes_#1");
-                        }
+                    store!(i, c, nt, pack, x, ma, id);
+                    continue;
+                }
+                Op::LoadLocal(a, nt, pack, x, ma, id) => {
+                    if *fuel < 2 {
+                        // Too little fuel for both: only `LOCAL.GET`.
+                        charge!();
+                        let s = local_get!(*a);
+                        m.stack.push(s);
+                        continue;
                     }
-                    let tag = if diverged { Tag::Unknown } else { c.tag };
-                    write_le(mem, ea, width, c.v, tag);
+                    *fuel -= 2;
+                    let i = address!(local_get!(*a));
+                    *pc += 1;
+                    let v = load!(i, nt, pack, x, ma, id);
+                    m.stack.push(v);
+                    continue;
+                }
+                Op::StoreLocal(a, val, nt, pack, x, ma, id) => {
+                    if *fuel < 3 {
+                        // Too little fuel for all: only the first `LOCAL.GET`.
+                        charge!();
+                        let s = local_get!(*a);
+                        m.stack.push(s);
+                        continue;
+                    }
+                    *fuel -= 3;
+                    let i = local_get!(*a);
+                    let c = match val {
+                        Val::Const(c) => Slot::exact(u128::from(*c)),
+                        Val::Local(y) => local_get!(*y),
+                    };
+                    let i = address!(i);
+                    *pc += 2;
+                    store!(i, c, nt, pack, x, ma, id);
                     continue;
                 }
                 Op::FusedPush(f) => fused!(f, 0, r => m.stack.push(r)),
                 Op::FusedSet(f, z) => fused!(f, 1, r => local_set!(*z, r)),
                 Op::FusedBrIf(f, t) => fused!(f, 1, r => br_if!(r, t)),
+                Op::FusedIf(f, els) => fused!(f, 1, r => {
+                    if !matches!(r.tag, Tag::None) {
+                        m.diverged = true;
+                    }
+                    if r.v as u32 != 0 {
+                        // Step_pure/if-true
+                        crate::hit!("Step_pure/if-true", "if");
+                    } else {
+                        // Step_pure/if-false
+                        crate::hit!("Step_pure/if-false", "if");
+                        *pc = *els as usize;
+                    }
+                }),
             };
             match instr {
                 Instr::Nop => {
