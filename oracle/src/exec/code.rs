@@ -137,6 +137,8 @@ pub(crate) enum Op {
     BrTable(Box<[Target]>),
     /// `RETURN`; whether it is inside a block, loop or if of its function.
     Return(bool),
+    /// `CALL x`.
+    Call(u32),
     /// `LOCAL.GET x`.
     LocalGet(u32),
     /// `LOCAL.SET x`.
@@ -164,6 +166,23 @@ pub(crate) enum Op {
     FusedSet(Fused, u32),
     /// The same, then `BR_IF l`.
     FusedBrIf(Fused, Target),
+    /// The same, then `IF` (whose else-branch starts at `els`).
+    FusedIf(Fused, u32),
+    /// `LOCAL.GET x` then the `LOAD` after it, run as one op (see [`Fused`] for how the
+    /// ops it stands for stay in the code, take fuel and count).
+    LoadLocal(u32, NumType, Option<(Sz, Sx)>, u32, MemArg, OpId),
+    /// `LOCAL.GET x`, then `CONST c` or `LOCAL.GET y`, then the `STORE` after them, run as
+    /// one op (the same way).
+    StoreLocal(u32, Val, NumType, Option<Sz>, u32, MemArg, OpId),
+}
+
+/// The value operand of a [`Op::StoreLocal`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Val {
+    /// `CONST c` (bits).
+    Const(u64),
+    /// `LOCAL.GET y`.
+    Local(u32),
 }
 
 /// Which operator a [`Fused`] op applies.
@@ -173,6 +192,16 @@ pub(crate) enum FOp {
     Bin(NumType, BinOp),
     /// `RELOP nt relop`.
     Rel(NumType, RelOp),
+    /// `TESTOP nt` (`eqz`): one operand.
+    Test(NumType),
+}
+
+impl FOp {
+    /// Whether it takes one operand.
+    #[inline(always)]
+    pub(crate) fn unary(self) -> bool {
+        matches!(self, FOp::Test(_))
+    }
 }
 
 /// Where a [`Fused`] op takes its operands from: the op runs the `LOCAL.GET`s and
@@ -187,8 +216,11 @@ pub(crate) enum Args {
     Local(u32),
     /// `CONST c op`: the first operand on the stack.
     Const(u64),
-    /// `op`: both operands on the stack (only with a `LOCAL.SET` or `BR_IF` after it).
+    /// `op`: the operands on the stack (only with a `LOCAL.SET`, `BR_IF` or `IF` after
+    /// it).
     Stack,
+    /// `LOCAL.GET x op` for an operator of one operand.
+    One(u32),
 }
 
 /// Up to four ops run as one (a "superinstruction"), so that they dispatch once. The
@@ -208,22 +240,46 @@ impl Fused {
     pub(crate) fn len(&self) -> u64 {
         match self.args {
             Args::LocalLocal(..) | Args::LocalConst(..) => 3,
-            Args::Local(_) | Args::Const(_) => 2,
+            Args::Local(_) | Args::Const(_) | Args::One(_) => 2,
             Args::Stack => 1,
         }
     }
 }
 
-/// Puts a [`Fused`] op in place of each op that starts a sequence it stands for.
+/// The memory access with a local's address that starts at `at(0)`, if any.
+fn fuse_access<'a>(at: impl Fn(usize) -> Option<&'a Op>) -> Option<Op> {
+    let Some(Op::LocalGet(a)) = at(0) else {
+        return None;
+    };
+    match (at(1), at(2)) {
+        (Some(Op::Load(nt, pack, x, ma, id)), _) => {
+            Some(Op::LoadLocal(*a, *nt, *pack, *x, *ma, *id))
+        }
+        (Some(Op::Const(c)), Some(Op::Store(nt, pack, x, ma, id))) => {
+            Some(Op::StoreLocal(*a, Val::Const(*c), *nt, *pack, *x, *ma, *id))
+        }
+        (Some(Op::LocalGet(y)), Some(Op::Store(nt, pack, x, ma, id))) => {
+            Some(Op::StoreLocal(*a, Val::Local(*y), *nt, *pack, *x, *ma, *id))
+        }
+        _ => None,
+    }
+}
+
+/// Puts a [`Fused`] op (or a [`Op::LoadLocal`], [`Op::StoreLocal`]) in place of each op
+/// that starts a sequence it stands for.
 fn fuse(code: &mut [Op]) {
     for i in 0..code.len() {
         let at = |k: usize| code.get(i + k);
+        if let Some(op) = fuse_access(at) {
+            code[i] = op;
+            continue;
+        }
         let (args, n) = match (at(0), at(1)) {
             (Some(Op::LocalGet(x)), Some(Op::LocalGet(y))) => (Args::LocalLocal(*x, *y), 2),
             (Some(Op::LocalGet(x)), Some(Op::Const(c))) => (Args::LocalConst(*x, *c), 2),
             (Some(Op::LocalGet(x)), _) => (Args::Local(*x), 1),
             (Some(Op::Const(c)), _) => (Args::Const(*c), 1),
-            (Some(Op::Binop(..) | Op::Relop(..)), _) => (Args::Stack, 0),
+            (Some(Op::Binop(..) | Op::Relop(..) | Op::Testop(..)), _) => (Args::Stack, 0),
             _ => continue,
         };
         // A two-operand shape whose operator is not next may still be a one-operand one.
@@ -238,12 +294,20 @@ fn fuse(code: &mut [Op]) {
         let (op, id) = match at(n) {
             Some(Op::Binop(nt, op, id)) => (FOp::Bin(*nt, *op), *id),
             Some(Op::Relop(nt, op, id)) => (FOp::Rel(*nt, *op), *id),
+            Some(Op::Testop(nt, id)) => (FOp::Test(*nt), *id),
             _ => continue,
+        };
+        let args = match (op, args) {
+            (FOp::Test(_), Args::Local(x)) => Args::One(x),
+            (FOp::Test(_), Args::Stack) => Args::Stack,
+            (FOp::Test(_), _) => continue,
+            (_, args) => args,
         };
         let f = Fused { args, op, id };
         code[i] = match at(n + 1) {
             Some(Op::LocalSet(z)) => Op::FusedSet(f, *z),
             Some(Op::BrIf(t)) => Op::FusedBrIf(f, *t),
+            Some(Op::If { els }) => Op::FusedIf(f, *els),
             _ if args == Args::Stack => continue,
             _ => Op::FusedPush(f),
         };
@@ -422,6 +486,7 @@ pub(crate) fn flatten(
                                 .collect(),
                         ),
                         Instr::Return => Op::Return(stack.len() > 1),
+                        Instr::Call(x) => Op::Call(*x),
                         Instr::LocalGet(x) => Op::LocalGet(*x),
                         Instr::LocalSet(x) => Op::LocalSet(*x),
                         Instr::LocalTee(x) => Op::LocalTee(*x),

@@ -12,13 +12,13 @@
 
 use std::rc::Rc;
 
-use super::code::{Args, FOp, Fused, Op, RETURN, Target};
+use super::code::{Args, FOp, Fused, Op, RETURN, Target, Val};
 use super::names::OpId;
 use super::slots::Slots;
 use super::store::{FuncInst, MemInst, ModuleInst, PAGE, Slot, Store, TableInst, Tag};
 use super::{ExecError, FuncAddr, Tagged, hit_op, num, simd, taint};
 use crate::TrapKind;
-use crate::ast::{Instr, MemArg, Sx, VLoadOp};
+use crate::ast::{Instr, MemArg, NumType, Sx, VLoadOp};
 
 /// A frame: one call of a function defined by a module.
 #[derive(Clone, Copy, Debug)]
@@ -54,21 +54,47 @@ fn malformed(what: &str) -> ExecError {
     ExecError::Unsupported(format!("malformed module: {what}"))
 }
 
-#[inline]
+#[inline(always)]
 fn pop_i32(m: &mut Machine<'_>) -> u32 {
     let s = m.stack.pop();
-    if s.tag != Tag::None {
+    if !matches!(s.tag, Tag::None) {
         m.diverged = true;
     }
     s.v as u32
+}
+
+/// `$e` with `$t` bound to the number type `$nt` as a constant, so that the numeric rule
+/// inlined in `$e` is compiled for each type alone (no test of the type left in it).
+macro_rules! by_type {
+    ($nt:expr, |$t:ident| $e:expr) => {
+        match $nt {
+            NumType::I32 => {
+                let $t = NumType::I32;
+                $e
+            }
+            NumType::I64 => {
+                let $t = NumType::I64;
+                $e
+            }
+            NumType::F32 => {
+                let $t = NumType::F32;
+                $e
+            }
+            NumType::F64 => {
+                let $t = NumType::F64;
+                $e
+            }
+        }
+    };
 }
 
 /// The operator of a fused op.
 #[inline(always)]
 fn fop(op: FOp, a: Slot, b: Slot, id: OpId) -> Result<Slot, ExecError> {
     match op {
-        FOp::Bin(nt, op) => num::binop(nt, op, a, b, id),
-        FOp::Rel(nt, op) => num::relop(nt, op, a, b, id),
+        FOp::Bin(nt, op) => by_type!(nt, |t| num::binop(t, op, a, b, id)),
+        FOp::Rel(nt, op) => by_type!(nt, |t| num::relop(t, op, a, b, id)),
+        FOp::Test(nt) => by_type!(nt, |t| num::testop(t, a, id)),
     }
 }
 
@@ -124,7 +150,7 @@ fn write_le(mem: &mut MemInst, ea: u64, width: u64, v: u128, tag: Tag) {
             _ => d.copy_from_slice(&v.to_le_bytes()[..w]),
         }
     }
-    if tag != Tag::None {
+    if !matches!(tag, Tag::None) {
         taint::add(&mut mem.taint, ea, ea + width);
     } else if !mem.taint.is_empty() {
         taint::clear(&mut mem.taint, ea, ea + width);
@@ -153,6 +179,7 @@ fn extend(v: u128, sz: u32, n: u32, sx: Sx) -> u128 {
 }
 
 impl Store {
+    #[inline(always)]
     fn mem_idx(inst: &ModuleInst, x: u32) -> Result<usize, ExecError> {
         inst.mems
             .get(x as usize)
@@ -160,6 +187,7 @@ impl Store {
             .ok_or_else(|| malformed("memory index"))
     }
 
+    #[inline(always)]
     fn mem_mut(&mut self, inst: &ModuleInst, x: u32) -> Result<&mut MemInst, ExecError> {
         let a = Self::mem_idx(inst, x)?;
         self.mems
@@ -443,7 +471,7 @@ impl Store {
         macro_rules! br_if {
             ($c:expr, $t:expr) => {{
                 let c: Slot = $c;
-                if c.tag != Tag::None {
+                if !matches!(c.tag, Tag::None) {
                     m.diverged = true;
                 }
                 if c.v as u32 != 0 {
@@ -472,6 +500,108 @@ impl Store {
                 let $a = m.stack.pop();
             };
         }
+        // `Step_read/load-*`: the value at address `i` (an operand popped, or a local).
+        macro_rules! load {
+            ($i:expr, $nt:expr, $pack:expr, $x:expr, $ma:expr, $id:expr) => {{
+                let (i, nt, pack, x, ma, id) = ($i, $nt, $pack, $x, $ma, $id);
+                let mem = self.mem_mut(inst, *x)?;
+                let n = nt.size();
+                let sz = pack.map(|(sz, _)| sz).unwrap_or(n);
+                let width = u64::from(sz / 8);
+                let Some(ea) = effective(i, ma, width, mem.data.len()) else {
+                    if pack.is_some() {
+                        // Step_read/load-pack-oob
+                        hit_op!("Step_read/load-pack-oob", *id);
+                    } else {
+                        // Step_read/load-num-oob
+                        hit_op!("Step_read/load-num-oob", *id);
+                    }
+                    return Err(trap(TrapKind::OutOfBoundsMemoryAccess));
+                };
+                let mut v = read_le(&mem.data, ea, width);
+                if let Some((sz, sx)) = pack {
+                    // Step_read/load-pack-val
+                    hit_op!("Step_read/load-pack-val", *id);
+                    // $inv_ibytes_ hint(builtin)
+                    crate::hit!("$inv_ibytes_#1");
+                    v = extend(v, *sz, n, *sx);
+                } else {
+                    // Step_read/load-num-val
+                    hit_op!("Step_read/load-num-val", *id);
+                    // $inv_nbytes_ hint(builtin)
+                    crate::hit!("$inv_nbytes_#1");
+                    if nt.is_float() {
+                        // $inv_fbytes_ hint(builtin)
+                        crate::hit!("$inv_fbytes_#1");
+                    } else {
+                        // $inv_ibytes_ hint(builtin)
+                        crate::hit!("$inv_ibytes_#1");
+                    }
+                }
+                let tag = load_tag(mem, ea, width);
+                Slot::new(v, tag)
+            }};
+        }
+        // `Step/store-*`: stores `c` at address `i`.
+        macro_rules! store {
+            ($i:expr, $c:expr, $nt:expr, $pack:expr, $x:expr, $ma:expr, $id:expr) => {{
+                let (i, c, nt, pack, x, ma, id) = ($i, $c, $nt, $pack, $x, $ma, $id);
+                let diverged = m.diverged;
+                let mem = self.mem_mut(inst, *x)?;
+                let width = u64::from(pack.unwrap_or(nt.size()) / 8);
+                let Some(ea) = effective(i, ma, width, mem.data.len()) else {
+                    if pack.is_some() {
+                        // Step/store-pack-oob
+                        hit_op!("Step/store-pack-oob", *id);
+                    } else {
+                        // Step/store-num-oob
+                        hit_op!("Step/store-num-oob", *id);
+                    }
+                    return Err(trap(TrapKind::OutOfBoundsMemoryAccess));
+                };
+                if pack.is_some() {
+                    // Step/store-pack-val
+                    hit_op!("Step/store-pack-val", *id);
+                    // $ibytes_ hint(builtin)
+                    crate::hit!("$ibytes_#1");
+                } else {
+                    // Step/store-num-val
+                    hit_op!("Step/store-num-val", *id);
+                    // $nbytes_ hint(builtin)
+                    crate::hit!("$nbytes_#1");
+                    if nt.is_float() {
+                        // $fbytes_ hint(builtin)
+                        crate::hit!("$fbytes_#1");
+                    } else {
+                        // $ibytes_ hint(builtin)
+                        crate::hit!("$ibytes_#1");
+                    }
+                }
+                let tag = if diverged { Tag::Unknown } else { c.tag };
+                write_le(mem, ea, width, c.v, tag);
+            }};
+        }
+        // An address operand taken from a local: what `pop_i32` does with a popped one.
+        macro_rules! address {
+            ($s:expr) => {{
+                let s: Slot = $s;
+                if !matches!(s.tag, Tag::None) {
+                    m.diverged = true;
+                }
+                s.v as u32
+            }};
+        }
+        // The operands of a fused operator on the stack (popped, the last first).
+        macro_rules! stack_operands {
+            ($op:expr) => {{
+                if $op.unary() {
+                    (m.stack.pop(), Slot::ZERO)
+                } else {
+                    let b = m.stack.pop();
+                    (m.stack.pop(), b)
+                }
+            }};
+        }
         // A fused op (`more`: 1 with a `LOCAL.SET` or `BR_IF` after the operator, which
         // `then` runs on the result `r`).
         macro_rules! fused {
@@ -482,13 +612,13 @@ impl Store {
                     // Too little fuel for all: only the first op, then on op by op.
                     charge!();
                     let first = match f.args {
-                        Args::LocalLocal(x, _) | Args::LocalConst(x, _) | Args::Local(x) => {
-                            local_get!(x)
-                        }
+                        Args::LocalLocal(x, _)
+                        | Args::LocalConst(x, _)
+                        | Args::Local(x)
+                        | Args::One(x) => local_get!(x),
                         Args::Const(c) => Slot::exact(u128::from(c)),
                         Args::Stack => {
-                            let b = m.stack.pop();
-                            let a = m.stack.pop();
+                            let (a, b) = stack_operands!(f.op);
                             fop(f.op, a, b, f.id)?
                         }
                     };
@@ -501,10 +631,8 @@ impl Store {
                     Args::LocalConst(x, c) => (local_get!(x), Slot::exact(u128::from(c))),
                     Args::Local(x) => (m.stack.pop(), local_get!(x)),
                     Args::Const(c) => (m.stack.pop(), Slot::exact(u128::from(c))),
-                    Args::Stack => {
-                        let b = m.stack.pop();
-                        (m.stack.pop(), b)
-                    }
+                    Args::One(x) => (local_get!(x), Slot::ZERO),
+                    Args::Stack => stack_operands!(f.op),
                 };
                 let $r = fop(f.op, a, b, f.id)?;
                 *pc += k as usize - 1;
@@ -609,6 +737,19 @@ impl Store {
                     crate::hit!("Step_pure/return-frame", "return");
                     after_leave!(Self::leave(m));
                 }
+                Op::Call(x) => {
+                    charge!();
+                    // Step_read/call
+                    crate::hit!("Step_read/call", "call");
+                    let a = *inst
+                        .funcs
+                        .get(*x as usize)
+                        .ok_or_else(|| malformed("function index"))?;
+                    if self.call(mods, m, a, *pc)? {
+                        enter_top!();
+                    }
+                    continue;
+                }
                 Op::LocalGet(x) => {
                     charge!();
                     let s = local_get!(*x);
@@ -637,92 +778,77 @@ impl Store {
                     continue;
                 }
                 Op::Unop(nt, op, id) => numeric!(a => num::unop(*nt, *op, a, *id)),
-                Op::Binop(nt, op, id) => numeric!(a, b => num::binop(*nt, *op, a, b, *id)),
-                Op::Testop(nt, id) => numeric!(a => num::testop(*nt, a, *id)),
-                Op::Relop(nt, op, id) => numeric!(a, b => num::relop(*nt, *op, a, b, *id)),
+                Op::Binop(nt, op, id) => {
+                    numeric!(a, b => by_type!(*nt, |t| num::binop(t, *op, a, b, *id)))
+                }
+                Op::Testop(nt, id) => numeric!(a => by_type!(*nt, |t| num::testop(t, a, *id))),
+                Op::Relop(nt, op, id) => {
+                    numeric!(a, b => by_type!(*nt, |t| num::relop(t, *op, a, b, *id)))
+                }
                 Op::Load(nt, pack, x, ma, id) => {
                     charge!();
                     let i = pop_i32(m);
-                    let mem = self.mem_mut(inst, *x)?;
-                    let n = nt.size();
-                    let sz = pack.map(|(sz, _)| sz).unwrap_or(n);
-                    let width = u64::from(sz / 8);
-                    let Some(ea) = effective(i, ma, width, mem.data.len()) else {
-                        if pack.is_some() {
-                            // Step_read/load-pack-oob
-                            hit_op!("Step_read/load-pack-oob", *id);
-                        } else {
-                            // Step_read/load-num-oob
-                            hit_op!("Step_read/load-num-oob", *id);
-                        }
-                        return Err(trap(TrapKind::OutOfBoundsMemoryAccess));
-                    };
-                    let mut v = read_le(&mem.data, ea, width);
-                    if let Some((sz, sx)) = pack {
-                        // Step_read/load-pack-val
-                        hit_op!("Step_read/load-pack-val", *id);
-                        // $inv_ibytes_ hint(builtin)
-                        crate::hit!("$inv_ibytes_#1");
-                        v = extend(v, *sz, n, *sx);
-                    } else {
-                        // Step_read/load-num-val
-                        hit_op!("Step_read/load-num-val", *id);
-                        // $inv_nbytes_ hint(builtin)
-                        crate::hit!("$inv_nbytes_#1");
-                        if nt.is_float() {
-                            // $inv_fbytes_ hint(builtin)
-                            crate::hit!("$inv_fbytes_#1");
-                        } else {
-                            // $inv_ibytes_ hint(builtin)
-                            crate::hit!("$inv_ibytes_#1");
-                        }
-                    }
-                    let tag = load_tag(mem, ea, width);
-                    m.stack.push(Slot::new(v, tag));
+                    let v = load!(i, nt, pack, x, ma, id);
+                    m.stack.push(v);
                     continue;
                 }
                 Op::Store(nt, pack, x, ma, id) => {
                     charge!();
                     let c = m.stack.pop();
                     let i = pop_i32(m);
-                    let diverged = m.diverged;
-                    let mem = self.mem_mut(inst, *x)?;
-                    let width = u64::from(pack.unwrap_or(nt.size()) / 8);
-                    let Some(ea) = effective(i, ma, width, mem.data.len()) else {
-                        if pack.is_some() {
-                            // Step/store-pack-oob
-                            hit_op!("Step/store-pack-oob", *id);
-                        } else {
-                            // Step/store-num-oob
-                            hit_op!("Step/store-num-oob", *id);
-                        }
-                        return Err(trap(TrapKind::OutOfBoundsMemoryAccess));
-                    };
-                    if pack.is_some() {
-                        // Step/store-pack-val
-                        hit_op!("Step/store-pack-val", *id);
-                        // $ibytes_ hint(builtin)
-                        crate::hit!("$ibytes_#1");
-                    } else {
-                        // Step/store-num-val
-                        hit_op!("Step/store-num-val", *id);
-                        // $nbytes_ hint(builtin)
-                        crate::hit!("$nbytes_#1");
-                        if nt.is_float() {
-                            // $fbytes_ hint(builtin)
-                            crate::hit!("$fbytes_#1");
-                        } else {
-                            // $ibytes_ hint(builtin)
-                            crate::hit!("$ibytes_#1");
-                        }
+                    store!(i, c, nt, pack, x, ma, id);
+                    continue;
+                }
+                Op::LoadLocal(a, nt, pack, x, ma, id) => {
+                    if *fuel < 2 {
+                        // Too little fuel for both: only `LOCAL.GET`.
+                        charge!();
+                        let s = local_get!(*a);
+                        m.stack.push(s);
+                        continue;
                     }
-                    let tag = if diverged { Tag::Unknown } else { c.tag };
-                    write_le(mem, ea, width, c.v, tag);
+                    *fuel -= 2;
+                    let i = address!(local_get!(*a));
+                    *pc += 1;
+                    let v = load!(i, nt, pack, x, ma, id);
+                    m.stack.push(v);
+                    continue;
+                }
+                Op::StoreLocal(a, val, nt, pack, x, ma, id) => {
+                    if *fuel < 3 {
+                        // Too little fuel for all: only the first `LOCAL.GET`.
+                        charge!();
+                        let s = local_get!(*a);
+                        m.stack.push(s);
+                        continue;
+                    }
+                    *fuel -= 3;
+                    let i = local_get!(*a);
+                    let c = match val {
+                        Val::Const(c) => Slot::exact(u128::from(*c)),
+                        Val::Local(y) => local_get!(*y),
+                    };
+                    let i = address!(i);
+                    *pc += 2;
+                    store!(i, c, nt, pack, x, ma, id);
                     continue;
                 }
                 Op::FusedPush(f) => fused!(f, 0, r => m.stack.push(r)),
                 Op::FusedSet(f, z) => fused!(f, 1, r => local_set!(*z, r)),
                 Op::FusedBrIf(f, t) => fused!(f, 1, r => br_if!(r, t)),
+                Op::FusedIf(f, els) => fused!(f, 1, r => {
+                    if !matches!(r.tag, Tag::None) {
+                        m.diverged = true;
+                    }
+                    if r.v as u32 != 0 {
+                        // Step_pure/if-true
+                        crate::hit!("Step_pure/if-true", "if");
+                    } else {
+                        // Step_pure/if-false
+                        crate::hit!("Step_pure/if-false", "if");
+                        *pc = *els as usize;
+                    }
+                }),
             };
             match instr {
                 Instr::Nop => {
@@ -752,7 +878,7 @@ impl Store {
                         crate::hit!("Step_pure/select-false", "select");
                         b
                     };
-                    if c.tag != Tag::None {
+                    if !matches!(c.tag, Tag::None) {
                         r.tag = Tag::Unknown;
                     }
                     m.stack.push(r);
@@ -764,6 +890,7 @@ impl Store {
                 | Instr::BrIf(_)
                 | Instr::BrTable(..)
                 | Instr::Return
+                | Instr::Call(_)
                 | Instr::LocalGet(_)
                 | Instr::LocalSet(_)
                 | Instr::LocalTee(_)
@@ -776,17 +903,6 @@ impl Store {
                 | Instr::Store(..) => {
                     // Flattening gives these their own ops.
                     return Err(malformed("instruction without its own op in flat code"));
-                }
-                Instr::Call(x) => {
-                    // Step_read/call
-                    crate::hit!("Step_read/call", "call");
-                    let a = *inst
-                        .funcs
-                        .get(*x as usize)
-                        .ok_or_else(|| malformed("function index"))?;
-                    if self.call(mods, m, a, *pc)? {
-                        enter_top!();
-                    }
                 }
                 Instr::CallIndirect(x, y) => {
                     // Step_pure/call_indirect: TABLE.GET x, REF.CAST (REF NULL y), CALL_REF y
@@ -1062,7 +1178,7 @@ impl Store {
                     let shift = u32::from(*lane) * sz;
                     let mask = ((1u128 << sz) - 1) << shift;
                     let v = (vec.v & !mask) | ((raw << shift) & mask);
-                    let tag = if vec.tag != Tag::None {
+                    let tag = if !matches!(vec.tag, Tag::None) {
                         Tag::Unknown
                     } else {
                         load_tag(mem, ea, width)
@@ -1152,7 +1268,7 @@ impl Store {
                         // Step_read/memory.fill-succ
                         crate::hit!("Step_read/memory.fill-succ", "memory.fill");
                         mem.data[d as usize..(d + n) as usize].fill(val.v as u8);
-                        if val.tag != Tag::None || diverged {
+                        if !matches!(val.tag, Tag::None) || diverged {
                             taint::add(&mut mem.taint, d, d + n);
                         } else {
                             taint::clear(&mut mem.taint, d, d + n);

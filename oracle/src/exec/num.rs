@@ -41,7 +41,7 @@ fn bits(a: Slot, n: u32) -> u64 {
 /// them is (or, for `any`, when one is tagged at all).
 #[inline]
 fn int_tag(tags: &[Tag]) -> Tag {
-    if tags.iter().any(|t| *t != Tag::None) {
+    if tags.iter().any(|t| !matches!(*t, Tag::None)) {
         Tag::Unknown
     } else {
         Tag::None
@@ -113,7 +113,7 @@ pub(crate) fn binop(nt: NumType, op: BinOp, a: Slot, b: Slot, id: OpId) -> Resul
     }
     let mut out = float_slot(n, r);
     let scalar_nan = |t: Tag| matches!(t, Tag::Canon | Tag::Arith);
-    if a.tag == Tag::Unknown || b.tag == Tag::Unknown {
+    if matches!(a.tag, Tag::Unknown) || matches!(b.tag, Tag::Unknown) {
         out.tag = Tag::Unknown;
     } else if op == BinOp::Copysign {
         if scalar_nan(b.tag) {
@@ -144,7 +144,7 @@ pub(crate) fn relop(nt: NumType, op: RelOp, a: Slot, b: Slot, id: OpId) -> Resul
     // Step_pure/relop
     hit_op!("Step_pure/relop", id);
     // Any NaN of a class compares as every other: only unknown operands make it open.
-    let tag = if a.tag == Tag::Unknown || b.tag == Tag::Unknown {
+    let tag = if matches!(a.tag, Tag::Unknown) || matches!(b.tag, Tag::Unknown) {
         Tag::Unknown
     } else {
         Tag::None
@@ -174,7 +174,7 @@ pub(crate) fn cvtop(
             _ => TrapKind::IntegerOverflow,
         }));
     };
-    let unknown = a.tag == Tag::Unknown;
+    let unknown = matches!(a.tag, Tag::Unknown);
     let out = match op {
         CvtOp::Promote | CvtOp::Demote => {
             let mut r = float_slot(n2, r);

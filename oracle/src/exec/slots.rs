@@ -53,7 +53,7 @@ impl Slots {
     /// Pushes a value.
     #[inline(always)]
     pub(crate) fn push(&mut self, s: Slot) {
-        if s.tag != Tag::None && !self.tagged {
+        if !matches!(s.tag, Tag::None) && !self.tagged {
             self.start_tags();
         }
         self.vals.push(s.v);
@@ -89,7 +89,7 @@ impl Slots {
     /// Sets the value at `i`; whether `i` is in the stack.
     #[inline(always)]
     pub(crate) fn set(&mut self, i: usize, s: Slot) -> bool {
-        if s.tag != Tag::None && !self.tagged {
+        if !matches!(s.tag, Tag::None) && !self.tagged {
             self.start_tags();
         }
         let Some(v) = self.vals.get_mut(i) else {

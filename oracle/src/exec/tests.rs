@@ -1474,3 +1474,135 @@ fn fused_ops_take_fuel_for_each_op_they_stand_for() {
         assert!(count(&after, rule) - count(&before, rule) >= n, "{rule}");
     }
 }
+
+#[test]
+fn fused_tests_ifs_loads_and_stores_take_fuel_and_count_as_their_ops() {
+    use Instr::*;
+    let i32t = Some(I32);
+    let none = BlockType::Result(None);
+    // f0(n): mem[i] = i for i < n (store8 with local address and value); then, i going
+    // down, acc += mem[i - 1] (load8_u with a local address); then `if (eqz acc)`.
+    let body = vec![
+        Block(
+            none,
+            vec![Loop(
+                none,
+                vec![
+                    LocalGet(1),
+                    LocalGet(0),
+                    Relop(NumType::I32, RelOp::Ge(Some(Sx::U))),
+                    BrIf(1),
+                    LocalGet(1),
+                    LocalGet(1),
+                    Store(NumType::I32, Some(8), 0, mem_arg(0)),
+                    LocalGet(1),
+                    i32c(1),
+                    add(NumType::I32),
+                    LocalSet(1),
+                    Br(0),
+                ],
+            )],
+        ),
+        Block(
+            none,
+            vec![Loop(
+                none,
+                vec![
+                    LocalGet(1),
+                    Testop(NumType::I32),
+                    BrIf(1),
+                    LocalGet(1),
+                    i32c(1),
+                    Binop(NumType::I32, BinOp::Sub),
+                    LocalSet(1),
+                    LocalGet(2),
+                    LocalGet(1),
+                    Load(NumType::I32, Some((8, Sx::U)), 0, mem_arg(0)),
+                    add(NumType::I32),
+                    LocalSet(2),
+                    Br(0),
+                ],
+            )],
+        ),
+        LocalGet(0),
+        i32c(0),
+        Store(NumType::I32, Some(8), 0, mem_arg(65534)),
+        LocalGet(2),
+        Testop(NumType::I32),
+        If(BlockType::Result(i32t), vec![i32c(-1)], vec![LocalGet(2)]),
+    ];
+    let m = mem_module(
+        1,
+        None,
+        vec![func(0, &[I32, I32], body)],
+        vec![ft(&[I32], &[I32])],
+    );
+    let code = super::code::flatten(&m.funcs[0].body, &m.types, &[(1, 1)], 1);
+    let count_ops = |f: &dyn Fn(&super::code::Op) -> bool| code.iter().filter(|o| f(o)).count();
+    use super::code::Op as O;
+    assert_eq!(
+        count_ops(&|o| matches!(o, O::StoreLocal(..))),
+        2,
+        "{code:?}"
+    );
+    assert_eq!(count_ops(&|o| matches!(o, O::LoadLocal(..))), 1, "{code:?}");
+    let one = |f: &super::code::Fused| matches!(f.args, super::code::Args::One(_));
+    assert_eq!(count_ops(&|o| matches!(o, O::FusedIf(f, _) if one(f))), 1);
+    assert_eq!(count_ops(&|o| matches!(o, O::FusedBrIf(f, _) if one(f))), 1);
+    let mut i = Inst::new(&m);
+    // n = 1: 2 + (12 + 4) + 2 + (13 + 3) + 3 (the last store) + 3 (if) + 1 (then).
+    let total = 2 + 16 + 2 + 16 + 3 + 4;
+    for fuel in 0..total + 3 {
+        i.store.set_fuel(Some(fuel));
+        let r = i.call("f0", &[Value::I32(1)]);
+        if fuel < total {
+            assert_eq!(r, Err(ExecError::OutOfFuel), "fuel {fuel}");
+            assert_eq!(i.store.fuel(), Some(0));
+        } else {
+            assert_eq!(r, Ok(vec![Value::I32(u32::MAX)]), "fuel {fuel}");
+            assert_eq!(i.store.fuel(), Some(fuel - total));
+        }
+    }
+    i.store.set_fuel(None);
+    assert_eq!(
+        i.call("f0", &[Value::I32(0)]),
+        Ok(vec![Value::I32(u32::MAX)])
+    );
+    // The last store lands at 65534 + n: out of bounds from n = 2.
+    assert_eq!(
+        i.call("f0", &[Value::I32(2)]),
+        trap(crate::TrapKind::OutOfBoundsMemoryAccess)
+    );
+    let before = crate::coverage::snapshot();
+    let count = |hits: &[crate::coverage::Hit], name: &str, detail: &str| {
+        hits.iter()
+            .filter(|h| h.name == name && (detail.is_empty() || h.detail == detail))
+            .map(|h| h.count)
+            .sum::<u64>()
+    };
+    assert_eq!(
+        i.call("f0", &[Value::I32(0)]),
+        Ok(vec![Value::I32(u32::MAX)])
+    );
+    assert_eq!(
+        i.call("f0", &[Value::I32(3)]),
+        trap(crate::TrapKind::OutOfBoundsMemoryAccess)
+    );
+    let after = crate::coverage::snapshot();
+    // At least these two runs' firings (other tests may count at the same time): n = 0,
+    // then n = 3 up to the store that traps.
+    for (rule, detail, n) in [
+        ("Step_read/local.get", "", 2 + 3 + 17 + 13 + 1),
+        ("Step/store-pack-val", "i32.store8", 1 + 3),
+        ("Step/store-pack-oob", "i32.store8", 1),
+        ("Step_read/load-pack-val", "i32.load8_u", 3),
+        ("Step_pure/testop", "i32.eqz", 1 + 1 + 4),
+        ("Step_pure/if-true", "if", 1),
+        ("Step_pure/br_if-true", "br_if", 2 + 2),
+        ("Step_pure/br_if-false", "br_if", 6),
+        ("Step_pure/relop", "i32.ge_u", 1 + 4),
+    ] {
+        let d = count(&after, rule, detail) - count(&before, rule, detail);
+        assert!(d >= n, "{rule} {detail}: {d} < {n}");
+    }
+}

@@ -56,6 +56,7 @@ pub(crate) const fn layout(n: u32) -> Layout {
 }
 
 /// Whether `bits` is a NaN of width `n`.
+#[inline(always)]
 pub fn is_nan(n: u32, bits: u64) -> bool {
     let l = layout(n);
     bits & l.exp == l.exp && bits & l.frac != 0

@@ -169,7 +169,7 @@ pub fn iextend_(n: u32, k: u32, sx: Sx, i: u64) -> u64 {
 }
 
 /// `$iadd_(N, i_1, i_2)`: addition modulo `2^N`.
-#[inline]
+#[inline(always)]
 pub fn iadd_(n: u32, i_1: u64, i_2: u64) -> u64 {
     // $iadd_(N, i_1, i_2)
     hit!("$iadd_#1");
@@ -177,7 +177,7 @@ pub fn iadd_(n: u32, i_1: u64, i_2: u64) -> u64 {
 }
 
 /// `$isub_(N, i_1, i_2)`: subtraction modulo `2^N`.
-#[inline]
+#[inline(always)]
 pub fn isub_(n: u32, i_1: u64, i_2: u64) -> u64 {
     // $isub_(N, i_1, i_2)
     hit!("$isub_#1");
@@ -185,7 +185,7 @@ pub fn isub_(n: u32, i_1: u64, i_2: u64) -> u64 {
 }
 
 /// `$imul_(N, i_1, i_2)`: multiplication modulo `2^N`.
-#[inline]
+#[inline(always)]
 pub fn imul_(n: u32, i_1: u64, i_2: u64) -> u64 {
     // $imul_(N, i_1, i_2)
     hit!("$imul_#1");
@@ -409,7 +409,7 @@ pub fn irev_(n: u32, i_1: u64) -> u64 {
 }
 
 /// `$iand_(N, i_1, i_2)`: bitwise and.
-#[inline]
+#[inline(always)]
 pub fn iand_(n: u32, i_1: u64, i_2: u64) -> u64 {
     // $iand_ hint(builtin)
     hit!("$iand_#1");
@@ -424,7 +424,7 @@ pub fn iandnot_(n: u32, i_1: u64, i_2: u64) -> u64 {
 }
 
 /// `$ior_(N, i_1, i_2)`: bitwise or.
-#[inline]
+#[inline(always)]
 pub fn ior_(n: u32, i_1: u64, i_2: u64) -> u64 {
     // $ior_ hint(builtin)
     hit!("$ior_#1");
@@ -432,7 +432,7 @@ pub fn ior_(n: u32, i_1: u64, i_2: u64) -> u64 {
 }
 
 /// `$ixor_(N, i_1, i_2)`: bitwise exclusive or.
-#[inline]
+#[inline(always)]
 pub fn ixor_(n: u32, i_1: u64, i_2: u64) -> u64 {
     // $ixor_ hint(builtin)
     hit!("$ixor_#1");
@@ -440,7 +440,7 @@ pub fn ixor_(n: u32, i_1: u64, i_2: u64) -> u64 {
 }
 
 /// `$ishl_(N, i_1, i_2)`: shift left by `i_2` modulo `N`.
-#[inline]
+#[inline(always)]
 pub fn ishl_(n: u32, i_1: u64, i_2: u64) -> u64 {
     // $ishl_ hint(builtin)
     hit!("$ishl_#1");
@@ -451,7 +451,7 @@ pub fn ishl_(n: u32, i_1: u64, i_2: u64) -> u64 {
 
 /// `$ishr_(N, sx, i_1, i_2)`: shift right by `i_2` modulo `N`, filling with zeros (`U`)
 /// or the sign bit (`S`).
-#[inline]
+#[inline(always)]
 pub fn ishr_(n: u32, sx: Sx, i_1: u64, i_2: u64) -> u64 {
     // $ishr_ hint(builtin)
     hit!("$ishr_#1");
@@ -464,7 +464,7 @@ pub fn ishr_(n: u32, sx: Sx, i_1: u64, i_2: u64) -> u64 {
 }
 
 /// `$irotl_(N, i_1, i_2)`: rotate left by `i_2` modulo `N`.
-#[inline]
+#[inline(always)]
 pub fn irotl_(n: u32, i_1: u64, i_2: u64) -> u64 {
     // $irotl_ hint(builtin)
     hit!("$irotl_#1");
@@ -479,7 +479,7 @@ pub fn irotl_(n: u32, i_1: u64, i_2: u64) -> u64 {
 }
 
 /// `$irotr_(N, i_1, i_2)`: rotate right by `i_2` modulo `N`.
-#[inline]
+#[inline(always)]
 pub fn irotr_(n: u32, i_1: u64, i_2: u64) -> u64 {
     // $irotr_ hint(builtin)
     hit!("$irotr_#1");
@@ -501,7 +501,7 @@ pub fn ibitselect_(n: u32, i_1: u64, i_2: u64, i_3: u64) -> u64 {
 }
 
 /// `$ieqz_(N, i)`: 1 if `i` is 0.
-#[inline]
+#[inline(always)]
 pub fn ieqz_(n: u32, i_1: u64) -> u64 {
     // $ieqz_(N, i_1) = $bool(i_1 = 0)
     hit!("$ieqz_#1");
@@ -516,7 +516,7 @@ pub fn inez_(n: u32, i_1: u64) -> u64 {
 }
 
 /// `$ieq_(N, i_1, i_2)`.
-#[inline]
+#[inline(always)]
 pub fn ieq_(n: u32, i_1: u64, i_2: u64) -> u64 {
     // $ieq_(N, i_1, i_2) = $bool(i_1 = i_2)
     hit!("$ieq_#1");
@@ -524,7 +524,7 @@ pub fn ieq_(n: u32, i_1: u64, i_2: u64) -> u64 {
 }
 
 /// `$ine_(N, i_1, i_2)`.
-#[inline]
+#[inline(always)]
 pub fn ine_(n: u32, i_1: u64, i_2: u64) -> u64 {
     // $ine_(N, i_1, i_2) = $bool(i_1 =/= i_2)
     hit!("$ine_#1");
@@ -532,7 +532,7 @@ pub fn ine_(n: u32, i_1: u64, i_2: u64) -> u64 {
 }
 
 /// `$ilt_(N, sx, i_1, i_2)`.
-#[inline]
+#[inline(always)]
 pub fn ilt_(n: u32, sx: Sx, i_1: u64, i_2: u64) -> u64 {
     let m = mask(n);
     u64::from(match sx {
@@ -550,7 +550,7 @@ pub fn ilt_(n: u32, sx: Sx, i_1: u64, i_2: u64) -> u64 {
 }
 
 /// `$igt_(N, sx, i_1, i_2)`.
-#[inline]
+#[inline(always)]
 pub fn igt_(n: u32, sx: Sx, i_1: u64, i_2: u64) -> u64 {
     let m = mask(n);
     u64::from(match sx {
@@ -568,7 +568,7 @@ pub fn igt_(n: u32, sx: Sx, i_1: u64, i_2: u64) -> u64 {
 }
 
 /// `$ile_(N, sx, i_1, i_2)`.
-#[inline]
+#[inline(always)]
 pub fn ile_(n: u32, sx: Sx, i_1: u64, i_2: u64) -> u64 {
     let m = mask(n);
     u64::from(match sx {
@@ -586,7 +586,7 @@ pub fn ile_(n: u32, sx: Sx, i_1: u64, i_2: u64) -> u64 {
 }
 
 /// `$ige_(N, sx, i_1, i_2)`.
-#[inline]
+#[inline(always)]
 pub fn ige_(n: u32, sx: Sx, i_1: u64, i_2: u64) -> u64 {
     let m = mask(n);
     u64::from(match sx {
@@ -649,7 +649,7 @@ impl Fl {
 
 /// The result of an arithmetic float operation: `$nans_` of the operands if the IEEE
 /// result is a NaN, else the IEEE result.
-#[inline]
+#[inline(always)]
 fn arith(n: u32, operands: &[u64], result: u64) -> FloatSet {
     if is_nan(n, result) {
         FloatSet::nans(n, operands)
@@ -662,7 +662,7 @@ fn funop(n: u32, z: u64, f32op: fn(f32) -> f32, f64op: fn(f64) -> f64) -> FloatS
     arith(n, &[z], Fl::of(n, z).map(f32op, f64op).bits())
 }
 
-#[inline]
+#[inline(always)]
 fn fbinop(
     n: u32,
     z_1: u64,
@@ -678,7 +678,7 @@ fn fbinop(
     arith(n, &[z_1, z_2], r)
 }
 
-#[inline]
+#[inline(always)]
 fn frel(
     n: u32,
     z_1: u64,
@@ -743,7 +743,7 @@ pub fn fnearest_(n: u32, z: u64) -> FloatSet {
 }
 
 /// `$fadd_(N, z_1, z_2)`.
-#[inline]
+#[inline(always)]
 pub fn fadd_(n: u32, z_1: u64, z_2: u64) -> FloatSet {
     // $fadd_ hint(builtin)
     hit!("$fadd_#1");
@@ -751,7 +751,7 @@ pub fn fadd_(n: u32, z_1: u64, z_2: u64) -> FloatSet {
 }
 
 /// `$fsub_(N, z_1, z_2)`.
-#[inline]
+#[inline(always)]
 pub fn fsub_(n: u32, z_1: u64, z_2: u64) -> FloatSet {
     // $fsub_ hint(builtin)
     hit!("$fsub_#1");
@@ -759,7 +759,7 @@ pub fn fsub_(n: u32, z_1: u64, z_2: u64) -> FloatSet {
 }
 
 /// `$fmul_(N, z_1, z_2)`.
-#[inline]
+#[inline(always)]
 pub fn fmul_(n: u32, z_1: u64, z_2: u64) -> FloatSet {
     // $fmul_ hint(builtin)
     hit!("$fmul_#1");
@@ -767,7 +767,7 @@ pub fn fmul_(n: u32, z_1: u64, z_2: u64) -> FloatSet {
 }
 
 /// `$fdiv_(N, z_1, z_2)`.
-#[inline]
+#[inline(always)]
 pub fn fdiv_(n: u32, z_1: u64, z_2: u64) -> FloatSet {
     // $fdiv_ hint(builtin)
     hit!("$fdiv_#1");
@@ -839,7 +839,7 @@ pub fn fcopysign_(n: u32, z_1: u64, z_2: u64) -> FloatSet {
 }
 
 /// `$feq_(N, z_1, z_2)`: IEEE equality (NaN is unequal to everything, `-0 = +0`).
-#[inline]
+#[inline(always)]
 pub fn feq_(n: u32, z_1: u64, z_2: u64) -> u64 {
     // $feq_ hint(builtin)
     hit!("$feq_#1");
@@ -847,7 +847,7 @@ pub fn feq_(n: u32, z_1: u64, z_2: u64) -> u64 {
 }
 
 /// `$fne_(N, z_1, z_2)`.
-#[inline]
+#[inline(always)]
 pub fn fne_(n: u32, z_1: u64, z_2: u64) -> u64 {
     // $fne_ hint(builtin)
     hit!("$fne_#1");
@@ -855,7 +855,7 @@ pub fn fne_(n: u32, z_1: u64, z_2: u64) -> u64 {
 }
 
 /// `$flt_(N, z_1, z_2)`.
-#[inline]
+#[inline(always)]
 pub fn flt_(n: u32, z_1: u64, z_2: u64) -> u64 {
     // $flt_ hint(builtin)
     hit!("$flt_#1");
@@ -863,7 +863,7 @@ pub fn flt_(n: u32, z_1: u64, z_2: u64) -> u64 {
 }
 
 /// `$fgt_(N, z_1, z_2)`.
-#[inline]
+#[inline(always)]
 pub fn fgt_(n: u32, z_1: u64, z_2: u64) -> u64 {
     // $fgt_ hint(builtin)
     hit!("$fgt_#1");
@@ -871,7 +871,7 @@ pub fn fgt_(n: u32, z_1: u64, z_2: u64) -> u64 {
 }
 
 /// `$fle_(N, z_1, z_2)`.
-#[inline]
+#[inline(always)]
 pub fn fle_(n: u32, z_1: u64, z_2: u64) -> u64 {
     // $fle_ hint(builtin)
     hit!("$fle_#1");
@@ -879,7 +879,7 @@ pub fn fle_(n: u32, z_1: u64, z_2: u64) -> u64 {
 }
 
 /// `$fge_(N, z_1, z_2)`.
-#[inline]
+#[inline(always)]
 pub fn fge_(n: u32, z_1: u64, z_2: u64) -> u64 {
     // $fge_ hint(builtin)
     hit!("$fge_#1");
