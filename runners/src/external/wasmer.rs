@@ -21,11 +21,10 @@
 use std::path::{Path, PathBuf};
 
 use oracle::{FinalState, HostCall, InstanceOutcome, Observe, Outcome, Proposal, Step, Timings};
-
-use super::memory_files::WireState;
 use serde::Deserialize;
 use serde_json::json;
 
+use super::memory_files::WireState;
 use super::process::Program;
 use super::v8::{Driver, Lost};
 use crate::wast::{Names, Session};
