@@ -355,3 +355,37 @@ fn without_external_engines_only_the_bundled_ones_are_listed_with_a_note_for_eac
         assert!(notes.contains(missing), "no note for {missing}: {notes}");
     }
 }
+
+/// `harness diff` asks an engine whose file says `memory-contents = true` for its memories'
+/// bytes: the first differing byte is located against another engine's, both shown.
+#[cfg(feature = "test-engines")]
+#[test]
+fn the_example_engine_gives_memory_contents_so_a_wrong_byte_is_located() {
+    let run = harness_with(
+        &examples_dir(),
+        &[
+            "diff",
+            &example("memory.wat"),
+            "--engine",
+            "example-invoke",
+            "--engine",
+            "test-wrong-memory",
+            "--invoke",
+            "store",
+            "0x01020304",
+        ],
+    );
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    // i32.store at 100 wrote 04 03 02 01; the faulty engine reports byte 100 flipped.
+    assert!(
+        run.stdout
+            .contains("first differs at byte 100 (0x64): 0x60: 00 00 00 00 04 03 02 01"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("0x60: 00 00 00 00 fb 03 02 01"),
+        "{}",
+        run.stdout
+    );
+}

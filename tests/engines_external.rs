@@ -538,15 +538,77 @@ fn wasmer_conforms_on_the_examples_keeps_nan_bits_and_trap_kinds_and_runs_script
 #[test]
 fn a_hung_wasmer_run_times_out_and_the_next_run_gets_a_fresh_process() {
     for e in wasmer_built().into_iter().take(1) {
+        // Fuel enough for hours: the wall clock stops it.
         let report = diff(
             &example("infinite-loop.wat"),
             std::slice::from_ref(&e),
-            &["--timeout", "0.5"],
+            &["--timeout", "0.5", "--fuel", "1000000000000000"],
         );
         let steps = report["observations"][0]["invocations"].to_string();
-        assert!(steps.contains("timeout"), "{e}: {steps}");
+        assert!(steps.contains("wall-clock limit of 500 ms"), "{e}: {steps}");
         let again = diff(&example("arith.wat"), std::slice::from_ref(&e), &[]);
         assert_eq!(verdict(&again, &e), "conforms");
+    }
+}
+
+#[test]
+fn wasmer_stops_loops_by_fuel_in_calls_and_start_functions_and_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let start = dir.path().join("start-loop.wat");
+    std::fs::write(&start, "(module (func $s (loop (br 0))) (start $s))").unwrap();
+    for e in wasmer_built() {
+        // The wall clock (10 s by default) is far: fuel ends the loop, and the next call
+        // runs in the same process with its fuel anew.
+        let report = diff(
+            &example("infinite-loop.wat"),
+            std::slice::from_ref(&e),
+            &["--fuel", "1000000"],
+        );
+        let spin = common::invocation(&report, &e, 0);
+        assert_eq!(spin["outcome"], "timeout", "{e}: {report}");
+        assert_eq!(spin["message"], "fuel limit of 1000000 exhausted", "{e}");
+        let after = common::invocation(&report, &e, 1);
+        assert_eq!(after["values"][0]["value"], "42", "{e}: {report}");
+        let report = diff(
+            start.to_str().unwrap(),
+            std::slice::from_ref(&e),
+            &["--fuel", "1000000"],
+        );
+        let inst = &report["observations"][0]["instantiation"]["outcome"];
+        assert_eq!(inst["outcome"], "timeout", "{e}: {report}");
+        assert_eq!(inst["message"], "fuel limit of 1000000 exhausted", "{e}");
+    }
+}
+
+/// `harness diff` asks Wasmer for its memories' bytes: a wrong byte of another engine is
+/// located against Wasmer's, both shown.
+#[cfg(feature = "test-engines")]
+#[test]
+fn wasmer_gives_memory_contents_so_a_wrong_byte_is_located() {
+    for e in wasmer_built() {
+        let run = harness(&[
+            "diff",
+            &example("memory.wat"),
+            "--engine",
+            &e,
+            "--engine",
+            "test-wrong-memory",
+            "--invoke",
+            "store",
+            "0x01020304",
+        ]);
+        assert_eq!(run.code, 1, "{e}: {}", run.stdout);
+        assert!(
+            run.stdout
+                .contains("first differs at byte 100 (0x64): 0x60: 00 00 00 00 04 03 02 01"),
+            "{e}: {}",
+            run.stdout
+        );
+        assert!(
+            run.stdout.contains("0x60: 00 00 00 00 fb 03 02 01"),
+            "{e}: {}",
+            run.stdout
+        );
     }
 }
 

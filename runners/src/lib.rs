@@ -115,6 +115,13 @@ pub trait Engine: Send + Sync {
         false
     }
 
+    /// The same engine set to give its memories' contents, for an external engine that
+    /// gives them only when asked (`harness diff` asks, to locate a difference; a campaign
+    /// does not); `None` when it needs no asking (the default), or cannot give them.
+    fn with_memory_contents(&self) -> Option<Box<dyn Engine>> {
+        None
+    }
+
     /// Decodes and validates the module with only `profile`'s proposals enabled (of the
     /// engine's own), without compiling or running it: `Ok` when the engine accepts it.
     /// `None` when the engine cannot validate on its own (external engines).

@@ -488,7 +488,10 @@ impl Persistent {
     ) -> Observation {
         let start = Instant::now();
         if engine.external() {
-            // Already in processes of its own, under its limits: driven from here.
+            // Already in processes of its own, under its limits: driven from here. A dump
+            // directory means memory contents are wanted: some engines give them only then.
+            let asking = dump_dir.and_then(|_| engine.with_memory_contents());
+            let engine = asking.as_deref().unwrap_or(engine);
             let mut obs = crate::observe_in_process(engine, module, plan, limits);
             obs.timings.total_us = start.elapsed().as_micros() as u64;
             return obs;

@@ -1,22 +1,27 @@
 //! Wasmer 7.4 with its Cranelift or Singlepass compiler, in this process: a world (one
 //! store with the standard host and whatever was registered) and its instances by id.
 //!
-//! Values cross with exact bits (this is Rust: no NaN payload is lost). There is no fuel:
-//! the harness's wall-clock limit kills this process when a step runs too long.
+//! Values cross with exact bits (this is Rust: no NaN payload is lost). Every step runs
+//! under fuel (Wasmer's metering middleware, one unit per operator: see [`crate::fuel`]),
+//! set per step like Wasmtime's `set_fuel`; running out is a `timeout` outcome ("fuel limit
+//! of N exhausted"). The harness's wall-clock limit still kills this process when a step
+//! runs too long for any other reason.
 
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use oracle::{
-    FinalState, GlobalState, HeapType, HostCall, InstanceOutcome, MemoryState, Observe, Outcome,
-    RefValue, TableState, TrapKind, Value,
+    GlobalState, HeapType, HostCall, InstanceOutcome, MemoryState, Observe, Outcome, RefValue,
+    TableState, TrapKind, Value,
 };
 use wasmer::{
     Extern, ExternRef, Function, FunctionType, Global, Imports, InstantiationError, Memory,
     MemoryType, Module, RuntimeError, Store, Table, TableType, Type, Value as Val,
 };
 
+use crate::fuel::{Fuel, Hidden};
 use crate::spectest as host;
 
 /// Which of Wasmer's compilers makes the code.
@@ -49,11 +54,19 @@ impl Compiler {
         f
     }
 
-    fn store(self) -> Store {
+    /// A store whose engine meters every module it compiles with `fuel`.
+    fn store(self, fuel: &Arc<Fuel>) -> Store {
+        use wasmer::sys::CompilerConfig;
         let builder = match self {
-            Compiler::Cranelift => wasmer::sys::EngineBuilder::new(wasmer::sys::Cranelift::new()),
+            Compiler::Cranelift => {
+                let mut config = wasmer::sys::Cranelift::new();
+                config.push_middleware(fuel.clone());
+                wasmer::sys::EngineBuilder::new(config)
+            }
             Compiler::Singlepass => {
-                wasmer::sys::EngineBuilder::new(wasmer::sys::Singlepass::default())
+                let mut config = wasmer::sys::Singlepass::default();
+                config.push_middleware(fuel.clone());
+                wasmer::sys::EngineBuilder::new(config)
             }
         };
         Store::new(builder.set_features(Some(self.features())).engine())
@@ -229,25 +242,96 @@ pub struct Instantiated {
     pub instantiate_us: u64,
 }
 
+/// The message of a step that ran out of fuel (as the bundled engines say it).
+fn out_of_fuel(fuel: u64) -> String {
+    format!("fuel limit of {fuel} exhausted")
+}
+
+/// An instance's metering globals and the exports that are not the module's own.
+struct Meter {
+    remaining: Global,
+    exhausted: Global,
+    hidden: Hidden,
+}
+
+impl Meter {
+    fn of(instance: &wasmer::Instance, hidden: Hidden) -> Result<Meter, String> {
+        let global = |name: &str| {
+            instance
+                .exports
+                .get_global(name)
+                .cloned()
+                .map_err(|_| format!("the metered module lacks its global `{name}`"))
+        };
+        Ok(Meter {
+            remaining: global(&hidden.remaining)?,
+            exhausted: global(&hidden.exhausted)?,
+            hidden,
+        })
+    }
+
+    /// Gives the instance `fuel` points and clears its flag.
+    fn fill(&self, store: &mut Store, fuel: u64) {
+        // An i64 global compared unsigned: u64::MAX is "unlimited".
+        let _ = self.remaining.set(&mut *store, Val::I64(fuel as i64));
+        let _ = self.exhausted.set(&mut *store, Val::I32(0));
+    }
+
+    /// Whether the instance's points ran out.
+    fn ran_out(&self, store: &mut Store) -> bool {
+        matches!(self.exhausted.get(&mut *store), Val::I32(x) if x != 0)
+    }
+}
+
+/// An instance and its meter.
+struct Live {
+    instance: wasmer::Instance,
+    meter: Meter,
+}
+
+impl Live {
+    /// The instance's exports that are the module's own, in export order.
+    fn exports(&self) -> Vec<(String, Extern)> {
+        self.instance
+            .exports
+            .iter()
+            .filter(|(n, _)| !self.meter.hidden.hides(n))
+            .map(|(n, e)| (n.clone(), e.clone()))
+            .collect()
+    }
+}
+
 /// One store with the standard host, what was registered, and the instances by id.
 pub struct World {
     store: Store,
     imports: Imports,
     log: Log,
-    instances: HashMap<String, wasmer::Instance>,
+    fuel: Arc<Fuel>,
+    instances: HashMap<String, Arc<Live>>,
+    /// Every instance made, live or failed in its start function: code of any of them
+    /// may run in a later step (through a table or a registered export).
+    meters: Vec<Arc<Live>>,
+}
+
+/// `fuel` as given, `None` meaning unlimited.
+fn points(fuel: Option<u64>) -> u64 {
+    fuel.unwrap_or(u64::MAX)
 }
 
 impl World {
     /// An empty world of this compiler.
     pub fn new(compiler: Compiler) -> Result<World, String> {
-        let mut store = compiler.store();
+        let fuel = Fuel::new();
+        let mut store = compiler.store(&fuel);
         let log: Log = Arc::default();
         let imports = spectest(&mut store, &log)?;
         Ok(World {
             store,
             imports,
             log,
+            fuel,
             instances: HashMap::new(),
+            meters: Vec::new(),
         })
     }
 
@@ -258,17 +342,36 @@ impl World {
             .unwrap_or_default()
     }
 
-    fn instance(&self, id: &str) -> Result<wasmer::Instance, String> {
+    fn live(&self, id: &str) -> Result<Arc<Live>, String> {
         self.instances
             .get(id)
             .cloned()
             .ok_or_else(|| format!("no instance `{id}`"))
     }
 
-    /// Compiles and instantiates `bytes` as instance `id` (replacing one of that id).
-    pub fn instantiate(&mut self, id: &str, bytes: &[u8]) -> Instantiated {
+    /// Gives every instance `fuel` points: a step's code may run in any of them, and each
+    /// is metered on its own.
+    fn fill(&mut self, fuel: u64) {
+        for m in &self.meters {
+            m.meter.fill(&mut self.store, fuel);
+        }
+    }
+
+    /// Whether any instance ran out of points in the step that just ended.
+    fn ran_out(&mut self) -> bool {
+        let store = &mut self.store;
+        self.meters.iter().any(|m| m.meter.ran_out(store))
+    }
+
+    /// Compiles and instantiates `bytes` as instance `id` (replacing one of that id),
+    /// its start function under `fuel` (unlimited when `None`).
+    pub fn instantiate(&mut self, id: &str, bytes: &[u8], fuel: Option<u64>) -> Instantiated {
+        let fuel = points(fuel);
         let t = Instant::now();
+        // The module's metering starts with the fuel of its start function.
+        self.fuel.set_next(fuel);
         let module = Module::new(&self.store, bytes);
+        let hidden = self.fuel.hidden();
         let compile_us = t.elapsed().as_micros() as u64;
         let module = match module {
             Ok(m) => m,
@@ -284,15 +387,8 @@ impl World {
             }
         };
         let t = Instant::now();
-        let result = wasmer::Instance::new(&mut self.store, &module, &self.imports);
+        let outcome = self.link_and_start(id, &module, hidden, fuel);
         let instantiate_us = t.elapsed().as_micros() as u64;
-        let outcome = match result {
-            Ok(instance) => {
-                self.instances.insert(id.to_string(), instance);
-                InstanceOutcome::Instantiated
-            }
-            Err(e) => instance_error(e),
-        };
         Instantiated {
             outcome,
             host_calls: self.take(),
@@ -301,36 +397,93 @@ impl World {
         }
     }
 
+    fn link_and_start(
+        &mut self,
+        id: &str,
+        module: &Module,
+        hidden: Hidden,
+        fuel: u64,
+    ) -> InstanceOutcome {
+        let instance = match wasmer::Instance::new(&mut self.store, module, &self.imports) {
+            Ok(i) => i,
+            Err(e) => return instance_error(e),
+        };
+        let meter = match Meter::of(&instance, hidden) {
+            Ok(m) => m,
+            Err(message) => return InstanceOutcome::Crash { message },
+        };
+        let start = meter.hidden.start.clone();
+        let live = Arc::new(Live { instance, meter });
+        self.meters.push(Arc::clone(&live));
+        // Module_ok/start: the start function runs after the segments are applied.
+        if let Some(start) = start {
+            let f = match live.instance.exports.get_function(&start) {
+                Ok(f) => f.clone(),
+                Err(e) => {
+                    return InstanceOutcome::Crash {
+                        message: format!("the start function is not reachable: {e}"),
+                    };
+                }
+            };
+            self.fill(fuel);
+            if let Err(e) = f.call(&mut self.store, &[]) {
+                return match self.step_error(e, fuel) {
+                    Outcome::Trap { kind, message } => InstanceOutcome::Trap { kind, message },
+                    Outcome::Exhaustion { message } => InstanceOutcome::Exhaustion { message },
+                    Outcome::Timeout { message } => InstanceOutcome::Timeout { message },
+                    other => InstanceOutcome::Crash {
+                        message: oracle::judge::render_outcome(&other).join("; "),
+                    },
+                };
+            }
+        }
+        self.instances.insert(id.to_string(), live);
+        InstanceOutcome::Instantiated
+    }
+
+    /// The outcome of a step that failed: out of fuel when an instance's flag says so.
+    fn step_error(&mut self, e: RuntimeError, fuel: u64) -> Outcome {
+        if self.ran_out() {
+            return Outcome::Timeout {
+                message: out_of_fuel(fuel),
+            };
+        }
+        call_error(e)
+    }
+
     /// Makes instance `id`'s exports importable from module `as_name`.
     pub fn register(&mut self, id: &str, as_name: &str) -> Result<(), String> {
-        let instance = self.instance(id)?;
-        let exports: Vec<(String, Extern)> = instance
-            .exports
-            .iter()
-            .map(|(n, e)| (n.clone(), e.clone()))
-            .collect();
-        self.imports.register_namespace(as_name, exports);
+        let live = self.live(id)?;
+        self.imports.register_namespace(as_name, live.exports());
         Ok(())
     }
 
-    /// Calls export `export` of instance `id`: the outcome and the calls into `spectest`.
-    pub fn invoke(&mut self, id: &str, export: &str, args: &[Value]) -> (Outcome, Vec<HostCall>) {
-        let outcome = match self.instance(id) {
-            Ok(instance) => self.call(&instance, export, args),
+    /// Calls export `export` of instance `id` under `fuel` (unlimited when `None`): the
+    /// outcome and the calls into `spectest`.
+    pub fn invoke(
+        &mut self,
+        id: &str,
+        export: &str,
+        args: &[Value],
+        fuel: Option<u64>,
+    ) -> (Outcome, Vec<HostCall>) {
+        let outcome = match self.live(id) {
+            Ok(live) => self.call(&live, export, args, points(fuel)),
             Err(message) => Outcome::Error { message },
         };
         (outcome, self.take())
     }
 
-    fn call(&mut self, instance: &wasmer::Instance, export: &str, args: &[Value]) -> Outcome {
-        let Ok(f) = instance.exports.get_function(export) else {
-            return Outcome::Error {
-                message: format!("no exported function `{export}`"),
-            };
+    fn call(&mut self, live: &Live, export: &str, args: &[Value], fuel: u64) -> Outcome {
+        let f = match live.instance.exports.get_function(export) {
+            Ok(f) if !live.meter.hidden.hides(export) => f.clone(),
+            _ => {
+                return Outcome::Error {
+                    message: format!("no exported function `{export}`"),
+                };
+            }
         };
-        let store = &mut self.store;
-        let f = f.clone();
-        let ty = f.ty(store);
+        let ty = f.ty(&self.store);
         if ty.params().len() != args.len() {
             return Outcome::Error {
                 message: format!(
@@ -343,48 +496,54 @@ impl World {
         let vals: Result<Vec<Val>, String> = args
             .iter()
             .zip(ty.params())
-            .map(|(a, t)| to_val(store, a, t))
+            .map(|(a, t)| to_val(&mut self.store, a, t))
             .collect();
-        match vals {
-            Err(message) => Outcome::Error { message },
-            Ok(vals) => match f.call(store, &vals) {
-                Ok(results) => Outcome::Return {
-                    values: results.iter().map(|v| from_val(store, v)).collect(),
-                },
-                Err(e) => call_error(e),
+        let vals = match vals {
+            Err(message) => return Outcome::Error { message },
+            Ok(v) => v,
+        };
+        self.fill(fuel);
+        match f.call(&mut self.store, &vals) {
+            Ok(results) => Outcome::Return {
+                values: results.iter().map(|v| from_val(&self.store, v)).collect(),
             },
+            Err(e) => self.step_error(e, fuel),
         }
     }
 
     /// Reads exported global `export` of instance `id`.
     pub fn get(&mut self, id: &str, export: &str) -> Outcome {
-        let instance = match self.instance(id) {
-            Ok(i) => i,
+        let live = match self.live(id) {
+            Ok(l) => l,
             Err(message) => return Outcome::Error { message },
         };
-        match instance.exports.get_global(export) {
-            Ok(g) => {
+        match live.instance.exports.get_global(export) {
+            Ok(g) if !live.meter.hidden.hides(export) => {
                 let v = g.get(&mut self.store);
                 Outcome::Return {
                     values: vec![from_val(&self.store, &v)],
                 }
             }
-            Err(_) => Outcome::Error {
+            _ => Outcome::Error {
                 message: format!("no exported global `{export}`"),
             },
         }
     }
 
-    /// The exported state of instance `id` that `observe` asks for.
-    pub fn final_state(&mut self, id: &str, observe: &Observe) -> Result<FinalState, String> {
-        let instance = self.instance(id)?;
-        let exports: Vec<(String, Extern)> = instance
-            .exports
-            .iter()
-            .map(|(n, e)| (n.clone(), e.clone()))
-            .collect();
-        let mut state = FinalState::default();
-        for (name, ext) in exports {
+    /// The exported state of instance `id` that `observe` asks for; with `memory_dir`,
+    /// each exported memory's bytes are written to a file there too (`memory-K.bin`, K its
+    /// position in the state), named by the memory's `file`. A file that cannot be written
+    /// is left out (the memory's size and digest are still there) and said on standard
+    /// error.
+    pub fn final_state(
+        &mut self,
+        id: &str,
+        observe: &Observe,
+        memory_dir: Option<&Path>,
+    ) -> Result<State, String> {
+        let live = self.live(id)?;
+        let mut state = State::default();
+        for (name, ext) in live.exports() {
             match ext {
                 Extern::Global(g) if observe.globals => {
                     let v = g.get(&mut self.store);
@@ -393,11 +552,29 @@ impl World {
                 }
                 Extern::Memory(m) if observe.memories => {
                     let bytes = m.view(&self.store).copy_to_vec().unwrap_or_default();
-                    state.memories.push(MemoryState {
-                        name,
-                        size: bytes.len() as u64,
-                        sha256: oracle::judge::sha256_hex(&bytes),
-                        contents: None,
+                    let file = memory_dir.and_then(|dir| {
+                        let path = dir.join(format!("memory-{}.bin", state.memories.len()));
+                        match std::fs::write(&path, &bytes) {
+                            Ok(()) => Some(path),
+                            Err(e) => {
+                                // The memory is still reported (size, digest), without
+                                // its file; standard error says why.
+                                eprintln!(
+                                    "harness-wasmer: cannot write memory `{name}` to {}: {e}",
+                                    path.display()
+                                );
+                                None
+                            }
+                        }
+                    });
+                    state.memories.push(MemoryReply {
+                        state: MemoryState {
+                            name,
+                            size: bytes.len() as u64,
+                            sha256: oracle::judge::sha256_hex(&bytes),
+                            contents: None,
+                        },
+                        file,
                     });
                 }
                 Extern::Table(t) if observe.tables => {
@@ -417,6 +594,28 @@ impl World {
         }
         Ok(state)
     }
+}
+
+/// A final state as this program replies it: a memory may name the file of its bytes.
+#[derive(Debug, Default, serde::Serialize)]
+pub struct State {
+    /// Exported globals, in export order.
+    pub globals: Vec<GlobalState>,
+    /// Exported memories, in export order.
+    pub memories: Vec<MemoryReply>,
+    /// Exported tables, in export order.
+    pub tables: Vec<TableState>,
+}
+
+/// A memory of [`State`]: size and digest, and the file of its bytes when asked.
+#[derive(Debug, serde::Serialize)]
+pub struct MemoryReply {
+    /// Name, size and digest.
+    #[serde(flatten)]
+    pub state: MemoryState,
+    /// The file its bytes were written to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<PathBuf>,
 }
 
 #[cfg(test)]
@@ -447,9 +646,9 @@ mod tests {
                       local.get 0 local.get 1 i32.div_s)
                     (func (export "say") (call $p (i32.const 7))))"#,
             );
-            let i = w.instantiate("m", &m);
+            let i = w.instantiate("m", &m, None);
             assert_eq!(i.outcome, InstanceOutcome::Instantiated);
-            let (o, _) = w.invoke("m", "id", &[Value::F32(0x7fa0_0001)]);
+            let (o, _) = w.invoke("m", "id", &[Value::F32(0x7fa0_0001)], None);
             assert_eq!(
                 o,
                 Outcome::Return {
@@ -457,7 +656,7 @@ mod tests {
                 },
                 "{compiler:?}"
             );
-            let (o, _) = w.invoke("m", "div", &[Value::I32(1), Value::I32(0)]);
+            let (o, _) = w.invoke("m", "div", &[Value::I32(1), Value::I32(0)], Some(1000));
             assert!(
                 matches!(
                     o,
@@ -468,7 +667,7 @@ mod tests {
                 ),
                 "{compiler:?}: {o:?}"
             );
-            let (o, calls) = w.invoke("m", "say", &[]);
+            let (o, calls) = w.invoke("m", "say", &[], Some(1000));
             assert_eq!(o, Outcome::Return { values: vec![] });
             assert_eq!(calls[0].args, vec![Value::I32(7)]);
         }
@@ -477,18 +676,170 @@ mod tests {
     #[test]
     fn bad_modules_and_names_are_outcomes_not_panics() {
         let mut w = World::new(Compiler::Singlepass).unwrap();
-        let i = w.instantiate("m", b"\0asm\x01\0\0\0\xff");
+        let i = w.instantiate("m", b"\0asm\x01\0\0\0\xff", None);
         assert!(matches!(i.outcome, InstanceOutcome::Rejected { .. }));
         // Multiple memories are not WebAssembly 2.0: invalid in this configuration.
-        let i = w.instantiate("m", &wasm("(module (memory 1) (memory 1))"));
+        let i = w.instantiate("m", &wasm("(module (memory 1) (memory 1))"), None);
         assert!(
             matches!(i.outcome, InstanceOutcome::Rejected { .. }),
             "{:?}",
             i.outcome
         );
-        let (o, _) = w.invoke("nope", "f", &[]);
+        let (o, _) = w.invoke("nope", "f", &[], None);
         assert!(matches!(o, Outcome::Error { .. }));
         assert!(w.register("nope", "M").is_err());
-        assert!(w.final_state("nope", &ALL).is_err());
+        assert!(w.final_state("nope", &ALL, None).is_err());
+    }
+
+    fn timeout(o: &Outcome) -> Option<&str> {
+        match o {
+            Outcome::Timeout { message } => Some(message),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn fuel_stops_loops_in_calls_and_start_functions_and_is_renewed_per_step() {
+        for compiler in [Compiler::Cranelift, Compiler::Singlepass] {
+            let mut w = World::new(compiler).unwrap();
+            let m = wasm(
+                r#"(module
+                    (func (export "spin") (loop (br 0)))
+                    (func (export "count") (param i32) (result i32)
+                      (loop (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+                            (br_if 0 (local.get 0)))
+                      (local.get 0))
+                    (func (export "trap") unreachable))"#,
+            );
+            assert_eq!(
+                w.instantiate("m", &m, Some(1000)).outcome,
+                InstanceOutcome::Instantiated
+            );
+            let (o, _) = w.invoke("m", "spin", &[], Some(100_000));
+            assert_eq!(
+                timeout(&o),
+                Some("fuel limit of 100000 exhausted"),
+                "{compiler:?}: {o:?}"
+            );
+            // Each step gets its fuel anew: 1000 turns of 6 operators fit in 10 000.
+            let (o, _) = w.invoke("m", "count", &[Value::I32(1000)], Some(10_000));
+            assert_eq!(
+                o,
+                Outcome::Return {
+                    values: vec![Value::I32(0)]
+                },
+                "{compiler:?}"
+            );
+            let (o, _) = w.invoke("m", "count", &[Value::I32(1000)], Some(1_000));
+            assert!(timeout(&o).is_some(), "{compiler:?}: {o:?}");
+            // A real `unreachable` stays a trap.
+            let (o, _) = w.invoke("m", "trap", &[], Some(1_000));
+            assert!(
+                matches!(
+                    o,
+                    Outcome::Trap {
+                        kind: TrapKind::Unreachable,
+                        ..
+                    }
+                ),
+                "{compiler:?}: {o:?}"
+            );
+            // The start function runs under the instantiation's fuel.
+            let looping = wasm("(module (func $s (loop (br 0))) (start $s))");
+            let i = w.instantiate("s", &looping, Some(50_000));
+            assert_eq!(
+                i.outcome,
+                InstanceOutcome::Timeout {
+                    message: "fuel limit of 50000 exhausted".into()
+                },
+                "{compiler:?}"
+            );
+            let trapping = wasm("(module (func $s unreachable) (start $s))");
+            let i = w.instantiate("t", &trapping, Some(50_000));
+            assert!(
+                matches!(
+                    i.outcome,
+                    InstanceOutcome::Trap {
+                        kind: TrapKind::Unreachable,
+                        ..
+                    }
+                ),
+                "{compiler:?}: {:?}",
+                i.outcome
+            );
+        }
+    }
+
+    #[test]
+    fn metering_exports_stay_hidden_and_a_module_keeps_its_own_of_those_names() {
+        let mut w = World::new(Compiler::Singlepass).unwrap();
+        let m = wasm(
+            r#"(module
+                (global (export "wasmer_metering_remaining_points") i32 (i32.const 5))
+                (global (export "harness-wasmer:remaining_points") i32 (i32.const 6))
+                (func $s) (start $s)
+                (func (export "f") (result i32) i32.const 1))"#,
+        );
+        assert_eq!(
+            w.instantiate("m", &m, Some(100)).outcome,
+            InstanceOutcome::Instantiated
+        );
+        let state = w.final_state("m", &ALL, None).unwrap();
+        let globals: Vec<(String, Value)> = state
+            .globals
+            .iter()
+            .map(|g| (g.name.clone(), g.value))
+            .collect();
+        assert_eq!(
+            globals,
+            vec![
+                (
+                    "wasmer_metering_remaining_points".to_string(),
+                    Value::I32(5)
+                ),
+                ("harness-wasmer:remaining_points".to_string(), Value::I32(6)),
+            ]
+        );
+        let (o, _) = w.invoke("m", "harness-wasmer:start", &[], None);
+        assert!(matches!(o, Outcome::Error { .. }), "{o:?}");
+        let (o, _) = w.invoke("m", "f", &[], Some(100));
+        assert_eq!(
+            o,
+            Outcome::Return {
+                values: vec![Value::I32(1)]
+            }
+        );
+    }
+
+    #[test]
+    fn memories_are_written_to_files_only_when_asked() {
+        let dir = std::env::temp_dir().join(format!("harness-wasmer-mem-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut w = World::new(Compiler::Cranelift).unwrap();
+        let m = wasm(r#"(module (memory (export "mem") 1) (data (i32.const 100) "\2a"))"#);
+        assert_eq!(
+            w.instantiate("m", &m, None).outcome,
+            InstanceOutcome::Instantiated
+        );
+        let plain = w.final_state("m", &ALL, None).unwrap();
+        assert_eq!(plain.memories[0].file, None);
+        let state = w.final_state("m", &ALL, Some(&dir)).unwrap();
+        let mem = &state.memories[0];
+        let path = mem.file.clone().unwrap();
+        assert!(path.starts_with(&dir));
+        let bytes = std::fs::read(&path).unwrap();
+        assert_eq!(bytes.len(), 65536);
+        assert_eq!(bytes[100], 0x2a);
+        assert_eq!(mem.state.sha256, oracle::judge::sha256_hex(&bytes));
+        let line = serde_json::to_value(&state).unwrap();
+        assert_eq!(line["memories"][0]["size"], 65536);
+        assert_eq!(line["memories"][0]["file"], path.display().to_string());
+        // A directory that cannot be written: the memory is reported without a file.
+        let state = w
+            .final_state("m", &ALL, Some(Path::new("/no/such/dir")))
+            .unwrap();
+        assert_eq!(state.memories[0].file, None);
+        assert_eq!(state.memories[0].state.size, 65536);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -8,16 +8,19 @@
 //!
 //! - the documented **invoke** protocol (`docs/engine-protocol.md`): a request with
 //!   `"protocol": "harness-invoke/1"`, a module and a plan; the reply is the observation.
-//!   So an engine file can name this program (`persistent = true` or not).
+//!   So an engine file can name this program (`persistent = true` or not; it gives memory
+//!   contents, `memory-contents = true`). `limits.fuel` is the fuel of each step.
 //! - **session requests** (`"op"`: `instantiate`, `register`, `invoke`, `get`, `state`,
 //!   `reset`), the way the harness itself drives it (`runners/src/external/wasmer.rs`), so
 //!   that `.wast` scripts with `register` and linking run in one process. Values are typed
-//!   as in plan files, with exact bits.
+//!   as in plan files, with exact bits; `instantiate` and `invoke` take the step's `fuel`
+//!   (unlimited without), `state` a `memory_dir` to write memories' bytes to.
 //!
 //! A request it cannot read gets a one-line `{"error": ...}` reply; a panic of Wasmer
 //! becomes a crash of that request and an empty world for the next.
 
 mod engine;
+mod fuel;
 #[path = "../../../runners/src/spectest.rs"]
 mod spectest;
 
@@ -28,8 +31,8 @@ use std::time::Instant;
 
 use anyhow::Context;
 use clap::Parser;
-use engine::{Compiler, World};
-use oracle::{FinalState, HostCall, InstanceOutcome, Observe, Outcome, Plan, Timings, Value};
+use engine::{Compiler, State, World};
+use oracle::{HostCall, InstanceOutcome, Observe, Outcome, Plan, Timings, Value};
 use serde::{Deserialize, Serialize};
 
 /// The Wasmer this program is built with (pinned in `Cargo.toml`).
@@ -57,6 +60,9 @@ enum Op {
     Instantiate {
         id: String,
         module: PathBuf,
+        /// The start function's fuel (unlimited when absent).
+        #[serde(default)]
+        fuel: Option<u64>,
     },
     Register {
         id: String,
@@ -68,6 +74,9 @@ enum Op {
         export: String,
         #[serde(default)]
         args: Vec<Value>,
+        /// The call's fuel (unlimited when absent).
+        #[serde(default)]
+        fuel: Option<u64>,
     },
     Get {
         id: String,
@@ -76,6 +85,9 @@ enum Op {
     State {
         id: String,
         observe: Observe,
+        /// Where to write each exported memory's bytes (named by `file` in the reply).
+        #[serde(default)]
+        memory_dir: Option<PathBuf>,
     },
     Reset,
 }
@@ -92,7 +104,7 @@ struct OpReply {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     host_calls: Vec<HostCall>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    final_state: Option<FinalState>,
+    final_state: Option<State>,
     #[serde(skip_serializing_if = "Option::is_none")]
     timings: Option<Timings>,
 }
@@ -104,8 +116,19 @@ struct InvokeRequest {
     protocol: String,
     module: PathBuf,
     plan: Plan,
-    #[allow(dead_code)]
-    limits: serde_json::Value,
+    limits: Limits,
+    /// Where to write each exported memory's bytes (the harness asks only engines whose
+    /// engine file says `memory-contents = true`).
+    #[serde(default)]
+    memory_dir: Option<PathBuf>,
+}
+
+/// The limits of an invoke request; others than these are the harness's business.
+#[derive(Deserialize)]
+struct Limits {
+    /// The fuel of instantiation and of each call.
+    #[serde(default)]
+    fuel: Option<u64>,
 }
 
 /// The reply of the invoke protocol.
@@ -114,7 +137,7 @@ struct InvokeReply {
     instantiation: InstanceOutcome,
     invocations: Vec<Outcome>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    final_state: Option<FinalState>,
+    final_state: Option<State>,
     timings: Timings,
 }
 
@@ -143,7 +166,8 @@ fn run_plan(compiler: Compiler, request: InvokeRequest) -> InvokeReply {
         Ok(w) => w,
         Err(e) => return crash(format!("cannot create the standard host: {e}")),
     };
-    let made = world.instantiate("main", &bytes);
+    let fuel = request.limits.fuel;
+    let made = world.instantiate("main", &bytes, fuel);
     let mut reply = InvokeReply {
         instantiation: made.outcome,
         invocations: Vec::new(),
@@ -159,15 +183,13 @@ fn run_plan(compiler: Compiler, request: InvokeRequest) -> InvokeReply {
     }
     let t = Instant::now();
     for call in &request.plan.invocations {
-        let (outcome, _) = world.invoke("main", &call.export, &call.args);
+        let (outcome, _) = world.invoke("main", &call.export, &call.args, fuel);
         reply.invocations.push(outcome);
     }
     reply.timings.invoke_us = t.elapsed().as_micros() as u64;
-    reply.final_state = Some(
-        world
-            .final_state("main", &request.plan.observe)
-            .unwrap_or_default(),
-    );
+    reply.final_state = world
+        .final_state("main", &request.plan.observe, request.memory_dir.as_deref())
+        .ok();
     reply
 }
 
@@ -193,13 +215,13 @@ fn run_op(compiler: Compiler, world: &mut Option<World>, op: Op) -> OpReply {
     };
     match op {
         Op::Reset => OpReply::default(),
-        Op::Instantiate { id, module } => match std::fs::read(&module) {
+        Op::Instantiate { id, module, fuel } => match std::fs::read(&module) {
             Err(e) => OpReply {
                 error: Some(format!("cannot read {}: {e}", module.display())),
                 ..OpReply::default()
             },
             Ok(bytes) => {
-                let made = w.instantiate(&id, &bytes);
+                let made = w.instantiate(&id, &bytes, fuel);
                 OpReply {
                     instantiation: Some(made.outcome),
                     host_calls: made.host_calls,
@@ -216,8 +238,13 @@ fn run_op(compiler: Compiler, world: &mut Option<World>, op: Op) -> OpReply {
             error: w.register(&id, &as_name).err(),
             ..OpReply::default()
         },
-        Op::Invoke { id, export, args } => {
-            let (outcome, host_calls) = w.invoke(&id, &export, &args);
+        Op::Invoke {
+            id,
+            export,
+            args,
+            fuel,
+        } => {
+            let (outcome, host_calls) = w.invoke(&id, &export, &args, fuel);
             OpReply {
                 outcome: Some(outcome),
                 host_calls,
@@ -228,7 +255,11 @@ fn run_op(compiler: Compiler, world: &mut Option<World>, op: Op) -> OpReply {
             outcome: Some(w.get(&id, &export)),
             ..OpReply::default()
         },
-        Op::State { id, observe } => match w.final_state(&id, &observe) {
+        Op::State {
+            id,
+            observe,
+            memory_dir,
+        } => match w.final_state(&id, &observe, memory_dir.as_deref()) {
             Ok(state) => OpReply {
                 final_state: Some(state),
                 ..OpReply::default()
@@ -341,6 +372,49 @@ mod tests {
             let e = v["error"].as_str().unwrap_or_default();
             assert!(e.contains(needle), "{line}: {reply}");
         }
+    }
+
+    #[test]
+    fn the_invoke_protocol_meters_each_step_and_writes_memories_when_asked() {
+        let dir = std::env::temp_dir().join(format!("harness-wasmer-fuel-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("m.wasm");
+        let buf = wast::parser::ParseBuffer::new(
+            r#"(module (memory (export "mem") 1) (data (i32.const 3) "\07")
+                       (func (export "spin") (loop (br 0)))
+                       (func (export "one") (result i32) i32.const 1))"#,
+        )
+        .unwrap();
+        let mut m = wast::parser::parse::<wast::Wat>(&buf).unwrap();
+        std::fs::write(&path, m.encode().unwrap()).unwrap();
+        let calls =
+            serde_json::json!([{"export": "spin", "args": []}, {"export": "one", "args": []}]);
+        let req = serde_json::json!({
+            "protocol": "harness-invoke/1", "module": path,
+            "plan": {"version": 1, "invocations": calls},
+            "limits": {"fuel": 5000, "step_timeout_ms": 1000, "a_later_limit": 1},
+            "memory_dir": dir,
+        });
+        for compiler in [Compiler::Cranelift, Compiler::Singlepass] {
+            let mut world = None;
+            let reply = serve_line(compiler, &mut world, &req.to_string());
+            let v: serde_json::Value = serde_json::from_str(&reply).unwrap();
+            assert_eq!(v["invocations"][0]["outcome"], "timeout", "{reply}");
+            assert_eq!(
+                v["invocations"][0]["message"], "fuel limit of 5000 exhausted",
+                "{reply}"
+            );
+            assert_eq!(v["invocations"][1]["values"][0]["value"], "1", "{reply}");
+            let file = v["final_state"]["memories"][0]["file"].as_str().unwrap();
+            let bytes = std::fs::read(file).unwrap();
+            assert_eq!((bytes.len(), bytes[3]), (65536, 7), "{reply}");
+        }
+        // Without `memory_dir`, no file.
+        let mut plain = req.clone();
+        plain.as_object_mut().unwrap().remove("memory_dir");
+        let reply = serve_line(Compiler::Singlepass, &mut None, &plain.to_string());
+        assert!(!reply.contains("\"file\""), "{reply}");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -64,6 +64,37 @@ def run_plan(module, plan, limits):
     }
 
 
+def run_plan_dumping(module, plan, limits, memory_dir):
+    """run_plan, with each memory's bytes written to a file in `memory_dir` (the request's
+    optional key, sent because the engine file says `memory-contents = true`).
+
+    `harness diff --json` does not print memory contents, so this runs the backend in the
+    harness's worker, which writes them where it is told (`dump_dir`) and names the files."""
+    job = {"job": "plan", "engine": ENGINE, "module": os.path.abspath(module), "plan": plan,
+           "limits": {"fuel": limits.get("fuel", 100000000),
+                      "step_timeout_ms": limits.get("step_timeout_ms", 10000),
+                      "worker_memory": 4 << 30, "max_memory": 1 << 30, "max_table": 10000000},
+           "dump_dir": memory_dir}
+    proc = subprocess.run([HARNESS, "worker"], input=json.dumps(job), text=True,
+                          capture_output=True, check=False)
+    reply = {"invocations": []}
+    for line in proc.stdout.splitlines():
+        event = json.loads(line)
+        if event["event"] == "instantiated":
+            reply["instantiation"] = event["step"]["outcome"]
+        elif event["event"] == "invoked":
+            reply["invocations"].append(event["step"]["outcome"])
+        elif event["event"] == "final" and event.get("state") is not None:
+            state = event["state"]
+            for memory, path in zip(state["memories"], event.get("dumps", [])):
+                if path:
+                    memory["file"] = path
+            reply["final_state"] = state
+    if "instantiation" not in reply:
+        return {"instantiation": {"outcome": "crash", "message": proc.stderr.strip()[-300:]}}
+    return reply
+
+
 def serve_invoke():
     for line in sys.stdin:
         if not line.strip():
@@ -74,7 +105,12 @@ def serve_invoke():
                 "outcome": "crash", "message": "unknown protocol " + str(request.get("protocol"))}}),
                 flush=True)
             continue
-        reply = run_plan(request["module"], request["plan"], request.get("limits", {}))
+        limits = request.get("limits", {})
+        if request.get("memory_dir"):
+            reply = run_plan_dumping(request["module"], request["plan"], limits,
+                                     request["memory_dir"])
+        else:
+            reply = run_plan(request["module"], request["plan"], limits)
         print(json.dumps(reply), flush=True)
 
 

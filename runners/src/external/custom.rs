@@ -3,7 +3,9 @@
 //!
 //! - `invoke`: the harness writes one request line (module path, plan, limits) to the
 //!   command's standard input; the command prints one reply line, the observation.
-//!   With `persistent = true` the process stays and serves one request per line.
+//!   With `persistent = true` the process stays and serves one request per line. With
+//!   `memory-contents = true` the engine can write memories' bytes to files: the harness
+//!   asks for them (`memory_dir`) when it wants them (`harness diff`), and only then.
 //! - `wast`: the command gets a `.wast` script's path as its last argument and prints one
 //!   line per command of the script with what happened.
 //! - `command`: the command gets a module's path as its last argument, runs its `_start`
@@ -19,6 +21,7 @@ use oracle::{
 };
 use serde::{Deserialize, Serialize};
 
+use super::memory_files::WireState;
 use super::process::{Caps, Process, Program, Reply, excerpt};
 use super::{DEFAULT_OUTPUT_CAP, PROTOCOL_VERSION, wast_text};
 use crate::{EngineInfo, Instance, Instantiation, Limits};
@@ -57,6 +60,8 @@ struct EngineFile {
     #[serde(default)]
     persistent: bool,
     #[serde(default)]
+    memory_contents: bool,
+    #[serde(default)]
     version: Option<String>,
     #[serde(default)]
     description: Option<String>,
@@ -79,6 +84,10 @@ pub struct CustomEngine {
     protocol: Protocol,
     program: Program,
     persistent: bool,
+    /// The engine file says the engine writes memory contents when asked.
+    memory_contents: bool,
+    /// The harness wants memory contents from this run (see `Engine::with_memory_contents`).
+    asked: bool,
     version: String,
     description: String,
     proposals: Vec<Proposal>,
@@ -146,6 +155,11 @@ impl CustomEngine {
         if file.persistent && file.protocol != Protocol::Invoke {
             return Err(err("persistent = true needs protocol = \"invoke\"".into()));
         }
+        if file.memory_contents && file.protocol != Protocol::Invoke {
+            return Err(err(
+                "memory-contents = true needs protocol = \"invoke\"".into()
+            ));
+        }
         let dir = path.parent().unwrap_or(Path::new("."));
         let resolve = |word: &String| -> String {
             let candidate = dir.join(word.trim_start_matches("./"));
@@ -191,6 +205,8 @@ impl CustomEngine {
             protocol: file.protocol,
             program,
             persistent: file.persistent,
+            memory_contents: file.memory_contents,
+            asked: false,
             version: file.version.unwrap_or_else(|| "unknown".into()),
             description: file.description.unwrap_or_default(),
             proposals,
@@ -262,6 +278,10 @@ struct InvokeRequest<'a> {
     module: &'a Path,
     plan: &'a Plan,
     limits: RequestLimits,
+    /// Where to write memories' bytes: only to an engine that said it can, and only when
+    /// the harness wants them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    memory_dir: Option<&'a Path>,
 }
 
 #[derive(Serialize)]
@@ -278,7 +298,7 @@ struct InvokeReply {
     #[serde(default)]
     invocations: Vec<Outcome>,
     #[serde(default)]
-    final_state: Option<FinalState>,
+    final_state: Option<WireState>,
     #[serde(default)]
     timings: Option<Timings>,
 }
@@ -351,10 +371,11 @@ impl CustomEngine {
 
     /// The invoke protocol: one request, one reply.
     fn run_invoke(&self, module: &[u8], plan: &Plan, limits: &Limits) -> Observation {
-        let (_dir, path) = match self.scratch("module.wasm", module) {
+        let (dir, path) = match self.scratch("module.wasm", module) {
             Ok(x) => x,
             Err(e) => return observation(&self.name, InstanceOutcome::Crash { message: e }),
         };
+        let memory_dir = (self.memory_contents && self.asked).then_some(dir.path());
         let request = InvokeRequest {
             protocol: format!("harness-invoke/{PROTOCOL_VERSION}"),
             module: &path,
@@ -363,6 +384,7 @@ impl CustomEngine {
                 fuel: limits.fuel,
                 step_timeout_ms: limits.step_timeout_ms,
             },
+            memory_dir,
         };
         let line = super::process::ascii_json(&serde_json::to_string(&request).unwrap_or_default());
         let caps = self.caps(limits);
@@ -395,7 +417,7 @@ impl CustomEngine {
         let total = start.elapsed();
         let result = match reply {
             Reply::Line(l) => match serde_json::from_str::<InvokeReply>(&l) {
-                Ok(r) => self.accept(r, plan),
+                Ok(r) => self.accept(r, plan, memory_dir),
                 Err(e) => Err(Stop::Crash(format!(
                     "the engine printed garbage instead of its reply ({e}): {}",
                     excerpt(&l)
@@ -421,7 +443,12 @@ impl CustomEngine {
     }
 
     /// Checks a reply against the plan: as many invocations as the plan when instantiated.
-    fn accept(&self, r: InvokeReply, plan: &Plan) -> Result<Observation, Stop> {
+    fn accept(
+        &self,
+        r: InvokeReply,
+        plan: &Plan,
+        memory_dir: Option<&Path>,
+    ) -> Result<Observation, Stop> {
         let instantiated = r.instantiation == InstanceOutcome::Instantiated;
         let want = if instantiated {
             plan.invocations.len()
@@ -442,7 +469,10 @@ impl CustomEngine {
             engine: self.name.clone(),
             instantiation: Step::bare(r.instantiation),
             invocations: r.invocations.into_iter().map(Step::bare).collect(),
-            final_state: if instantiated { r.final_state } else { None },
+            final_state: match r.final_state {
+                Some(s) if instantiated => Some(s.into_state(&self.name, memory_dir)),
+                _ => None,
+            },
             timings: r.timings.unwrap_or_default(),
         })
     }
@@ -752,9 +782,14 @@ fn command_observation(name: &str, exit: Exit, plan: &Plan) -> Observation {
 impl crate::Engine for CustomEngine {
     fn info(&self) -> EngineInfo {
         let mut config = format!(
-            "custom engine, protocol {}/{PROTOCOL_VERSION}{}: {} (from {})",
+            "custom engine, protocol {}/{PROTOCOL_VERSION}{}{}: {} (from {})",
             self.protocol.name(),
             if self.persistent { ", persistent" } else { "" },
+            if self.memory_contents {
+                ", memory contents"
+            } else {
+                ""
+            },
             self.program.display(),
             self.file.display()
         );
@@ -771,6 +806,15 @@ impl crate::Engine for CustomEngine {
 
     fn external(&self) -> bool {
         true
+    }
+
+    fn with_memory_contents(&self) -> Option<Box<dyn crate::Engine>> {
+        self.memory_contents.then(|| {
+            Box::new(CustomEngine {
+                asked: true,
+                ..self.clone()
+            }) as Box<dyn crate::Engine>
+        })
     }
 
     fn run_whole(&self, module: &[u8], plan: &Plan, limits: &Limits) -> Option<Observation> {
@@ -922,6 +966,10 @@ mod tests {
                 "protocol-version = 1\nname = \"x\"\nprotocol = \"invoke\"\ncommand = [\"sh\"]\nproposals = [\"magic\"]",
                 "magic",
             ),
+            (
+                "protocol-version = 1\nname = \"x\"\nprotocol = \"wast\"\nmemory-contents = true\ncommand = [\"sh\"]",
+                "memory-contents",
+            ),
         ] {
             let p = write_engine(dir.path(), body);
             let e = CustomEngine::from_file(&p).unwrap_err().to_string();
@@ -975,6 +1023,57 @@ mod tests {
                 values: vec![Value::F32(0x7fc0_0001)]
             }
         );
+    }
+
+    #[test]
+    fn memory_contents_are_asked_for_only_when_wanted_and_read_from_the_named_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        let seen = dir.path().join("request.json");
+        let sha = oracle::judge::sha256_hex(b"ab");
+        // Writes the memory's two bytes where it is asked to, and names the file.
+        let script = dir.path().join("engine.sh");
+        std::fs::write(
+            &script,
+            format!(
+                r#"read req; printf '%s' "$req" > {seen}
+d=$(printf '%s' "$req" | sed -n 's/.*"memory_dir":"\([^"]*\)".*/\1/p')
+f=""; if [ -n "$d" ]; then printf ab > "$d/m.bin"; f=",\"file\":\"$d/m.bin\""; fi
+echo '{{"instantiation":{{"outcome":"instantiated"}},"invocations":[],"final_state":{{"globals":[],"memories":[{{"name":"mem","size":2,"sha256":"{sha}"'"$f"'}}],"tables":[]}}}}'"#,
+                seen = seen.display()
+            ),
+        )
+        .unwrap();
+        let file = write_engine(
+            dir.path(),
+            &format!(
+                "protocol-version = 1\nname = \"t\"\nprotocol = \"invoke\"\nmemory-contents = true\ncommand = [\"/bin/sh\", \"{}\"]",
+                script.display()
+            ),
+        );
+        let e = CustomEngine::from_file(&file).unwrap();
+        assert!(e.info().config.contains("memory contents"));
+        let module = b"\0asm\x01\0\0\0";
+        let plan = Plan::new(vec![]);
+        let plain = e.run_whole(module, &plan, &limits()).unwrap();
+        let m = &plain.final_state.unwrap().memories[0];
+        assert!(m.contents.is_none() && m.size == 2);
+        assert!(
+            !std::fs::read_to_string(&seen)
+                .unwrap()
+                .contains("memory_dir")
+        );
+        let asking = e.with_memory_contents().unwrap();
+        let obs = asking.run_whole(module, &plan, &limits()).unwrap();
+        let m = &obs.final_state.unwrap().memories[0];
+        assert_eq!(m.contents.as_deref().map(Vec::as_slice), Some(&b"ab"[..]));
+        assert!(
+            std::fs::read_to_string(&seen)
+                .unwrap()
+                .contains("\"memory_dir\"")
+        );
+        // An engine file without the key is never asked.
+        let other = sh_engine(dir.path(), "invoke", "read req");
+        assert!(other.with_memory_contents().is_none());
     }
 
     #[test]

@@ -9,6 +9,7 @@
 
 pub mod binaryen;
 pub mod custom;
+mod memory_files;
 pub mod probe;
 pub mod process;
 pub mod self_check;

@@ -11,15 +11,20 @@
 //! The harness keeps one persistent process per worker and drives it with session requests
 //! (`instantiate`, `register`, `invoke`, `get`, `state`, `reset`; see the program's
 //! documentation): values cross typed as in plan files with exact bits, host calls are
-//! reported, and `.wast` scripts run with `register` and linking. No fuel: an infinite loop
-//! ends at the wall-clock limit, which kills the process.
+//! reported, and `.wast` scripts run with `register` and linking. Each instantiation and
+//! call runs under the run's fuel (Wasmer's metering middleware, one unit per operator,
+//! charged per basic block): running out is a `timeout` ("fuel limit of N exhausted"), as
+//! with the bundled engines, and the process lives on. Memories come with their contents
+//! (files in the driver's scratch directory) only when asked: `harness diff` asks, a
+//! campaign compares digests.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use oracle::{FinalState, HostCall, InstanceOutcome, Observe, Outcome, Proposal, Step, Timings};
 use serde::Deserialize;
 use serde_json::json;
 
+use super::memory_files::WireState;
 use super::process::Program;
 use super::v8::{Driver, Lost};
 use crate::wast::{Names, Session};
@@ -34,6 +39,8 @@ pub struct Wasmer {
     program: PathBuf,
     version: String,
     compiler: &'static str,
+    /// Whether memories are read with their contents (`harness diff`).
+    contents: bool,
 }
 
 /// Where the program is looked for, in order: only `$HARNESS_WASMER` when it is set.
@@ -54,15 +61,45 @@ fn candidates() -> Vec<PathBuf> {
     out
 }
 
+/// The oldest `harness-wasmer` this harness can drive: 0.2 takes the `fuel` and
+/// `memory_dir` keys (0.1 refuses them as unknown).
+const OLDEST: (u32, u32) = (0, 2);
+
+/// Whether `version` (`0.2.0`) is at least [`OLDEST`].
+fn recent_enough(version: &str) -> bool {
+    let mut parts = version.split('.').map(|p| p.parse::<u32>().unwrap_or(0));
+    let major = parts.next().unwrap_or(0);
+    let minor = parts.next().unwrap_or(0);
+    (major, minor) >= OLDEST
+}
+
 /// Finds `harness-wasmer`: both engines, or the note that says how to build it.
 pub fn discover() -> (Vec<Wasmer>, Vec<String>) {
-    for program in candidates().into_iter().filter(|p| p.is_file()) {
+    discover_in(candidates())
+}
+
+/// The first of `candidates` that is a recent enough `harness-wasmer`.
+fn discover_in(candidates: Vec<PathBuf>) -> (Vec<Wasmer>, Vec<String>) {
+    let mut stale = None;
+    for program in candidates.into_iter().filter(|p| p.is_file()) {
         let probe = Program::new(&program).with_args(["--version"]);
-        // `harness-wasmer 0.1.0 wasmer 7.4.2 cranelift`
+        // `harness-wasmer 0.2.0 wasmer 7.4.2 cranelift`
         let Some(line) = super::version_of(&probe) else {
             continue;
         };
         let words: Vec<&str> = line.split_whitespace().collect();
+        let own = words.get(1).copied().unwrap_or("");
+        if !recent_enough(own) {
+            stale = Some(format!(
+                "wasmer-cranelift, wasmer-singlepass: {} is harness-wasmer {own}, older than \
+                 this harness needs ({}.{}: fuel, memory contents); rebuild it: cargo build \
+                 --release --locked in engines/wasmer",
+                program.display(),
+                OLDEST.0,
+                OLDEST.1
+            ));
+            continue;
+        }
         let Some(version) = words
             .iter()
             .position(|w| *w == "wasmer")
@@ -76,19 +113,18 @@ pub fn discover() -> (Vec<Wasmer>, Vec<String>) {
                 program: program.clone(),
                 version: version.to_string(),
                 compiler,
+                contents: false,
             })
             .collect();
         return (found, Vec::new());
     }
-    (
-        Vec::new(),
-        vec![
-            "wasmer-cranelift, wasmer-singlepass: harness-wasmer not found (build it: \
-             HARNESS_BUILD_WASMER=1 scripts/install-engines.sh, or cargo build --release --locked \
-             in engines/wasmer; about 20 minutes; or set $HARNESS_WASMER)"
-                .into(),
-        ],
-    )
+    let note = stale.unwrap_or_else(|| {
+        "wasmer-cranelift, wasmer-singlepass: harness-wasmer not found (build it: \
+         HARNESS_BUILD_WASMER=1 scripts/install-engines.sh, or cargo build --release --locked \
+         in engines/wasmer; about 20 minutes; or set $HARNESS_WASMER)"
+            .into()
+    });
+    (Vec::new(), vec![note])
 }
 
 /// A reply of `harness-wasmer` to a session request.
@@ -104,7 +140,7 @@ struct Reply {
     #[serde(default)]
     host_calls: Vec<HostCall>,
     #[serde(default)]
-    final_state: Option<FinalState>,
+    final_state: Option<WireState>,
     #[serde(default)]
     timings: Option<Timings>,
 }
@@ -117,9 +153,14 @@ impl Reply {
     }
 }
 
-/// Compiles and instantiates `module` as instance `id` in the driver; the step and the
-/// compile time.
-fn instantiate_in(driver: &mut Driver, id: &str, module: &[u8]) -> (Step<InstanceOutcome>, u64) {
+/// Compiles and instantiates `module` as instance `id` in the driver, its start function
+/// under `fuel`; the step and the compile time.
+fn instantiate_in(
+    driver: &mut Driver,
+    id: &str,
+    module: &[u8],
+    fuel: u64,
+) -> (Step<InstanceOutcome>, u64) {
     let path = driver.scratch.path().join(format!("{id}.wasm"));
     if let Err(e) = std::fs::write(&path, module) {
         return (
@@ -129,7 +170,8 @@ fn instantiate_in(driver: &mut Driver, id: &str, module: &[u8]) -> (Step<Instanc
             0,
         );
     }
-    let reply = driver.request_as::<Reply>(json!({"op": "instantiate", "id": id, "module": path}));
+    let reply = driver
+        .request_as::<Reply>(json!({"op": "instantiate", "id": id, "module": path, "fuel": fuel}));
     let _ = std::fs::remove_file(&path);
     match reply {
         Err(lost) => (Step::bare(lost.instance()), 0),
@@ -169,10 +211,16 @@ fn outcome_of(driver: &mut Driver, request: serde_json::Value) -> Step<Outcome> 
     }
 }
 
-fn invoke_in(driver: &mut Driver, id: &str, export: &str, args: &[oracle::Value]) -> Step<Outcome> {
+fn invoke_in(
+    driver: &mut Driver,
+    id: &str,
+    export: &str,
+    args: &[oracle::Value],
+    fuel: u64,
+) -> Step<Outcome> {
     outcome_of(
         driver,
-        json!({"op": "invoke", "id": id, "export": export, "args": args}),
+        json!({"op": "invoke", "id": id, "export": export, "args": args, "fuel": fuel}),
     )
 }
 
@@ -194,19 +242,36 @@ impl Wasmer {
 /// The one instance of a plan, in its driver.
 struct WasmerInstance {
     driver: Driver,
+    name: String,
+    fuel: u64,
+    contents: bool,
 }
 
 impl Instance for WasmerInstance {
     fn invoke(&mut self, export: &str, args: &[oracle::Value]) -> Step<Outcome> {
-        invoke_in(&mut self.driver, "main", export, args)
+        invoke_in(&mut self.driver, "main", export, args, self.fuel)
     }
 
     fn final_state(&mut self, observe: &Observe) -> FinalState {
-        let req = json!({"op": "state", "id": "main", "observe": observe});
-        match self.driver.request_as::<Reply>(req) {
-            Ok(r) => r.final_state.unwrap_or_default(),
-            Err(_) => FinalState::default(),
-        }
+        let dir = self.driver.scratch.path().to_path_buf();
+        let dir = self.contents.then_some(dir.as_path());
+        state_in(&mut self.driver, &self.name, observe, dir)
+    }
+}
+
+/// The exported state of the plan's instance; with `dir`, memories' contents through files
+/// there.
+fn state_in(driver: &mut Driver, name: &str, observe: &Observe, dir: Option<&Path>) -> FinalState {
+    let mut req = json!({"op": "state", "id": "main", "observe": observe});
+    if let Some(dir) = dir {
+        req["memory_dir"] = json!(dir);
+    }
+    match driver.request_as::<Reply>(req) {
+        Ok(r) => r
+            .final_state
+            .map(|s| s.into_state(name, dir))
+            .unwrap_or_default(),
+        Err(_) => FinalState::default(),
     }
 }
 
@@ -222,7 +287,8 @@ impl crate::Engine for Wasmer {
             version: self.version.clone(),
             config: format!(
                 "{} compiler, configured with WebAssembly 2.0's proposals, in a persistent \
-                 process of its own (harness-wasmer), exact bits, no fuel (wall clock): {}",
+                 process of its own (harness-wasmer), exact bits, fuel (Wasmer's metering, \
+                 one unit per operator, charged per basic block): {}",
                 self.compiler,
                 self.program.display()
             ),
@@ -234,16 +300,30 @@ impl crate::Engine for Wasmer {
         true
     }
 
+    fn with_memory_contents(&self) -> Option<Box<dyn crate::Engine>> {
+        Some(Box::new(Wasmer {
+            contents: true,
+            ..self.clone()
+        }))
+    }
+
     fn instantiate(&self, module: &[u8], limits: &Limits) -> Instantiation {
         let mut driver = match self.driver(limits) {
             Ok(d) => d,
             Err(message) => return Instantiation::crashed(message),
         };
-        let (step, compile_us) = instantiate_in(&mut driver, "main", module);
+        let (step, compile_us) = instantiate_in(&mut driver, "main", module, limits.fuel);
         let live = step.outcome == InstanceOutcome::Instantiated;
         Instantiation {
             step,
-            instance: live.then(|| Box::new(WasmerInstance { driver }) as Box<dyn Instance>),
+            instance: live.then(|| {
+                Box::new(WasmerInstance {
+                    driver,
+                    name: self.name(),
+                    fuel: limits.fuel,
+                    contents: self.contents,
+                }) as Box<dyn Instance>
+            }),
             compile_us,
         }
     }
@@ -257,6 +337,7 @@ impl crate::Engine for Wasmer {
             driver: self.driver(limits)?,
             names: Names::default(),
             next: 0,
+            fuel: limits.fuel,
         }))
     }
 }
@@ -266,13 +347,14 @@ struct WasmerSession {
     driver: Driver,
     names: Names<String>,
     next: usize,
+    fuel: u64,
 }
 
 impl Session for WasmerSession {
     fn instantiate(&mut self, name: Option<&str>, bytes: &[u8]) -> InstanceOutcome {
         self.next += 1;
         let id = format!("i{}", self.next);
-        let (step, _) = instantiate_in(&mut self.driver, &id, bytes);
+        let (step, _) = instantiate_in(&mut self.driver, &id, bytes, self.fuel);
         if step.outcome == InstanceOutcome::Instantiated {
             self.names.add(name, id);
         }
@@ -292,7 +374,7 @@ impl Session for WasmerSession {
 
     fn invoke(&mut self, module: Option<&str>, export: &str, args: &[oracle::Value]) -> Outcome {
         match self.names.get(module) {
-            Ok(id) => invoke_in(&mut self.driver, &id, export, args).outcome,
+            Ok(id) => invoke_in(&mut self.driver, &id, export, args, self.fuel).outcome,
             Err(message) => Outcome::Error { message },
         }
     }
@@ -316,6 +398,7 @@ mod tests {
             program: PathBuf::from("/no/such/harness-wasmer"),
             version: "7.4.2".into(),
             compiler: "singlepass",
+            contents: false,
         };
         assert!(!w.info().proposals.contains(&Proposal::Simd));
         let i = w.instantiate(b"\0asm\x01\0\0\0", &Limits::default());
@@ -326,6 +409,30 @@ mod tests {
         );
         let (found, notes) = discover();
         assert!(found.len() == 2 || notes[0].contains("cargo build --release --locked"));
+        let asked = w.with_memory_contents().unwrap();
+        assert_eq!(asked.info().name, "wasmer-singlepass");
+    }
+
+    #[test]
+    fn an_older_harness_wasmer_is_refused_with_a_note() {
+        assert!(!recent_enough("0.1.0"));
+        assert!(!recent_enough("garbage"));
+        assert!(recent_enough("0.2.0") && recent_enough("0.10.1") && recent_enough("1.0.0"));
+        let dir = tempfile::tempdir().unwrap();
+        let old = dir.path().join("harness-wasmer");
+        std::fs::write(
+            &old,
+            "#!/bin/sh\necho harness-wasmer 0.1.0 wasmer 7.4.2 cranelift\n",
+        )
+        .unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&old, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let (found, notes) = discover_in(vec![old]);
+        assert!(found.is_empty());
+        assert!(
+            notes[0].contains("harness-wasmer 0.1.0, older"),
+            "{notes:?}"
+        );
     }
 
     #[test]
