@@ -17,7 +17,7 @@ fn width(n: u32) -> u32 {
 }
 
 /// `$bool(b)`: 1 for true, 0 for false. Its clauses are marked where `$ieqz_` and `$inez_`
-/// apply it; the comparisons, hotter, compute it unmarked (a mark costs an atomic add).
+/// apply it; the comparisons, hotter, compute it unmarked (a mark costs a load and a store).
 #[inline]
 pub fn bool_(b: bool) -> u64 {
     if b {
