@@ -104,17 +104,21 @@ const EXIT_BROKEN_PIPE: u8 = 128 + 13;
 fn quiet_on_broken_pipe() {
     let default = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        let payload = info.payload();
-        let message = payload
-            .downcast_ref::<String>()
-            .map(String::as_str)
-            .or_else(|| payload.downcast_ref::<&str>().copied())
-            .unwrap_or("");
+        let message = panic_message(info.payload());
         if message.starts_with("failed printing to std") && message.contains("Broken pipe") {
             std::process::exit(i32::from(EXIT_BROKEN_PIPE));
         }
         default(info)
     }));
+}
+
+/// The message of a panic's payload (a `String` or a `&str`).
+pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> &str {
+    payload
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| payload.downcast_ref::<&str>().copied())
+        .unwrap_or("(no message)")
 }
 
 /// Whether an error comes from writing to a pipe whose reader has closed it.

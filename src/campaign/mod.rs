@@ -770,18 +770,9 @@ fn case_thread(shared: &Shared) {
     {
         fail(
             shared,
-            anyhow::anyhow!("a case thread panicked: {}", panic_message(&*panic)),
+            anyhow::anyhow!("a case thread panicked: {}", crate::panic_message(&*panic)),
         );
     }
-}
-
-/// The message of a panic's payload.
-fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
-    payload
-        .downcast_ref::<String>()
-        .cloned()
-        .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
-        .unwrap_or_else(|| "(no message)".into())
 }
 
 fn case_loop(shared: &Shared) {
@@ -927,7 +918,7 @@ fn make_case(shared: &Shared, n: u64) -> (Pending, Option<Vec<u8>>, Option<Strin
             bytes: String::new(),
             plan: Plan::new(vec![]),
         };
-        let why = format!("the generator panicked: {}", panic_message(&*panic));
+        let why = format!("the generator panicked: {}", crate::panic_message(&*panic));
         (pending, None, Some(why))
     })
 }
