@@ -484,23 +484,9 @@ fn wamr_aot_runs_scripts_module_by_module() {
     assert!(e["passed"].as_u64().unwrap() >= 5, "{v}");
 }
 
-/// The Wasmer engines built here. `harness-wasmer` is not built by CI (its cold build
-/// takes minutes, see README "External engines"): a missing one is a note, not a failure.
+/// The Wasmer engines (`scripts/install-engines.sh` builds `harness-wasmer`).
 fn wasmer_built() -> Vec<String> {
-    let have = installed();
-    ["wasmer-cranelift", "wasmer-singlepass"]
-        .iter()
-        .filter(|w| {
-            let here = have.iter().any(|h| h == *w);
-            if !here {
-                eprintln!(
-                    "note: {w} is not built here (HARNESS_BUILD_WASMER=1 scripts/install-engines.sh); not tested"
-                );
-            }
-            here
-        })
-        .map(|w| w.to_string())
-        .collect()
+    present(&["wasmer-cranelift", "wasmer-singlepass"])
 }
 
 #[test]

@@ -3,7 +3,7 @@
 //! workspace of its own (Wasmer's Cranelift pins `cranelift-codegen =0.135.0`, the bundled
 //! Wasmtime needs `^0.135.8`: one lock cannot hold both).
 //!
-//! It is built with `scripts/install-engines.sh` (opt in: `HARNESS_BUILD_WASMER=1`) or
+//! It is built with `scripts/install-engines.sh` (about 5 minutes cold on 2 cores) or
 //! `cargo build --release --locked` in `engines/wasmer`, and found at `$HARNESS_WASMER`,
 //! `engines/wasmer/target/release/harness-wasmer` (of the current directory or of the
 //! checkout the harness was built from) or `harness-wasmer` on `PATH`.
@@ -120,8 +120,8 @@ fn discover_in(candidates: Vec<PathBuf>) -> (Vec<Wasmer>, Vec<String>) {
     }
     let note = stale.unwrap_or_else(|| {
         "wasmer-cranelift, wasmer-singlepass: harness-wasmer not found (build it: \
-         HARNESS_BUILD_WASMER=1 scripts/install-engines.sh, or cargo build --release --locked \
-         in engines/wasmer; about 20 minutes; or set $HARNESS_WASMER)"
+         scripts/install-engines.sh wasmer, or cargo build --release --locked in \
+         engines/wasmer; about 5 minutes cold on 2 cores; or set $HARNESS_WASMER)"
             .into()
     });
     (Vec::new(), vec![note])
