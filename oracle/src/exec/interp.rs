@@ -243,7 +243,11 @@ impl Store {
             Ok(_) => {}
         }
         if m.diverged {
-            m.stack.all_unknown();
+            // The path it took (a branch, an address, a table index) was chosen by bits the
+            // spec leaves open: another allowed choice may trap, loop or return otherwise.
+            return Err(ExecError::Open(
+                "the path it took depends on bits the spec leaves open".into(),
+            ));
         }
         Ok(m.stack.into_vec())
     }

@@ -92,6 +92,9 @@ pub(crate) fn unop(nt: NumType, op: UnOp, a: Slot, id: OpId) -> Result<Slot, Exe
 pub(crate) fn binop(nt: NumType, op: BinOp, a: Slot, b: Slot, id: OpId) -> Result<Slot, ExecError> {
     let n = nt.size();
     let (x, y) = (bits(a, n), bits(b, n));
+    if nt.is_int() && matches!(op, BinOp::Div(Some(_)) | BinOp::Rem(_)) {
+        open_division(op, a.tag, b.tag, y & s::mask(n) == s::mask(n))?;
+    }
     let Some(r) = s::binop_(nt, op, x, y) else {
         return Err(match op {
             BinOp::Div(Some(_)) | BinOp::Rem(_) if nt.is_int() => {
@@ -124,6 +127,26 @@ pub(crate) fn binop(nt: NumType, op: BinOp, a: Slot, b: Slot, id: OpId) -> Resul
         }
     }
     Ok(out)
+}
+
+/// `Step_pure/binop-trap` on operands the spec leaves open: a divisor of open bits may be 0
+/// (and -1), and a signed quotient of an open dividend by -1 may overflow, so whether the
+/// step traps is open. `minus_one`: the divisor's bits are all ones.
+#[cold]
+#[inline(never)]
+fn open_trap(what: &str) -> ExecError {
+    ExecError::Open(format!(
+        "whether {what} traps depends on bits the spec leaves open"
+    ))
+}
+
+#[inline(always)]
+fn open_division(op: BinOp, a: Tag, b: Tag, minus_one: bool) -> Result<(), ExecError> {
+    let open = |t: Tag| !matches!(t, Tag::None);
+    if open(b) || (open(a) && minus_one && op == BinOp::Div(Some(crate::ast::Sx::S))) {
+        return Err(open_trap("a division"));
+    }
+    Ok(())
 }
 
 /// `TESTOP` (`eqz`): `$testop_`.
@@ -163,6 +186,11 @@ pub(crate) fn cvtop(
 ) -> Result<Slot, ExecError> {
     let (n1, n2) = (from.size(), to.size());
     let z = bits(a, n1);
+    // Step_pure/cvtop-trap on an operand of open bits (a NaN of a class always traps): it
+    // may be any float, in range or not, so whether the step traps is open.
+    if matches!(op, CvtOp::Trunc(_)) && matches!(a.tag, Tag::Unknown) {
+        return Err(open_trap("a truncation"));
+    }
     let Some(r) = s::cvtop__(from, to, op, z) else {
         let CvtOp::Trunc(d) = op else {
             return Err(unsupported(id));

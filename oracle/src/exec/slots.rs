@@ -162,14 +162,6 @@ impl Slots {
             self.tags.resize(n, Tag::None);
         }
     }
-
-    /// Tags every value as unknown.
-    pub(crate) fn all_unknown(&mut self) {
-        if !self.tagged {
-            self.start_tags();
-        }
-        self.tags.fill(Tag::Unknown);
-    }
 }
 
 #[cfg(test)]
@@ -208,8 +200,5 @@ mod tests {
         let mut d = Slots::from_vec(vec![Slot::new(1, Tag::Canon)]);
         c.move_to(0, &mut d);
         assert_eq!(d.into_vec(), vec![Slot::new(1, Tag::Canon), Slot::exact(5)]);
-        let mut e = Slots::from_vec(vec![Slot::exact(5)]);
-        e.all_unknown();
-        assert_eq!(e.into_vec(), vec![Slot::new(5, Tag::Unknown)]);
     }
 }
