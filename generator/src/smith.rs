@@ -15,7 +15,7 @@ use wasm_smith::{Config, InstructionKind, InstructionKinds, Module};
 use crate::SplitMix64;
 
 /// Bumped whenever a seed would give other bytes than before.
-pub const GENERATOR_VERSION: &str = "smith-1";
+pub const GENERATOR_VERSION: &str = "smith-2";
 
 /// The termination fuel: function entries and loop iterations over the whole plan.
 pub const TERMINATION_FUEL: u32 = 1000;
@@ -42,6 +42,10 @@ const SPECTEST_IMPORTS: &str = r#"(module
   (import "spectest" "global_f64" (global f64))
   (import "spectest" "table" (table 10 20 funcref))
   (import "spectest" "memory" (memory 1 2)))"#;
+
+/// How many functions, each of a type of its own, [`SPECTEST_IMPORTS`] has (wasm-smith puts
+/// their types in every module it gives those imports to, before any type of its own).
+const SPECTEST_FUNC_TYPES: usize = 7;
 
 /// Why no module came out of a seed.
 #[derive(Debug, thiserror::Error)]
@@ -128,7 +132,12 @@ pub fn swarm_config(rng: &mut SplitMix64, allowed: &[Proposal]) -> (Config, Vec<
         memory_max_size_required: true,
         max_table_elements: MAX_TABLE_ELEMENTS,
         table_max_size_required: true,
-        max_funcs: r(1, 16) as usize,
+        // wasm-smith copies the imports' types first: types of our own come on top.
+        min_types: SPECTEST_FUNC_TYPES + r(4, 10) as usize,
+        min_funcs: r(1, 4) as usize,
+        // `max_funcs` counts imported functions too (wasm-smith may import every one of
+        // the spectest functions, whatever `max_imports`): the defined ones come on top.
+        max_funcs: SPECTEST_FUNC_TYPES + r(4, 16) as usize,
         max_instructions: r(10, 200) as usize,
         max_globals: r(0, 8) as usize,
         max_data_segments: r(0, 4) as usize,
@@ -251,6 +260,65 @@ mod tests {
         assert!(
             (20..95).contains(&with_simd),
             "{with_simd} of 100 with SIMD"
+        );
+    }
+
+    /// wasm-smith gives every module the spectest imports' types first; `min_types` counts
+    /// them, so the count must be theirs.
+    #[test]
+    fn the_spectest_type_count_is_that_of_the_imports() {
+        let mut types = std::collections::HashSet::new();
+        for p in wasmparser::Parser::new(0).parse_all(&spectest_imports()) {
+            if let Ok(wasmparser::Payload::ImportSection(r)) = p {
+                for i in r.into_imports() {
+                    if let wasmparser::TypeRef::Func(t) = i.expect("import").ty {
+                        types.insert(t);
+                    }
+                }
+            }
+        }
+        assert_eq!(types.len(), SPECTEST_FUNC_TYPES);
+    }
+
+    /// A wrong result shows only through what a function returns (or stores): most
+    /// modules define functions, and a good share of those return values. (Before types
+    /// of their own were asked for, functions had only the imports' types: 7 of 200
+    /// defined functions in 300 modules returned a value.)
+    #[test]
+    fn modules_define_functions_that_return_values() {
+        let (mut modules, mut defining, mut funcs, mut returning) = (0, 0, 0, 0);
+        for seed in 0..200u64 {
+            let Ok(g) = generate(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15), &Proposal::WASM2) else {
+                continue;
+            };
+            modules += 1;
+            let mut results = Vec::new();
+            let mut defined = Vec::new();
+            for p in wasmparser::Parser::new(0).parse_all(&g.bytes) {
+                match p.expect("valid") {
+                    wasmparser::Payload::TypeSection(r) => {
+                        for t in r.into_iter_err_on_gc_types() {
+                            results.push(t.expect("func type").results().len());
+                        }
+                    }
+                    wasmparser::Payload::FunctionSection(r) => {
+                        defined = r.into_iter().collect::<Result<_, _>>().expect("funcs");
+                    }
+                    _ => {}
+                }
+            }
+            defining += usize::from(!defined.is_empty());
+            funcs += defined.len();
+            returning += defined.iter().filter(|t| results[**t as usize] > 0).count();
+        }
+        assert!(modules >= 150, "{modules} of 200 seeds gave a module");
+        assert!(
+            defining * 10 >= modules * 9,
+            "{defining} of {modules} define functions"
+        );
+        assert!(
+            returning * 5 >= funcs,
+            "{returning} of {funcs} functions return values"
         );
     }
 }
