@@ -92,6 +92,12 @@ impl Wasmtime {
     fn config(&self, features: wasmparser::WasmFeatures) -> Result<Config, String> {
         let mut c = Config::new();
         c.consume_fuel(true).wasm_backtrace_max_frames(None);
+        // Told to use one thread (`RAYON_NUM_THREADS=1`, as a campaign tells its workers),
+        // compile on this one: rayon would run the work on a pool thread of its own while
+        // this one waits, and that thread spins after each module looking for more.
+        if std::env::var("RAYON_NUM_THREADS").is_ok_and(|n| n.trim() == "1") {
+            c.parallel_compilation(false);
+        }
         c.wasm_features(wasmparser::WasmFeatures::all(), false);
         c.wasm_features(features, true);
         match self.strategy {
