@@ -21,6 +21,12 @@ use crate::{Engine, EngineInfo, Instance, Instantiation, Limits, micros};
 
 const VERSION: &str = "2.0.0";
 
+/// wasmi's call depth limit here (its default: 1,000).
+const MAX_RECURSION_DEPTH: usize = 20_000;
+
+/// wasmi's value stack limit here, in bytes (its default: 1,000,000).
+const MAX_STACK_BYTES: usize = 16 << 20;
+
 /// wasmi, compiling eagerly (so that every function is validated before anything runs).
 #[derive(Default)]
 pub struct Wasmi {
@@ -51,7 +57,14 @@ impl Wasmi {
         let on = |p: Proposal| profile.contains(&p) && Self::proposals().contains(&p);
         let mut c = Config::default();
         c.consume_fuel(true)
-            .compilation_mode(CompilationMode::Eager);
+            .compilation_mode(CompilationMode::Eager)
+            // wasmi's own defaults (1,000 frames, a 1 MB value stack) exhaust where the
+            // Wasmtime engines do not: a campaign module may recurse up to its termination
+            // fuel (1,000 entries), and the spec allows exhaustion at any depth, so every
+            // such step went unjudged for wasmi alone. Its stack is on the heap, not the
+            // host's, so it can be deep.
+            .set_max_recursion_depth(MAX_RECURSION_DEPTH)
+            .set_max_stack_height(MAX_STACK_BYTES);
         c.wasm_mutable_global(on(MutableGlobal))
             .wasm_sign_extension(on(SignExtension))
             .wasm_saturating_float_to_int(on(SaturatingFloatToInt))
@@ -75,7 +88,7 @@ impl Engine for Wasmi {
         EngineInfo {
             name: "wasmi".into(),
             version: VERSION.into(),
-            config: "interpreter, eager compilation, fuel".into(),
+            config: "interpreter, eager compilation, fuel, 20,000 frames deep".into(),
             proposals: Self::proposals(),
         }
     }

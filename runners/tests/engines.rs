@@ -239,3 +239,37 @@ fn invalid_and_unlinkable_modules_are_told_apart() {
         );
     }
 }
+
+/// A module may recurse as deep as a campaign's termination fuel lets it (1,000 calls):
+/// every bundled engine goes that deep, wasmi too (its own default limit is 1,000 frames),
+/// and an unbounded recursion still ends in exhaustion everywhere.
+#[test]
+fn every_engine_recurses_a_few_thousand_deep_and_exhausts_without_end() {
+    let wat = r#"(module
+      (func $down (export "down") (param i32) (result i32)
+        (if (result i32) (local.get 0)
+          (then (i32.add (call $down (i32.sub (local.get 0) (i32.const 1))) (i32.const 1)))
+          (else (i32.const 0))))
+      (func $forever (export "forever") (param i32) (result i32)
+        (i32.add (call $forever (local.get 0)) (i32.const 1))))"#;
+    let obs = run(
+        wat,
+        &[
+            ("down", vec![Value::I32(5000)]),
+            ("forever", vec![Value::I32(0)]),
+        ],
+    );
+    assert!(obs.iter().any(|o| o.engine == "wasmi"));
+    for (engine, o) in outcomes(&obs, 0) {
+        assert_eq!(
+            o,
+            Outcome::Return {
+                values: vec![Value::I32(5000)]
+            },
+            "{engine}"
+        );
+    }
+    for (engine, o) in outcomes(&obs, 1) {
+        assert!(matches!(o, Outcome::Exhaustion { .. }), "{engine}: {o:?}");
+    }
+}

@@ -1164,6 +1164,9 @@ fn finish_case(
         ..Record::default()
     };
     for (v, o) in judgement.engines.iter().zip(&observations) {
+        if let oracle::expect::SpecVerdict::Inconclusive { step, why } = &v.verdict {
+            tracing::debug!(case = pending.case, engine = %v.engine, %step, why, "inconclusive");
+        }
         record.verdicts.insert(
             v.engine.clone(),
             signature::class(&v.verdict, o, &judgement.expectation).into(),
