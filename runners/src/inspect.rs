@@ -90,11 +90,29 @@ pub fn validate(module: &[u8], proposals: &[Proposal]) -> Result<(), String> {
 /// The smallest set of proposals under which the module validates, or why it validates
 /// under none. Greedy: starting from all, each proposal is dropped when the module still
 /// validates without it.
+///
+/// A module that validates under WebAssembly 2.0 (the first proposals of
+/// [`Proposal::ALL`]) starts from those: validity only grows with the proposals, so the
+/// greedy pass would drop every later one anyway. That is 8 validations instead of 20 for
+/// what a campaign generates.
 pub fn required_proposals(module: &[u8]) -> Result<Vec<Proposal>, String> {
-    validate(module, &Proposal::ALL)?;
-    let mut kept: Vec<Proposal> = Proposal::ALL.to_vec();
+    let wasm2 = &Proposal::ALL[..Proposal::WASM2.len()];
+    debug_assert_eq!(wasm2, &Proposal::WASM2[..]);
+    let start: &[Proposal] = if validate(module, wasm2).is_ok() {
+        wasm2
+    } else {
+        validate(module, &Proposal::ALL)?;
+        &Proposal::ALL
+    };
+    greedy(module, start)
+}
+
+/// The greedy pass of [`required_proposals`] from `start`, under which the module
+/// validates.
+fn greedy(module: &[u8], start: &[Proposal]) -> Result<Vec<Proposal>, String> {
+    let mut kept: Vec<Proposal> = start.to_vec();
     // Later proposals first: they imply earlier ones (gc needs reference types, ...).
-    for p in Proposal::ALL.iter().rev() {
+    for p in start.iter().rev() {
         let without: Vec<Proposal> = kept.iter().copied().filter(|q| q != p).collect();
         if validate(module, &without).is_ok() {
             kept = without;
@@ -285,6 +303,36 @@ pub fn inspect(module: &[u8]) -> Result<ModuleInfo, InspectError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Starting from 2.0 gives what the greedy pass from every proposal gives.
+    #[test]
+    fn the_two_point_oh_shortcut_finds_the_same_proposals() {
+        let modules = [
+            "(module)",
+            "(module (func (result i32 i32) i32.const 1 i32.const 2))",
+            "(module (func (param v128) (result v128) local.get 0))",
+            "(module (table 1 externref) (func (param i32) (result externref) (table.get (local.get 0))))",
+            "(module (memory 1) (func (memory.fill (i32.const 0) (i32.const 0) (i32.const 0))))",
+            "(module (func (result i64) (i64.extend8_s (i64.const 1))))",
+            "(module (memory i64 1))",
+            "(module (memory 1) (memory 1))",
+            "(module (func $f (return_call $f)))",
+            "(module (global i32 (i32.add (i32.const 1) (i32.const 2))))",
+            "(module (type (struct)) (func (result (ref null 0)) ref.null 0))",
+            "(module (tag))",
+            "(module (func (param v128) (result v128) (i32x4.relaxed_trunc_f32x4_s (local.get 0))))",
+            "(module (func (param i32) (result i32 i32) (i32.add (local.get 0) (local.get 0)) (i32.const 0)))",
+        ];
+        for text in modules {
+            let wasm = wat::parse_str(text).unwrap();
+            let slow = validate(&wasm, &Proposal::ALL).and_then(|()| greedy(&wasm, &Proposal::ALL));
+            assert_eq!(required_proposals(&wasm), slow, "{text}");
+            assert!(slow.is_ok(), "{text}");
+        }
+        // A module valid under no proposal set says why, either way.
+        let bad = wat::parse_str("(module (func (result i32)))").unwrap();
+        assert!(required_proposals(&bad).is_err());
+    }
 
     #[test]
     fn reads_exports_imports_and_proposals() {
