@@ -784,6 +784,14 @@ mod tests {
         expect(&module, &plan, 1_000_000)
     }
 
+    /// One step that trapped with `kind`.
+    fn trapped(kind: crate::TrapKind) -> Observation {
+        observed(vec![Outcome::Trap {
+            kind,
+            message: String::new(),
+        }])
+    }
+
     fn observed(outcomes: Vec<Outcome>) -> Observation {
         Observation {
             engine: "e".into(),
@@ -828,10 +836,7 @@ mod tests {
                 "{f}: {:?}",
                 e.invocations[0].outcome
             );
-            let trapped = observed(vec![Outcome::Trap {
-                kind: crate::TrapKind::OutOfBoundsMemoryAccess,
-                message: String::new(),
-            }]);
+            let trapped = trapped(crate::TrapKind::OutOfBoundsMemoryAccess);
             assert!(!matches!(judge(&e, &trapped), SpecVerdict::Deviates { .. }));
         }
     }
@@ -864,10 +869,7 @@ mod tests {
                 "{f}: {:?}",
                 e.invocations[0].outcome
             );
-            let trapped = observed(vec![Outcome::Trap {
-                kind: crate::TrapKind::IntegerOverflow,
-                message: String::new(),
-            }]);
+            let trapped = trapped(crate::TrapKind::IntegerOverflow);
             assert!(!matches!(judge(&e, &trapped), SpecVerdict::Deviates { .. }));
         }
         // What cannot trap stays a return, of a value the spec leaves open.
@@ -878,10 +880,7 @@ mod tests {
                 "{f}: {:?}",
                 e.invocations[0].outcome
             );
-            let trapped = observed(vec![Outcome::Trap {
-                kind: crate::TrapKind::IntegerOverflow,
-                message: String::new(),
-            }]);
+            let trapped = trapped(crate::TrapKind::IntegerOverflow);
             assert!(
                 matches!(judge(&e, &trapped), SpecVerdict::Deviates { .. }),
                 "{f}"

@@ -124,8 +124,8 @@ pub fn bench(n: u64, engine_names: &[String]) -> anyhow::Result<u8> {
             .build()
             .context("cannot make a thread pool")
     };
+    let pool = one_core()?;
     let ((), bare) = part(n_made, || {
-        let Ok(pool) = one_core() else { return };
         pool.install(|| {
             for (bytes, plan) in &made {
                 for e in &engines {
@@ -139,16 +139,16 @@ pub fn bench(n: u64, engine_names: &[String]) -> anyhow::Result<u8> {
             }
         })
     });
-    // The same on two threads, each with its own engines and half of the cases.
+    // The same on two threads, each with its own engines, pool and half of the cases.
+    let halves = made.chunks(made.len().div_ceil(2).max(1));
+    let threads = halves
+        .map(|half| Ok((half, crate::diff::select_engines(&names)?, one_core()?)))
+        .collect::<anyhow::Result<Vec<_>>>()?;
     let ((), bare2) = part(n_made, || {
         std::thread::scope(|s| {
-            for half in made.chunks(made.len().div_ceil(2).max(1)) {
-                let (names, limits) = (&names, &limits);
+            for (half, engines, pool) in threads {
+                let limits = &limits;
                 s.spawn(move || {
-                    let (Ok(engines), Ok(pool)) = (crate::diff::select_engines(names), one_core())
-                    else {
-                        return;
-                    };
                     pool.install(|| {
                         for (bytes, plan) in half {
                             for e in &engines {
