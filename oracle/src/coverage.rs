@@ -48,16 +48,19 @@ impl Counter {
     /// Counts one firing (see the module's note on threads).
     #[inline]
     pub fn hit(&'static self) {
-        self.count
-            .store(self.count.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
-        if !self.registered.load(Ordering::Relaxed) {
+        let n = self.count.load(Ordering::Relaxed);
+        self.count.store(n + 1, Ordering::Relaxed);
+        // Registered already unless it never fired (or fires first since a [`reset`]).
+        if n == 0 {
             self.register();
         }
     }
 
     #[cold]
+    #[inline(never)]
     fn register(&'static self) {
-        if !self.registered.swap(true, Ordering::AcqRel)
+        if !self.registered.load(Ordering::Relaxed)
+            && !self.registered.swap(true, Ordering::AcqRel)
             && let Ok(mut r) = REGISTRY.lock()
         {
             // A point can have several call sites: it is new only at the first of them.
@@ -426,6 +429,24 @@ mod tests {
             .map(|h| (h.detail.clone(), h.count));
         assert!(a >= Some(3));
         assert_eq!(b.map(|b| b.0), Some("i32.add".to_string()));
+    }
+
+    #[test]
+    fn a_counter_registers_once_and_counts_again_after_a_reset() {
+        use super::{Counter, Ordering, REGISTRY};
+        static C: Counter = Counter::new("Test/coverage-reset", "");
+        C.hit();
+        C.hit();
+        assert_eq!(C.count.load(Ordering::Relaxed), 2);
+        // What `reset` does to every registered counter.
+        C.count.store(0, Ordering::Relaxed);
+        C.hit();
+        assert_eq!(C.count.load(Ordering::Relaxed), 1);
+        let registered = REGISTRY
+            .lock()
+            .map(|r| r.iter().filter(|c| c.name == "Test/coverage-reset").count())
+            .unwrap_or(0);
+        assert_eq!(registered, 1);
     }
 }
 

@@ -854,556 +854,573 @@ impl Store {
                     }
                 }),
             };
-            match instr {
-                Instr::Nop => {
-                    // Step_pure/nop
-                    crate::hit!("Step_pure/nop", "nop");
-                }
-                Instr::Unreachable => {
-                    // Step_pure/unreachable
-                    crate::hit!("Step_pure/unreachable", "unreachable");
-                    return Err(trap(TrapKind::Unreachable));
-                }
-                Instr::Drop => {
-                    // Step_pure/drop
-                    crate::hit!("Step_pure/drop", "drop");
-                    m.stack.pop();
-                }
-                Instr::Select(_) => {
-                    let c = m.stack.pop();
-                    let b = m.stack.pop();
-                    let a = m.stack.pop();
-                    let mut r = if c.v as u32 != 0 {
-                        // Step_pure/select-true
-                        crate::hit!("Step_pure/select-true", "select");
-                        a
-                    } else {
-                        // Step_pure/select-false
-                        crate::hit!("Step_pure/select-false", "select");
-                        b
-                    };
-                    if !matches!(c.tag, Tag::None) {
-                        r.tag = Tag::Unknown;
-                    }
-                    m.stack.push(r);
-                }
-                Instr::Block(..)
-                | Instr::Loop(..)
-                | Instr::If(..)
-                | Instr::Br(_)
-                | Instr::BrIf(_)
-                | Instr::BrTable(..)
-                | Instr::Return
-                | Instr::Call(_)
-                | Instr::LocalGet(_)
-                | Instr::LocalSet(_)
-                | Instr::LocalTee(_)
-                | Instr::Const(..)
-                | Instr::Unop(..)
-                | Instr::Binop(..)
-                | Instr::Testop(_)
-                | Instr::Relop(..)
-                | Instr::Load(..)
-                | Instr::Store(..) => {
-                    // Flattening gives these their own ops.
-                    return Err(malformed("instruction without its own op in flat code"));
-                }
-                Instr::CallIndirect(x, y) => {
-                    // Step_pure/call_indirect: TABLE.GET x, REF.CAST (REF NULL y), CALL_REF y
-                    crate::hit!("Step_pure/call_indirect", "call_indirect");
-                    let i = pop_i32(m);
-                    let table = self.table_mut(inst, *x)?;
-                    let Some(&r) = table.elems.get(i as usize) else {
-                        // Step_read/table.get-oob (2.0: Step_read/call_indirect-trap)
-                        crate::hit!("Step_read/table.get-oob", "call_indirect");
-                        return Err(trap(TrapKind::UndefinedElement));
-                    };
-                    // Step_read/table.get-val
-                    crate::hit!("Step_read/table.get-val", "call_indirect");
-                    if r == 0 {
-                        // Step_read/ref.cast-succeed: null is in the nullable type
-                        crate::hit!("Step_read/ref.cast-succeed", "call_indirect");
-                        // Step_read/call_ref-null (2.0: Step_read/call_indirect-trap)
-                        crate::hit!("Step_read/call_ref-null", "call_indirect");
-                        return Err(trap(TrapKind::UninitializedElement));
-                    }
-                    let a = (r - 1) as usize;
-                    let want = inst
-                        .types
-                        .get(*y as usize)
-                        .ok_or_else(|| malformed("type index"))?;
-                    if self.funcs.get(a).map(|f| f.ty()) != Some(want) {
-                        // Step_read/ref.cast-fail (2.0: Step_read/call_indirect-trap)
-                        crate::hit!("Step_read/ref.cast-fail", "call_indirect");
-                        return Err(trap(TrapKind::IndirectCallTypeMismatch));
-                    }
-                    // Step_read/ref.cast-succeed
-                    crate::hit!("Step_read/ref.cast-succeed", "call_indirect");
-                    if self.call(mods, m, a, *pc)? {
-                        enter_top!();
-                    }
-                }
-                Instr::GlobalGet(x) => {
-                    // Step_read/global.get
-                    crate::hit!("Step_read/global.get", "global.get");
-                    let a = *inst
-                        .globals
-                        .get(*x as usize)
-                        .ok_or_else(|| malformed("global index"))?;
-                    let s = self.globals.get(a).ok_or_else(|| malformed("global"))?.val;
-                    m.stack.push(s);
-                }
-                Instr::GlobalSet(x) => {
-                    // Step/global.set
-                    crate::hit!("Step/global.set", "global.set");
-                    let mut s = m.stack.pop();
-                    if m.diverged {
-                        s.tag = Tag::Unknown;
-                    }
-                    let a = *inst
-                        .globals
-                        .get(*x as usize)
-                        .ok_or_else(|| malformed("global index"))?;
-                    self.globals
-                        .get_mut(a)
-                        .ok_or_else(|| malformed("global"))?
-                        .val = s;
-                }
-                Instr::TableGet(x) => {
-                    let i = pop_i32(m);
-                    let t = self.table_mut(inst, *x)?;
-                    let Some(&r) = t.elems.get(i as usize) else {
-                        // Step_read/table.get-oob
-                        crate::hit!("Step_read/table.get-oob", "table.get");
-                        return Err(trap(TrapKind::OutOfBoundsTableAccess));
-                    };
-                    // Step_read/table.get-val
-                    crate::hit!("Step_read/table.get-val", "table.get");
-                    m.stack.push(Slot::exact(u128::from(r)));
-                }
-                Instr::TableSet(x) => {
-                    let r = m.stack.pop();
-                    let i = pop_i32(m);
-                    let t = self.table_mut(inst, *x)?;
-                    let Some(slot) = t.elems.get_mut(i as usize) else {
-                        // Step/table.set-oob
-                        crate::hit!("Step/table.set-oob", "table.set");
-                        return Err(trap(TrapKind::OutOfBoundsTableAccess));
-                    };
-                    // Step/table.set-val
-                    crate::hit!("Step/table.set-val", "table.set");
-                    *slot = r.v as u64;
-                }
-                Instr::TableSize(x) => {
-                    // Step_read/table.size
-                    crate::hit!("Step_read/table.size", "table.size");
-                    let n = self.table_mut(inst, *x)?.elems.len();
-                    m.stack.push(Slot::exact(n as u128));
-                }
-                Instr::TableGrow(x) => {
-                    let n = u64::from(pop_i32(m));
-                    let r = m.stack.pop();
-                    let host = self.max_table_elems;
-                    let t = self.table_mut(inst, *x)?;
-                    let old = t.elems.len() as u64;
-                    let limit = t.ty.limits.max.unwrap_or(u64::from(u32::MAX)).min(host);
-                    let limit = limit.min(u64::from(u32::MAX));
-                    if old + n <= limit {
-                        // Step/table.grow-succeed
-                        crate::hit!("Step/table.grow-succeed", "table.grow");
-                        t.elems.resize((old + n) as usize, r.v as u64);
-                        m.stack.push(Slot::exact(u128::from(old)));
-                    } else {
-                        // Step/table.grow-fail
-                        crate::hit!("Step/table.grow-fail", "table.grow");
-                        m.stack.push(Slot::exact(u128::from(u32::MAX)));
-                    }
-                }
-                Instr::TableFill(x) => {
-                    let n = u64::from(pop_i32(m));
-                    let r = m.stack.pop();
-                    let i = u64::from(pop_i32(m));
-                    let t = self.table_mut(inst, *x)?;
-                    if i + n > t.elems.len() as u64 {
-                        // Step_read/table.fill-oob
-                        crate::hit!("Step_read/table.fill-oob", "table.fill");
-                        return Err(trap(TrapKind::OutOfBoundsTableAccess));
-                    }
-                    if n == 0 {
-                        // Step_read/table.fill-zero
-                        crate::hit!("Step_read/table.fill-zero", "table.fill");
-                    } else {
-                        // Step_read/table.fill-succ
-                        crate::hit!("Step_read/table.fill-succ", "table.fill");
-                        t.elems[i as usize..(i + n) as usize].fill(r.v as u64);
-                    }
-                }
-                Instr::TableCopy(x, y) => {
-                    let n = u64::from(pop_i32(m));
-                    let s = u64::from(pop_i32(m));
-                    let d = u64::from(pop_i32(m));
-                    let src_len = self.table_mut(inst, *y)?.elems.len() as u64;
-                    let dst_len = self.table_mut(inst, *x)?.elems.len() as u64;
-                    if s + n > src_len || d + n > dst_len {
-                        // Step_read/table.copy-oob
-                        crate::hit!("Step_read/table.copy-oob", "table.copy");
-                        return Err(trap(TrapKind::OutOfBoundsTableAccess));
-                    }
-                    if n == 0 {
-                        // Step_read/table.copy-zero
-                        crate::hit!("Step_read/table.copy-zero", "table.copy");
-                    } else {
-                        if d <= s {
-                            // Step_read/table.copy-le
-                            crate::hit!("Step_read/table.copy-le", "table.copy");
-                        } else {
-                            // Step_read/table.copy-gt
-                            crate::hit!("Step_read/table.copy-gt", "table.copy");
-                        }
-                        let (s, d, n) = (s as usize, d as usize, n as usize);
-                        let src: Vec<u64> = self.table_mut(inst, *y)?.elems[s..s + n].to_vec();
-                        self.table_mut(inst, *x)?.elems[d..d + n].copy_from_slice(&src);
-                    }
-                }
-                Instr::TableInit(x, y) => {
-                    let n = u64::from(pop_i32(m));
-                    let s = u64::from(pop_i32(m));
-                    let d = u64::from(pop_i32(m));
-                    let ea = *inst
-                        .elems
-                        .get(*y as usize)
-                        .ok_or_else(|| malformed("element index"))?;
-                    let seg_len = self.elems.get(ea).map(|e| e.refs.len()).unwrap_or(0) as u64;
-                    let t = self.table_mut(inst, *x)?;
-                    if s + n > seg_len || d + n > t.elems.len() as u64 {
-                        // Step_read/table.init-oob
-                        crate::hit!("Step_read/table.init-oob", "table.init");
-                        return Err(trap(TrapKind::OutOfBoundsTableAccess));
-                    }
-                    if n == 0 {
-                        // Step_read/table.init-zero
-                        crate::hit!("Step_read/table.init-zero", "table.init");
-                    } else {
-                        // Step_read/table.init-succ
-                        crate::hit!("Step_read/table.init-succ", "table.init");
-                        let ta = inst.tables[*x as usize];
-                        let (s, d, n) = (s as usize, d as usize, n as usize);
-                        let seg = &self.elems[ea].refs[s..s + n];
-                        self.tables[ta].elems[d..d + n].copy_from_slice(seg);
-                    }
-                }
-                Instr::ElemDrop(x) => {
-                    // Step/elem.drop
-                    crate::hit!("Step/elem.drop", "elem.drop");
-                    let ea = *inst
-                        .elems
-                        .get(*x as usize)
-                        .ok_or_else(|| malformed("element index"))?;
-                    if let Some(e) = self.elems.get_mut(ea) {
-                        e.refs = Vec::new();
-                    }
-                }
-                Instr::VLoad(op, x, ma) => {
-                    let i = pop_i32(m);
-                    let mem = self.mem_mut(inst, *x)?;
-                    let width = match op {
-                        None => 16,
-                        Some(VLoadOp::Shape { sz, m, .. }) => u64::from(sz * m / 8),
-                        Some(VLoadOp::Splat(sz) | VLoadOp::Zero(sz)) => u64::from(*sz / 8),
-                    };
-                    let Some(ea) = effective(i, ma, width, mem.data.len()) else {
-                        match op {
-                            // Step_read/vload-oob
-                            None => hit_op!("Step_read/vload-oob", id),
-                            // Step_read/vload-pack-oob
-                            Some(VLoadOp::Shape { .. }) => {
-                                hit_op!("Step_read/vload-pack-oob", id)
-                            }
-                            // Step_read/vload-splat-oob
-                            Some(VLoadOp::Splat(_)) => hit_op!("Step_read/vload-splat-oob", id),
-                            // Step_read/vload-zero-oob
-                            Some(VLoadOp::Zero(_)) => hit_op!("Step_read/vload-zero-oob", id),
-                        }
-                        return Err(trap(TrapKind::OutOfBoundsMemoryAccess));
-                    };
-                    let raw = read_le(&mem.data, ea, width);
-                    if op.is_none() {
-                        // $inv_vbytes_ hint(builtin)
-                        crate::hit!("$inv_vbytes_#1");
-                    } else {
-                        // $inv_ibytes_ hint(builtin)
-                        crate::hit!("$inv_ibytes_#1");
-                    }
-                    let v = match op {
-                        None => {
-                            // Step_read/vload-val
-                            hit_op!("Step_read/vload-val", id);
-                            raw
-                        }
-                        Some(VLoadOp::Shape { sz, m: lanes, sx }) => {
-                            // Step_read/vload-pack-val
-                            hit_op!("Step_read/vload-pack-val", id);
-                            let mut out = 0u128;
-                            for k in 0..*lanes {
-                                let lane = extend(raw >> (k * sz), *sz, 2 * sz, *sx);
-                                out |= lane << (k * 2 * sz);
-                            }
-                            out
-                        }
-                        Some(VLoadOp::Splat(sz)) => {
-                            // Step_read/vload-splat-val
-                            hit_op!("Step_read/vload-splat-val", id);
-                            simd::splat_bits(raw, *sz)
-                        }
-                        Some(VLoadOp::Zero(_)) => {
-                            // Step_read/vload-zero-val
-                            hit_op!("Step_read/vload-zero-val", id);
-                            raw
-                        }
-                    };
-                    let tag = load_tag(mem, ea, width);
-                    m.stack.push(Slot::new(v, tag));
-                }
-                Instr::VLoadLane(sz, x, ma, lane) => {
-                    let vec = m.stack.pop();
-                    let i = pop_i32(m);
-                    let mem = self.mem_mut(inst, *x)?;
-                    let width = u64::from(*sz / 8);
-                    let Some(ea) = effective(i, ma, width, mem.data.len()) else {
-                        // Step_read/vload_lane-oob
-                        hit_op!("Step_read/vload_lane-oob", id);
-                        return Err(trap(TrapKind::OutOfBoundsMemoryAccess));
-                    };
-                    // Step_read/vload_lane-val
-                    hit_op!("Step_read/vload_lane-val", id);
-                    // $inv_ibytes_ hint(builtin)
-                    crate::hit!("$inv_ibytes_#1");
-                    let raw = read_le(&mem.data, ea, width);
-                    let shift = u32::from(*lane) * sz;
-                    let mask = ((1u128 << sz) - 1) << shift;
-                    let v = (vec.v & !mask) | ((raw << shift) & mask);
-                    let tag = if !matches!(vec.tag, Tag::None) {
-                        Tag::Unknown
-                    } else {
-                        load_tag(mem, ea, width)
-                    };
-                    m.stack.push(Slot::new(v, tag));
-                }
-                Instr::VStore(x, ma) => {
-                    let c = m.stack.pop();
-                    let i = pop_i32(m);
-                    let diverged = m.diverged;
-                    let mem = self.mem_mut(inst, *x)?;
-                    let Some(ea) = effective(i, ma, 16, mem.data.len()) else {
-                        // Step/vstore-oob
-                        hit_op!("Step/vstore-oob", id);
-                        return Err(trap(TrapKind::OutOfBoundsMemoryAccess));
-                    };
-                    // Step/vstore-val
-                    hit_op!("Step/vstore-val", id);
-                    // $vbytes_ hint(builtin)
-                    crate::hit!("$vbytes_#1");
-                    let tag = if diverged { Tag::Unknown } else { c.tag };
-                    write_le(mem, ea, 16, c.v, tag);
-                }
-                Instr::VStoreLane(sz, x, ma, lane) => {
-                    let c = m.stack.pop();
-                    let i = pop_i32(m);
-                    let diverged = m.diverged;
-                    let mem = self.mem_mut(inst, *x)?;
-                    let width = u64::from(*sz / 8);
-                    let Some(ea) = effective(i, ma, width, mem.data.len()) else {
-                        // Step/vstore_lane-oob
-                        hit_op!("Step/vstore_lane-oob", id);
-                        return Err(trap(TrapKind::OutOfBoundsMemoryAccess));
-                    };
-                    // Step/vstore_lane-val
-                    hit_op!("Step/vstore_lane-val", id);
-                    // $ibytes_ hint(builtin)
-                    crate::hit!("$ibytes_#1");
-                    let tag = if diverged { Tag::Unknown } else { c.tag };
-                    write_le(mem, ea, width, c.v >> (u32::from(*lane) * sz), tag);
-                }
-                Instr::MemorySize(x) => {
-                    // Step_read/memory.size
-                    crate::hit!("Step_read/memory.size", "memory.size");
-                    let pages = self.mem_mut(inst, *x)?.data.len() as u64 / PAGE;
-                    m.stack.push(Slot::exact(u128::from(pages)));
-                }
-                Instr::MemoryGrow(x) => {
-                    let n = u64::from(pop_i32(m));
-                    let a = Self::mem_idx(inst, *x)?;
-                    let max = self.mems.get(a).and_then(|mm| mm.ty.limits.max);
-                    let limit = self.grow_limit(max, self.max_memory_pages, 65536);
-                    let mem = self.mem_mut(inst, *x)?;
-                    let old = mem.data.len() as u64 / PAGE;
-                    let grown = if old + n <= limit {
-                        let extra = (n * PAGE) as usize;
-                        mem.data.try_reserve_exact(extra).is_ok()
-                    } else {
-                        false
-                    };
-                    if grown {
-                        // Step/memory.grow-succeed
-                        crate::hit!("Step/memory.grow-succeed", "memory.grow");
-                        mem.data.resize(((old + n) * PAGE) as usize, 0);
-                        m.stack.push(Slot::exact(u128::from(old)));
-                    } else {
-                        // Step/memory.grow-fail
-                        crate::hit!("Step/memory.grow-fail", "memory.grow");
-                        m.stack.push(Slot::exact(u128::from(u32::MAX)));
-                    }
-                }
-                Instr::MemoryFill(x) => {
-                    let n = u64::from(pop_i32(m));
-                    let val = m.stack.pop();
-                    let d = u64::from(pop_i32(m));
-                    let diverged = m.diverged;
-                    let mem = self.mem_mut(inst, *x)?;
-                    if d + n > mem.data.len() as u64 {
-                        // Step_read/memory.fill-oob
-                        crate::hit!("Step_read/memory.fill-oob", "memory.fill");
-                        return Err(trap(TrapKind::OutOfBoundsMemoryAccess));
-                    }
-                    if n == 0 {
-                        // Step_read/memory.fill-zero
-                        crate::hit!("Step_read/memory.fill-zero", "memory.fill");
-                    } else {
-                        // Step_read/memory.fill-succ
-                        crate::hit!("Step_read/memory.fill-succ", "memory.fill");
-                        mem.data[d as usize..(d + n) as usize].fill(val.v as u8);
-                        if !matches!(val.tag, Tag::None) || diverged {
-                            taint::add(&mut mem.taint, d, d + n);
-                        } else {
-                            taint::clear(&mut mem.taint, d, d + n);
-                        }
-                    }
-                }
-                Instr::MemoryCopy(x, y) => {
-                    let n = u64::from(pop_i32(m));
-                    let s = u64::from(pop_i32(m));
-                    let d = u64::from(pop_i32(m));
-                    let diverged = m.diverged;
-                    let (xa, ya) = (Self::mem_idx(inst, *x)?, Self::mem_idx(inst, *y)?);
-                    let src_len = self.mems.get(ya).map(|mm| mm.data.len()).unwrap_or(0) as u64;
-                    let dst_len = self.mems.get(xa).map(|mm| mm.data.len()).unwrap_or(0) as u64;
-                    if s + n > src_len || d + n > dst_len {
-                        // Step_read/memory.copy-oob
-                        crate::hit!("Step_read/memory.copy-oob", "memory.copy");
-                        return Err(trap(TrapKind::OutOfBoundsMemoryAccess));
-                    }
-                    if n == 0 {
-                        // Step_read/memory.copy-zero
-                        crate::hit!("Step_read/memory.copy-zero", "memory.copy");
-                    } else {
-                        if d <= s {
-                            // Step_read/memory.copy-le
-                            crate::hit!("Step_read/memory.copy-le", "memory.copy");
-                        } else {
-                            // Step_read/memory.copy-gt
-                            crate::hit!("Step_read/memory.copy-gt", "memory.copy");
-                        }
-                        let src_taint = taint::within(&self.mems[ya].taint, s, s + n);
-                        let (su, du, nu) = (s as usize, d as usize, n as usize);
-                        if xa == ya {
-                            self.mems[xa].data.copy_within(su..su + nu, du);
-                        } else {
-                            let bytes = self.mems[ya].data[su..su + nu].to_vec();
-                            self.mems[xa].data[du..du + nu].copy_from_slice(&bytes);
-                        }
-                        let dst = &mut self.mems[xa].taint;
-                        taint::clear(dst, d, d + n);
-                        for (ts, te) in src_taint {
-                            taint::add(dst, ts - s + d, te - s + d);
-                        }
-                        if diverged {
-                            taint::add(dst, d, d + n);
-                        }
-                    }
-                }
-                Instr::MemoryInit(x, y) => {
-                    let n = u64::from(pop_i32(m));
-                    let s = u64::from(pop_i32(m));
-                    let d = u64::from(pop_i32(m));
-                    let diverged = m.diverged;
-                    let da = *inst
-                        .datas
-                        .get(*y as usize)
-                        .ok_or_else(|| malformed("data index"))?;
-                    let seg_len = self.datas.get(da).map(|b| b.len()).unwrap_or(0) as u64;
-                    let xa = Self::mem_idx(inst, *x)?;
-                    let dst_len = self.mems.get(xa).map(|mm| mm.data.len()).unwrap_or(0) as u64;
-                    if s + n > seg_len || d + n > dst_len {
-                        // Step_read/memory.init-oob
-                        crate::hit!("Step_read/memory.init-oob", "memory.init");
-                        return Err(trap(TrapKind::OutOfBoundsMemoryAccess));
-                    }
-                    if n == 0 {
-                        // Step_read/memory.init-zero
-                        crate::hit!("Step_read/memory.init-zero", "memory.init");
-                    } else {
-                        // Step_read/memory.init-succ
-                        crate::hit!("Step_read/memory.init-succ", "memory.init");
-                        let (su, du, nu) = (s as usize, d as usize, n as usize);
-                        let mem = &mut self.mems[xa];
-                        mem.data[du..du + nu].copy_from_slice(&self.datas[da][su..su + nu]);
-                        if diverged {
-                            taint::add(&mut mem.taint, d, d + n);
-                        } else {
-                            taint::clear(&mut mem.taint, d, d + n);
-                        }
-                    }
-                }
-                Instr::DataDrop(x) => {
-                    // Step/data.drop
-                    crate::hit!("Step/data.drop", "data.drop");
-                    let da = *inst
-                        .datas
-                        .get(*x as usize)
-                        .ok_or_else(|| malformed("data index"))?;
-                    if let Some(d) = self.datas.get_mut(da) {
-                        *d = Vec::new();
-                    }
-                }
-                Instr::RefNull(_) => {
-                    // (ref.null is a value in 2.0: no rule)
-                    m.stack.push(Slot::ZERO);
-                }
-                Instr::RefIsNull => {
-                    let r = m.stack.pop();
-                    let b = if r.v == 0 {
-                        // Step_pure/ref.is_null-true
-                        crate::hit!("Step_pure/ref.is_null-true", "ref.is_null");
-                        1
-                    } else {
-                        // Step_pure/ref.is_null-false
-                        crate::hit!("Step_pure/ref.is_null-false", "ref.is_null");
-                        0
-                    };
-                    m.stack.push(Slot::exact(b));
-                }
-                Instr::RefFunc(x) => {
-                    // Step_read/ref.func
-                    crate::hit!("Step_read/ref.func", "ref.func");
-                    let a = *inst
-                        .funcs
-                        .get(*x as usize)
-                        .ok_or_else(|| malformed("function index"))?;
-                    m.stack.push(Slot::exact(1 + a as u128));
-                }
-                Instr::VConst(bits) => {
-                    m.stack.push(Slot::exact(*bits));
-                }
-                Instr::Cvtop(to, from, op) => {
-                    let a = m.stack.pop();
-                    let r = num::cvtop(*to, *from, *op, a, id)?;
-                    m.stack.push(r);
-                }
-                _ => {
-                    // Vector instructions other than memory accesses and constants.
-                    simd::exec(&mut m.stack, instr)?;
-                }
+            if self.step_instr(mods, m, inst, instr, id, *pc)? {
+                enter_top!();
             }
         }
+    }
+
+    /// The steps of the instructions without an op of their own in flat code (see
+    /// [`Op::I`]), out of the reduction loop so that the loop's own code stays small;
+    /// whether a frame was entered (a call). `pc` is where the caller continues.
+    #[inline(never)]
+    fn step_instr<'a>(
+        &mut self,
+        mods: &'a [Rc<ModuleInst>],
+        m: &mut Machine<'a>,
+        inst: &'a ModuleInst,
+        instr: &Instr,
+        id: OpId,
+        pc: usize,
+    ) -> Result<bool, ExecError> {
+        match instr {
+            Instr::Nop => {
+                // Step_pure/nop
+                crate::hit!("Step_pure/nop", "nop");
+            }
+            Instr::Unreachable => {
+                // Step_pure/unreachable
+                crate::hit!("Step_pure/unreachable", "unreachable");
+                return Err(trap(TrapKind::Unreachable));
+            }
+            Instr::Drop => {
+                // Step_pure/drop
+                crate::hit!("Step_pure/drop", "drop");
+                m.stack.pop();
+            }
+            Instr::Select(_) => {
+                let c = m.stack.pop();
+                let b = m.stack.pop();
+                let a = m.stack.pop();
+                let mut r = if c.v as u32 != 0 {
+                    // Step_pure/select-true
+                    crate::hit!("Step_pure/select-true", "select");
+                    a
+                } else {
+                    // Step_pure/select-false
+                    crate::hit!("Step_pure/select-false", "select");
+                    b
+                };
+                if !matches!(c.tag, Tag::None) {
+                    r.tag = Tag::Unknown;
+                }
+                m.stack.push(r);
+            }
+            Instr::Block(..)
+            | Instr::Loop(..)
+            | Instr::If(..)
+            | Instr::Br(_)
+            | Instr::BrIf(_)
+            | Instr::BrTable(..)
+            | Instr::Return
+            | Instr::Call(_)
+            | Instr::LocalGet(_)
+            | Instr::LocalSet(_)
+            | Instr::LocalTee(_)
+            | Instr::Const(..)
+            | Instr::Unop(..)
+            | Instr::Binop(..)
+            | Instr::Testop(_)
+            | Instr::Relop(..)
+            | Instr::Load(..)
+            | Instr::Store(..) => {
+                // Flattening gives these their own ops.
+                return Err(malformed("instruction without its own op in flat code"));
+            }
+            Instr::CallIndirect(x, y) => {
+                // Step_pure/call_indirect: TABLE.GET x, REF.CAST (REF NULL y), CALL_REF y
+                crate::hit!("Step_pure/call_indirect", "call_indirect");
+                let i = pop_i32(m);
+                let table = self.table_mut(inst, *x)?;
+                let Some(&r) = table.elems.get(i as usize) else {
+                    // Step_read/table.get-oob (2.0: Step_read/call_indirect-trap)
+                    crate::hit!("Step_read/table.get-oob", "call_indirect");
+                    return Err(trap(TrapKind::UndefinedElement));
+                };
+                // Step_read/table.get-val
+                crate::hit!("Step_read/table.get-val", "call_indirect");
+                if r == 0 {
+                    // Step_read/ref.cast-succeed: null is in the nullable type
+                    crate::hit!("Step_read/ref.cast-succeed", "call_indirect");
+                    // Step_read/call_ref-null (2.0: Step_read/call_indirect-trap)
+                    crate::hit!("Step_read/call_ref-null", "call_indirect");
+                    return Err(trap(TrapKind::UninitializedElement));
+                }
+                let a = (r - 1) as usize;
+                let want = inst
+                    .types
+                    .get(*y as usize)
+                    .ok_or_else(|| malformed("type index"))?;
+                if self.funcs.get(a).map(|f| f.ty()) != Some(want) {
+                    // Step_read/ref.cast-fail (2.0: Step_read/call_indirect-trap)
+                    crate::hit!("Step_read/ref.cast-fail", "call_indirect");
+                    return Err(trap(TrapKind::IndirectCallTypeMismatch));
+                }
+                // Step_read/ref.cast-succeed
+                crate::hit!("Step_read/ref.cast-succeed", "call_indirect");
+                return self.call(mods, m, a, pc);
+            }
+            Instr::GlobalGet(x) => {
+                // Step_read/global.get
+                crate::hit!("Step_read/global.get", "global.get");
+                let a = *inst
+                    .globals
+                    .get(*x as usize)
+                    .ok_or_else(|| malformed("global index"))?;
+                let s = self.globals.get(a).ok_or_else(|| malformed("global"))?.val;
+                m.stack.push(s);
+            }
+            Instr::GlobalSet(x) => {
+                // Step/global.set
+                crate::hit!("Step/global.set", "global.set");
+                let mut s = m.stack.pop();
+                if m.diverged {
+                    s.tag = Tag::Unknown;
+                }
+                let a = *inst
+                    .globals
+                    .get(*x as usize)
+                    .ok_or_else(|| malformed("global index"))?;
+                self.globals
+                    .get_mut(a)
+                    .ok_or_else(|| malformed("global"))?
+                    .val = s;
+            }
+            Instr::TableGet(x) => {
+                let i = pop_i32(m);
+                let t = self.table_mut(inst, *x)?;
+                let Some(&r) = t.elems.get(i as usize) else {
+                    // Step_read/table.get-oob
+                    crate::hit!("Step_read/table.get-oob", "table.get");
+                    return Err(trap(TrapKind::OutOfBoundsTableAccess));
+                };
+                // Step_read/table.get-val
+                crate::hit!("Step_read/table.get-val", "table.get");
+                m.stack.push(Slot::exact(u128::from(r)));
+            }
+            Instr::TableSet(x) => {
+                let r = m.stack.pop();
+                let i = pop_i32(m);
+                let t = self.table_mut(inst, *x)?;
+                let Some(slot) = t.elems.get_mut(i as usize) else {
+                    // Step/table.set-oob
+                    crate::hit!("Step/table.set-oob", "table.set");
+                    return Err(trap(TrapKind::OutOfBoundsTableAccess));
+                };
+                // Step/table.set-val
+                crate::hit!("Step/table.set-val", "table.set");
+                *slot = r.v as u64;
+            }
+            Instr::TableSize(x) => {
+                // Step_read/table.size
+                crate::hit!("Step_read/table.size", "table.size");
+                let n = self.table_mut(inst, *x)?.elems.len();
+                m.stack.push(Slot::exact(n as u128));
+            }
+            Instr::TableGrow(x) => {
+                let n = u64::from(pop_i32(m));
+                let r = m.stack.pop();
+                let host = self.max_table_elems;
+                let t = self.table_mut(inst, *x)?;
+                let old = t.elems.len() as u64;
+                let limit = t.ty.limits.max.unwrap_or(u64::from(u32::MAX)).min(host);
+                let limit = limit.min(u64::from(u32::MAX));
+                if old + n <= limit {
+                    // Step/table.grow-succeed
+                    crate::hit!("Step/table.grow-succeed", "table.grow");
+                    t.elems.resize((old + n) as usize, r.v as u64);
+                    m.stack.push(Slot::exact(u128::from(old)));
+                } else {
+                    // Step/table.grow-fail
+                    crate::hit!("Step/table.grow-fail", "table.grow");
+                    m.stack.push(Slot::exact(u128::from(u32::MAX)));
+                }
+            }
+            Instr::TableFill(x) => {
+                let n = u64::from(pop_i32(m));
+                let r = m.stack.pop();
+                let i = u64::from(pop_i32(m));
+                let t = self.table_mut(inst, *x)?;
+                if i + n > t.elems.len() as u64 {
+                    // Step_read/table.fill-oob
+                    crate::hit!("Step_read/table.fill-oob", "table.fill");
+                    return Err(trap(TrapKind::OutOfBoundsTableAccess));
+                }
+                if n == 0 {
+                    // Step_read/table.fill-zero
+                    crate::hit!("Step_read/table.fill-zero", "table.fill");
+                } else {
+                    // Step_read/table.fill-succ
+                    crate::hit!("Step_read/table.fill-succ", "table.fill");
+                    t.elems[i as usize..(i + n) as usize].fill(r.v as u64);
+                }
+            }
+            Instr::TableCopy(x, y) => {
+                let n = u64::from(pop_i32(m));
+                let s = u64::from(pop_i32(m));
+                let d = u64::from(pop_i32(m));
+                let src_len = self.table_mut(inst, *y)?.elems.len() as u64;
+                let dst_len = self.table_mut(inst, *x)?.elems.len() as u64;
+                if s + n > src_len || d + n > dst_len {
+                    // Step_read/table.copy-oob
+                    crate::hit!("Step_read/table.copy-oob", "table.copy");
+                    return Err(trap(TrapKind::OutOfBoundsTableAccess));
+                }
+                if n == 0 {
+                    // Step_read/table.copy-zero
+                    crate::hit!("Step_read/table.copy-zero", "table.copy");
+                } else {
+                    if d <= s {
+                        // Step_read/table.copy-le
+                        crate::hit!("Step_read/table.copy-le", "table.copy");
+                    } else {
+                        // Step_read/table.copy-gt
+                        crate::hit!("Step_read/table.copy-gt", "table.copy");
+                    }
+                    let (s, d, n) = (s as usize, d as usize, n as usize);
+                    let src: Vec<u64> = self.table_mut(inst, *y)?.elems[s..s + n].to_vec();
+                    self.table_mut(inst, *x)?.elems[d..d + n].copy_from_slice(&src);
+                }
+            }
+            Instr::TableInit(x, y) => {
+                let n = u64::from(pop_i32(m));
+                let s = u64::from(pop_i32(m));
+                let d = u64::from(pop_i32(m));
+                let ea = *inst
+                    .elems
+                    .get(*y as usize)
+                    .ok_or_else(|| malformed("element index"))?;
+                let seg_len = self.elems.get(ea).map(|e| e.refs.len()).unwrap_or(0) as u64;
+                let t = self.table_mut(inst, *x)?;
+                if s + n > seg_len || d + n > t.elems.len() as u64 {
+                    // Step_read/table.init-oob
+                    crate::hit!("Step_read/table.init-oob", "table.init");
+                    return Err(trap(TrapKind::OutOfBoundsTableAccess));
+                }
+                if n == 0 {
+                    // Step_read/table.init-zero
+                    crate::hit!("Step_read/table.init-zero", "table.init");
+                } else {
+                    // Step_read/table.init-succ
+                    crate::hit!("Step_read/table.init-succ", "table.init");
+                    let ta = inst.tables[*x as usize];
+                    let (s, d, n) = (s as usize, d as usize, n as usize);
+                    let seg = &self.elems[ea].refs[s..s + n];
+                    self.tables[ta].elems[d..d + n].copy_from_slice(seg);
+                }
+            }
+            Instr::ElemDrop(x) => {
+                // Step/elem.drop
+                crate::hit!("Step/elem.drop", "elem.drop");
+                let ea = *inst
+                    .elems
+                    .get(*x as usize)
+                    .ok_or_else(|| malformed("element index"))?;
+                if let Some(e) = self.elems.get_mut(ea) {
+                    e.refs = Vec::new();
+                }
+            }
+            Instr::VLoad(op, x, ma) => {
+                let i = pop_i32(m);
+                let mem = self.mem_mut(inst, *x)?;
+                let width = match op {
+                    None => 16,
+                    Some(VLoadOp::Shape { sz, m, .. }) => u64::from(sz * m / 8),
+                    Some(VLoadOp::Splat(sz) | VLoadOp::Zero(sz)) => u64::from(*sz / 8),
+                };
+                let Some(ea) = effective(i, ma, width, mem.data.len()) else {
+                    match op {
+                        // Step_read/vload-oob
+                        None => hit_op!("Step_read/vload-oob", id),
+                        // Step_read/vload-pack-oob
+                        Some(VLoadOp::Shape { .. }) => {
+                            hit_op!("Step_read/vload-pack-oob", id)
+                        }
+                        // Step_read/vload-splat-oob
+                        Some(VLoadOp::Splat(_)) => hit_op!("Step_read/vload-splat-oob", id),
+                        // Step_read/vload-zero-oob
+                        Some(VLoadOp::Zero(_)) => hit_op!("Step_read/vload-zero-oob", id),
+                    }
+                    return Err(trap(TrapKind::OutOfBoundsMemoryAccess));
+                };
+                let raw = read_le(&mem.data, ea, width);
+                if op.is_none() {
+                    // $inv_vbytes_ hint(builtin)
+                    crate::hit!("$inv_vbytes_#1");
+                } else {
+                    // $inv_ibytes_ hint(builtin)
+                    crate::hit!("$inv_ibytes_#1");
+                }
+                let v = match op {
+                    None => {
+                        // Step_read/vload-val
+                        hit_op!("Step_read/vload-val", id);
+                        raw
+                    }
+                    Some(VLoadOp::Shape { sz, m: lanes, sx }) => {
+                        // Step_read/vload-pack-val
+                        hit_op!("Step_read/vload-pack-val", id);
+                        let mut out = 0u128;
+                        for k in 0..*lanes {
+                            let lane = extend(raw >> (k * sz), *sz, 2 * sz, *sx);
+                            out |= lane << (k * 2 * sz);
+                        }
+                        out
+                    }
+                    Some(VLoadOp::Splat(sz)) => {
+                        // Step_read/vload-splat-val
+                        hit_op!("Step_read/vload-splat-val", id);
+                        simd::splat_bits(raw, *sz)
+                    }
+                    Some(VLoadOp::Zero(_)) => {
+                        // Step_read/vload-zero-val
+                        hit_op!("Step_read/vload-zero-val", id);
+                        raw
+                    }
+                };
+                let tag = load_tag(mem, ea, width);
+                m.stack.push(Slot::new(v, tag));
+            }
+            Instr::VLoadLane(sz, x, ma, lane) => {
+                let vec = m.stack.pop();
+                let i = pop_i32(m);
+                let mem = self.mem_mut(inst, *x)?;
+                let width = u64::from(*sz / 8);
+                let Some(ea) = effective(i, ma, width, mem.data.len()) else {
+                    // Step_read/vload_lane-oob
+                    hit_op!("Step_read/vload_lane-oob", id);
+                    return Err(trap(TrapKind::OutOfBoundsMemoryAccess));
+                };
+                // Step_read/vload_lane-val
+                hit_op!("Step_read/vload_lane-val", id);
+                // $inv_ibytes_ hint(builtin)
+                crate::hit!("$inv_ibytes_#1");
+                let raw = read_le(&mem.data, ea, width);
+                let shift = u32::from(*lane) * sz;
+                let mask = ((1u128 << sz) - 1) << shift;
+                let v = (vec.v & !mask) | ((raw << shift) & mask);
+                let tag = if !matches!(vec.tag, Tag::None) {
+                    Tag::Unknown
+                } else {
+                    load_tag(mem, ea, width)
+                };
+                m.stack.push(Slot::new(v, tag));
+            }
+            Instr::VStore(x, ma) => {
+                let c = m.stack.pop();
+                let i = pop_i32(m);
+                let diverged = m.diverged;
+                let mem = self.mem_mut(inst, *x)?;
+                let Some(ea) = effective(i, ma, 16, mem.data.len()) else {
+                    // Step/vstore-oob
+                    hit_op!("Step/vstore-oob", id);
+                    return Err(trap(TrapKind::OutOfBoundsMemoryAccess));
+                };
+                // Step/vstore-val
+                hit_op!("Step/vstore-val", id);
+                // $vbytes_ hint(builtin)
+                crate::hit!("$vbytes_#1");
+                let tag = if diverged { Tag::Unknown } else { c.tag };
+                write_le(mem, ea, 16, c.v, tag);
+            }
+            Instr::VStoreLane(sz, x, ma, lane) => {
+                let c = m.stack.pop();
+                let i = pop_i32(m);
+                let diverged = m.diverged;
+                let mem = self.mem_mut(inst, *x)?;
+                let width = u64::from(*sz / 8);
+                let Some(ea) = effective(i, ma, width, mem.data.len()) else {
+                    // Step/vstore_lane-oob
+                    hit_op!("Step/vstore_lane-oob", id);
+                    return Err(trap(TrapKind::OutOfBoundsMemoryAccess));
+                };
+                // Step/vstore_lane-val
+                hit_op!("Step/vstore_lane-val", id);
+                // $ibytes_ hint(builtin)
+                crate::hit!("$ibytes_#1");
+                let tag = if diverged { Tag::Unknown } else { c.tag };
+                write_le(mem, ea, width, c.v >> (u32::from(*lane) * sz), tag);
+            }
+            Instr::MemorySize(x) => {
+                // Step_read/memory.size
+                crate::hit!("Step_read/memory.size", "memory.size");
+                let pages = self.mem_mut(inst, *x)?.data.len() as u64 / PAGE;
+                m.stack.push(Slot::exact(u128::from(pages)));
+            }
+            Instr::MemoryGrow(x) => {
+                let n = u64::from(pop_i32(m));
+                let a = Self::mem_idx(inst, *x)?;
+                let max = self.mems.get(a).and_then(|mm| mm.ty.limits.max);
+                let limit = self.grow_limit(max, self.max_memory_pages, 65536);
+                let mem = self.mem_mut(inst, *x)?;
+                let old = mem.data.len() as u64 / PAGE;
+                let grown = if old + n <= limit {
+                    let extra = (n * PAGE) as usize;
+                    mem.data.try_reserve_exact(extra).is_ok()
+                } else {
+                    false
+                };
+                if grown {
+                    // Step/memory.grow-succeed
+                    crate::hit!("Step/memory.grow-succeed", "memory.grow");
+                    mem.data.resize(((old + n) * PAGE) as usize, 0);
+                    m.stack.push(Slot::exact(u128::from(old)));
+                } else {
+                    // Step/memory.grow-fail
+                    crate::hit!("Step/memory.grow-fail", "memory.grow");
+                    m.stack.push(Slot::exact(u128::from(u32::MAX)));
+                }
+            }
+            Instr::MemoryFill(x) => {
+                let n = u64::from(pop_i32(m));
+                let val = m.stack.pop();
+                let d = u64::from(pop_i32(m));
+                let diverged = m.diverged;
+                let mem = self.mem_mut(inst, *x)?;
+                if d + n > mem.data.len() as u64 {
+                    // Step_read/memory.fill-oob
+                    crate::hit!("Step_read/memory.fill-oob", "memory.fill");
+                    return Err(trap(TrapKind::OutOfBoundsMemoryAccess));
+                }
+                if n == 0 {
+                    // Step_read/memory.fill-zero
+                    crate::hit!("Step_read/memory.fill-zero", "memory.fill");
+                } else {
+                    // Step_read/memory.fill-succ
+                    crate::hit!("Step_read/memory.fill-succ", "memory.fill");
+                    mem.data[d as usize..(d + n) as usize].fill(val.v as u8);
+                    if !matches!(val.tag, Tag::None) || diverged {
+                        taint::add(&mut mem.taint, d, d + n);
+                    } else {
+                        taint::clear(&mut mem.taint, d, d + n);
+                    }
+                }
+            }
+            Instr::MemoryCopy(x, y) => {
+                let n = u64::from(pop_i32(m));
+                let s = u64::from(pop_i32(m));
+                let d = u64::from(pop_i32(m));
+                let diverged = m.diverged;
+                let (xa, ya) = (Self::mem_idx(inst, *x)?, Self::mem_idx(inst, *y)?);
+                let src_len = self.mems.get(ya).map(|mm| mm.data.len()).unwrap_or(0) as u64;
+                let dst_len = self.mems.get(xa).map(|mm| mm.data.len()).unwrap_or(0) as u64;
+                if s + n > src_len || d + n > dst_len {
+                    // Step_read/memory.copy-oob
+                    crate::hit!("Step_read/memory.copy-oob", "memory.copy");
+                    return Err(trap(TrapKind::OutOfBoundsMemoryAccess));
+                }
+                if n == 0 {
+                    // Step_read/memory.copy-zero
+                    crate::hit!("Step_read/memory.copy-zero", "memory.copy");
+                } else {
+                    if d <= s {
+                        // Step_read/memory.copy-le
+                        crate::hit!("Step_read/memory.copy-le", "memory.copy");
+                    } else {
+                        // Step_read/memory.copy-gt
+                        crate::hit!("Step_read/memory.copy-gt", "memory.copy");
+                    }
+                    let src_taint = taint::within(&self.mems[ya].taint, s, s + n);
+                    let (su, du, nu) = (s as usize, d as usize, n as usize);
+                    if xa == ya {
+                        self.mems[xa].data.copy_within(su..su + nu, du);
+                    } else {
+                        let bytes = self.mems[ya].data[su..su + nu].to_vec();
+                        self.mems[xa].data[du..du + nu].copy_from_slice(&bytes);
+                    }
+                    let dst = &mut self.mems[xa].taint;
+                    taint::clear(dst, d, d + n);
+                    for (ts, te) in src_taint {
+                        taint::add(dst, ts - s + d, te - s + d);
+                    }
+                    if diverged {
+                        taint::add(dst, d, d + n);
+                    }
+                }
+            }
+            Instr::MemoryInit(x, y) => {
+                let n = u64::from(pop_i32(m));
+                let s = u64::from(pop_i32(m));
+                let d = u64::from(pop_i32(m));
+                let diverged = m.diverged;
+                let da = *inst
+                    .datas
+                    .get(*y as usize)
+                    .ok_or_else(|| malformed("data index"))?;
+                let seg_len = self.datas.get(da).map(|b| b.len()).unwrap_or(0) as u64;
+                let xa = Self::mem_idx(inst, *x)?;
+                let dst_len = self.mems.get(xa).map(|mm| mm.data.len()).unwrap_or(0) as u64;
+                if s + n > seg_len || d + n > dst_len {
+                    // Step_read/memory.init-oob
+                    crate::hit!("Step_read/memory.init-oob", "memory.init");
+                    return Err(trap(TrapKind::OutOfBoundsMemoryAccess));
+                }
+                if n == 0 {
+                    // Step_read/memory.init-zero
+                    crate::hit!("Step_read/memory.init-zero", "memory.init");
+                } else {
+                    // Step_read/memory.init-succ
+                    crate::hit!("Step_read/memory.init-succ", "memory.init");
+                    let (su, du, nu) = (s as usize, d as usize, n as usize);
+                    let mem = &mut self.mems[xa];
+                    mem.data[du..du + nu].copy_from_slice(&self.datas[da][su..su + nu]);
+                    if diverged {
+                        taint::add(&mut mem.taint, d, d + n);
+                    } else {
+                        taint::clear(&mut mem.taint, d, d + n);
+                    }
+                }
+            }
+            Instr::DataDrop(x) => {
+                // Step/data.drop
+                crate::hit!("Step/data.drop", "data.drop");
+                let da = *inst
+                    .datas
+                    .get(*x as usize)
+                    .ok_or_else(|| malformed("data index"))?;
+                if let Some(d) = self.datas.get_mut(da) {
+                    *d = Vec::new();
+                }
+            }
+            Instr::RefNull(_) => {
+                // (ref.null is a value in 2.0: no rule)
+                m.stack.push(Slot::ZERO);
+            }
+            Instr::RefIsNull => {
+                let r = m.stack.pop();
+                let b = if r.v == 0 {
+                    // Step_pure/ref.is_null-true
+                    crate::hit!("Step_pure/ref.is_null-true", "ref.is_null");
+                    1
+                } else {
+                    // Step_pure/ref.is_null-false
+                    crate::hit!("Step_pure/ref.is_null-false", "ref.is_null");
+                    0
+                };
+                m.stack.push(Slot::exact(b));
+            }
+            Instr::RefFunc(x) => {
+                // Step_read/ref.func
+                crate::hit!("Step_read/ref.func", "ref.func");
+                let a = *inst
+                    .funcs
+                    .get(*x as usize)
+                    .ok_or_else(|| malformed("function index"))?;
+                m.stack.push(Slot::exact(1 + a as u128));
+            }
+            Instr::VConst(bits) => {
+                m.stack.push(Slot::exact(*bits));
+            }
+            Instr::Cvtop(to, from, op) => {
+                let a = m.stack.pop();
+                let r = num::cvtop(*to, *from, *op, a, id)?;
+                m.stack.push(r);
+            }
+            _ => {
+                // Vector instructions other than memory accesses and constants.
+                simd::exec(&mut m.stack, instr)?;
+            }
+        }
+        Ok(false)
     }
 }
