@@ -7,7 +7,8 @@
 //! - **record**: the functions of a target set call host hooks (imports of module `__rr`,
 //!   appended after the module's own imports, so defined functions shift by their number)
 //!   at entry (with the arguments), before and after each call they make (with the
-//!   results), at each load and store (address, offset, size; the host reads the bytes
+//!   results), at each load and store, lane loads and stores included (address, offset,
+//!   size; the host reads the bytes
 //!   from the memory, exported as `__rr_mem`), at each `global.get`/`global.set` (with the
 //!   value), and around `memory.copy`/`memory.fill`. Values cross as `i32`/`i64` bits.
 
@@ -153,7 +154,6 @@ fn unsupported_op(info: &Info, op: &Operator<'_>) -> Option<String> {
                 "I31",
                 "BrOn",
                 "Atomic",
-                "Lane",
                 "Resume",
                 "Suspend",
                 "Cont",
@@ -170,11 +170,25 @@ fn unsupported_op(info: &Info, op: &Operator<'_>) -> Option<String> {
     }
 }
 
-/// A memory access: its immediate, its size in bytes, and the stored value's type (for
-/// stores).
-fn mem_access(op: &Operator<'_>) -> Option<(wasmparser::MemArg, u32, Option<ValType>)> {
+/// What a memory access takes from the operand stack besides its address.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Access {
+    /// Nothing: a load.
+    Load,
+    /// A vector on top of the address, whose lane the load replaces (`v128.loadN_lane`).
+    LoadLane,
+    /// The value stored, on top of the address (a store; `v128.storeN_lane` stores one
+    /// lane of a vector).
+    Store(ValType),
+}
+
+/// A memory access: its immediate, its size in bytes, and its operands.
+fn mem_access(op: &Operator<'_>) -> Option<(wasmparser::MemArg, u32, Access)> {
     use Operator::*;
-    Some(match *op {
+    if let Some(lane) = lane_access(op) {
+        return Some(lane);
+    }
+    let (memarg, size, stored) = match *op {
         I32Load { memarg } | F32Load { memarg } | I64Load32S { memarg } | I64Load32U { memarg } => {
             (memarg, 4, None)
         }
@@ -209,6 +223,24 @@ fn mem_access(op: &Operator<'_>) -> Option<(wasmparser::MemArg, u32, Option<ValT
         I64Store16 { memarg } => (memarg, 2, Some(ValType::I64)),
         I64Store32 { memarg } => (memarg, 4, Some(ValType::I64)),
         V128Store { memarg } => (memarg, 16, Some(ValType::V128)),
+        _ => return None,
+    };
+    Some((memarg, size, stored.map_or(Access::Load, Access::Store)))
+}
+
+/// The lane loads and stores: the bytes of one lane.
+fn lane_access(op: &Operator<'_>) -> Option<(wasmparser::MemArg, u32, Access)> {
+    use Operator::*;
+    let store = Access::Store(ValType::V128);
+    Some(match *op {
+        V128Load8Lane { memarg, .. } => (memarg, 1, Access::LoadLane),
+        V128Load16Lane { memarg, .. } => (memarg, 2, Access::LoadLane),
+        V128Load32Lane { memarg, .. } => (memarg, 4, Access::LoadLane),
+        V128Load64Lane { memarg, .. } => (memarg, 8, Access::LoadLane),
+        V128Store8Lane { memarg, .. } => (memarg, 1, store),
+        V128Store16Lane { memarg, .. } => (memarg, 2, store),
+        V128Store32Lane { memarg, .. } => (memarg, 4, store),
+        V128Store64Lane { memarg, .. } => (memarg, 8, store),
         _ => return None,
     })
 }
@@ -499,10 +531,10 @@ fn record_body(
     let mut ops = body.get_operators_reader().map_err(|e| e.to_string())?;
     while !ops.eof() {
         let op = ops.read().map_err(|e| e.to_string())?;
-        if let Some((memarg, size, stored)) = mem_access(&op) {
+        if let Some((memarg, size, access)) = mem_access(&op) {
             let offset = memarg.offset as u32 as i32;
-            match stored {
-                None => {
+            match access {
+                Access::Load => {
                     func.instructions()
                         .local_tee(temps.addr)
                         .local_get(temps.addr)
@@ -511,7 +543,20 @@ fn record_body(
                         .call(hook(LOAD));
                     func.instruction(&shift.instruction(op).map_err(err)?);
                 }
-                Some(vt) => {
+                Access::LoadLane => {
+                    // The vector aside, the address hooked, the vector back.
+                    let v = temps.get(ValType::V128, 0);
+                    func.instructions()
+                        .local_set(v)
+                        .local_tee(temps.addr)
+                        .local_get(temps.addr)
+                        .i32_const(offset)
+                        .i32_const(size as i32)
+                        .call(hook(LOAD))
+                        .local_get(v);
+                    func.instruction(&shift.instruction(op).map_err(err)?);
+                }
+                Access::Store(vt) => {
                     let v = temps.get(vt, 0);
                     func.instructions()
                         .local_set(v)

@@ -462,6 +462,66 @@ mod group_tests {
                 .is_ok_and(|t| t.contains("i32.rem_u") && t.contains("i32.sub"))
     }
 
+    /// Interesting: `_start` (or `main`) returns 42 and the module still loads and stores
+    /// a lane.
+    fn lanes_give_42(m: &[u8]) -> bool {
+        let Ok(info) = Info::parse(m) else {
+            return false;
+        };
+        let export = if info.exported_function("_start").is_some() {
+            "_start"
+        } else {
+            "main"
+        };
+        let plan = Plan::new(vec![Invocation {
+            export: export.into(),
+            args: vec![],
+        }]);
+        let returns_42 = matches!(
+            expect(m, &plan, 1_000_000).invocations.first().map(|s| &s.outcome),
+            Some(ExpectedOutcome::Return { values }) if values.len() == 1
+                && values[0].contains(&oracle::Value::I32(42))
+        );
+        returns_42
+            && wasmprinter::print_bytes(m)
+                .is_ok_and(|t| t.contains("v128.load32_lane") && t.contains("v128.store8_lane"))
+    }
+
+    #[test]
+    fn a_target_that_loads_and_stores_lanes_is_replayed() {
+        // $fill (noise) writes the 40 and the 2 that $target reads: its lane load takes
+        // the 40 into lane 1, its lane store writes that lane's low byte to 48, and it
+        // adds the byte at 48 to the one at 32.
+        let m = wat::parse_str(
+            r#"(module
+                (memory 1)
+                (func $fill
+                    (i32.store (i32.const 16) (i32.const 40))
+                    (i32.store8 (i32.const 32) (i32.const 2)))
+                (func $target (result i32) (local v128)
+                    (local.set 0 (v128.load32_lane 1 (i32.const 16) (v128.const i32x4 7 7 7 7)))
+                    (v128.store8_lane 4 (i32.const 48) (local.get 0))
+                    (i32.add (i32.load8_u (i32.const 48)) (i32.load8_u (i32.const 32))))
+                (func (export "main") (result i32) (call $fill) (call $target)))"#,
+        )
+        .unwrap();
+        assert!(lanes_give_42(&m));
+        let mut p = SignaturePredicate::new(lanes_give_42);
+        let options = Options {
+            strategy: Strategy::Rr,
+            plan: Plan::new(vec![Invocation {
+                export: "main".into(),
+                args: vec![],
+            }]),
+            ..Options::default()
+        };
+        let r = reduce(&m, &mut p, &options, &mut NoObserver).unwrap();
+        assert_eq!(r.replay_target, Some(vec![1]), "{:?}", r.notes);
+        assert!(lanes_give_42(&r.module));
+        let text = wasmprinter::print_bytes(&r.module).unwrap();
+        assert!(!text.contains("i32.store8 (i32.const 32)"), "{text}");
+    }
+
     #[test]
     fn a_target_with_its_callees_when_no_single_function_reproduces() {
         let m = wat::parse_str(
