@@ -18,7 +18,7 @@ use super::slots::Slots;
 use super::store::{FuncInst, MemInst, ModuleInst, PAGE, Slot, Store, TableInst, Tag};
 use super::{ExecError, FuncAddr, Tagged, hit_op, num, simd, taint};
 use crate::TrapKind;
-use crate::ast::{Instr, MemArg, NumType, Sx, VLoadOp};
+use crate::ast::{Instr, MemArg, NumType, Sx, UnOp, VLoadOp};
 
 /// A frame: one call of a function defined by a module.
 #[derive(Clone, Copy, Debug)]
@@ -96,6 +96,20 @@ fn fop(op: FOp, a: Slot, b: Slot, id: OpId) -> Result<Slot, ExecError> {
         FOp::Rel(nt, op) => by_type!(nt, |t| num::relop(t, op, a, b, id)),
         FOp::Test(nt) => by_type!(nt, |t| num::testop(t, a, id)),
     }
+}
+
+/// [`fop`] out of the reduction loop, for a fused op that runs only its operator (too
+/// little fuel for the rest).
+#[cold]
+#[inline(never)]
+fn fop_cold(op: FOp, a: Slot, b: Slot, id: OpId) -> Result<Slot, ExecError> {
+    fop(op, a, b, id)
+}
+
+/// `UNOP` out of the reduction loop (rarer than the operators that fuse).
+#[inline(never)]
+fn unop_cold(nt: NumType, op: UnOp, a: Slot, id: OpId) -> Result<Slot, ExecError> {
+    num::unop(nt, op, a, id)
 }
 
 /// Where execution goes after a branch or a return.
@@ -623,7 +637,7 @@ impl Store {
                         Args::Const(c) => Slot::exact(u128::from(c)),
                         Args::Stack => {
                             let (a, b) = stack_operands!(f.op);
-                            fop(f.op, a, b, f.id)?
+                            fop_cold(f.op, a, b, f.id)?
                         }
                     };
                     m.stack.push(first);
@@ -781,7 +795,7 @@ impl Store {
                     m.stack.push(Slot::exact(u128::from(*bits)));
                     continue;
                 }
-                Op::Unop(nt, op, id) => numeric!(a => num::unop(*nt, *op, a, *id)),
+                Op::Unop(nt, op, id) => numeric!(a => unop_cold(*nt, *op, a, *id)),
                 Op::Binop(nt, op, id) => {
                     numeric!(a, b => by_type!(*nt, |t| num::binop(t, *op, a, b, *id)))
                 }
