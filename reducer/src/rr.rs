@@ -437,9 +437,9 @@ mod group_tests {
     use oracle::expect::{ExpectedOutcome, expect};
     use oracle::{Invocation, Plan};
 
-    /// Interesting: `_start` (or `main`) returns 42 and the module still has the target's
-    /// `i32.sub` and its callee's `i32.rem_u`: no single function's replay has both.
-    fn interesting(m: &[u8]) -> bool {
+    /// `_start` (or, before the replay, `main`) returns 42 and the module's text still has
+    /// each of `needles`.
+    fn returns_42_with(m: &[u8], needles: &[&str]) -> bool {
         let Ok(info) = Info::parse(m) else {
             return false;
         };
@@ -458,33 +458,30 @@ mod group_tests {
                 && values[0].contains(&oracle::Value::I32(42))
         );
         returns_42
-            && wasmprinter::print_bytes(m)
-                .is_ok_and(|t| t.contains("i32.rem_u") && t.contains("i32.sub"))
+            && wasmprinter::print_bytes(m).is_ok_and(|t| needles.iter().all(|n| t.contains(n)))
     }
 
-    /// Interesting: `_start` (or `main`) returns 42 and the module still loads and stores
-    /// a lane.
+    /// Interesting: 42, and the target's `i32.sub` and its callee's `i32.rem_u`: no single
+    /// function's replay has both.
+    fn interesting(m: &[u8]) -> bool {
+        returns_42_with(m, &["i32.rem_u", "i32.sub"])
+    }
+
+    /// Interesting: 42, and the module still loads and stores a lane.
     fn lanes_give_42(m: &[u8]) -> bool {
-        let Ok(info) = Info::parse(m) else {
-            return false;
-        };
-        let export = if info.exported_function("_start").is_some() {
-            "_start"
-        } else {
-            "main"
-        };
-        let plan = Plan::new(vec![Invocation {
-            export: export.into(),
-            args: vec![],
-        }]);
-        let returns_42 = matches!(
-            expect(m, &plan, 1_000_000).invocations.first().map(|s| &s.outcome),
-            Some(ExpectedOutcome::Return { values }) if values.len() == 1
-                && values[0].contains(&oracle::Value::I32(42))
-        );
-        returns_42
-            && wasmprinter::print_bytes(m)
-                .is_ok_and(|t| t.contains("v128.load32_lane") && t.contains("v128.store8_lane"))
+        returns_42_with(m, &["v128.load32_lane", "v128.store8_lane"])
+    }
+
+    /// Record and replay alone, with a plan calling `main`.
+    fn rr_main() -> Options {
+        Options {
+            strategy: Strategy::Rr,
+            plan: Plan::new(vec![Invocation {
+                export: "main".into(),
+                args: vec![],
+            }]),
+            ..Options::default()
+        }
     }
 
     #[test]
@@ -507,15 +504,7 @@ mod group_tests {
         .unwrap();
         assert!(lanes_give_42(&m));
         let mut p = SignaturePredicate::new(lanes_give_42);
-        let options = Options {
-            strategy: Strategy::Rr,
-            plan: Plan::new(vec![Invocation {
-                export: "main".into(),
-                args: vec![],
-            }]),
-            ..Options::default()
-        };
-        let r = reduce(&m, &mut p, &options, &mut NoObserver).unwrap();
+        let r = reduce(&m, &mut p, &rr_main(), &mut NoObserver).unwrap();
         assert_eq!(r.replay_target, Some(vec![1]), "{:?}", r.notes);
         assert!(lanes_give_42(&r.module));
         let text = wasmprinter::print_bytes(&r.module).unwrap();
@@ -534,15 +523,7 @@ mod group_tests {
         .unwrap();
         assert!(interesting(&m));
         let mut p = SignaturePredicate::new(interesting);
-        let options = Options {
-            strategy: Strategy::Rr,
-            plan: Plan::new(vec![Invocation {
-                export: "main".into(),
-                args: vec![],
-            }]),
-            ..Options::default()
-        };
-        let r = reduce(&m, &mut p, &options, &mut NoObserver).unwrap();
+        let r = reduce(&m, &mut p, &rr_main(), &mut NoObserver).unwrap();
         assert_eq!(r.replay_target, Some(vec![0, 1]), "{:?}", r.notes);
         assert!(interesting(&r.module));
     }
