@@ -46,12 +46,17 @@ enum What {
         /// The engine compared with `reference`.
         #[arg(long, default_value = "wasmi")]
         against: String,
+        /// Fuel per call, for both engines: a module that runs longer (or an engine that
+        /// loops where it should not) is reported as not returning, instead of running
+        /// on. The bundled modules take some 40 million.
+        #[arg(long, default_value_t = 2_000_000_000)]
+        fuel: u64,
     },
     /// Cases a second of the campaign: generation alone, with the oracle, the full loop
     /// with 1 and 2 jobs, and the bare cost of the same engines on the same cases.
     Campaign {
-        /// Cases (smith strategy, seed 0).
-        #[arg(long, default_value_t = 1000)]
+        /// Cases (smith strategy, seed 0), at least 1.
+        #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..))]
         cases: u64,
         /// Engines (default: every bundled engine but the reference one).
         #[arg(long = "engine", value_name = "NAME")]
@@ -141,7 +146,8 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             runs,
             modules,
             against,
-        } => bench_oracle(runs, &modules, &against),
+            fuel,
+        } => bench_oracle(runs, &modules, &against, fuel),
         What::Suite { runs, engine, jobs } => bench_suite(runs, &engine, jobs),
         What::Campaign { cases, engines } => crate::campaign::bench::bench(cases, &engines),
     }
@@ -218,7 +224,7 @@ fn returned(o: &oracle::Observation) -> String {
 }
 
 /// `harness bench oracle`.
-fn bench_oracle(runs: usize, modules: &[PathBuf], against: &str) -> anyhow::Result<u8> {
+fn bench_oracle(runs: usize, modules: &[PathBuf], against: &str, fuel: u64) -> anyhow::Result<u8> {
     let dir = tempfile::tempdir()?;
     let mut paths: Vec<(String, PathBuf)> = Vec::new();
     if modules.is_empty() {
@@ -236,9 +242,9 @@ fn bench_oracle(runs: usize, modules: &[PathBuf], against: &str) -> anyhow::Resu
         }
     }
     let engines = select_engines(&["reference".to_string(), against.to_string()])?;
-    // No fuel limit to speak of: both engines still count fuel, as they do in a campaign.
+    // Both engines count fuel, as they do in a campaign.
     let limits = Limits {
-        fuel: u64::MAX,
+        fuel,
         ..Limits::default()
     };
     let runs = runs.max(1);
