@@ -380,6 +380,10 @@ pub(crate) fn run_script_in_process(
 /// `harness bench suite`.
 fn bench_suite(runs: usize, engine_name: &str, jobs: Option<usize>) -> anyhow::Result<u8> {
     let runs = runs.max(1);
+    // The engine first: a name that names none is an error before any timing.
+    let engine = select_engines(&[engine_name.to_string()])?
+        .pop()
+        .with_context(|| format!("no engine `{engine_name}`"))?;
     let exe = std::env::current_exe().context("cannot find the harness binary")?;
     let threads = jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()))
@@ -410,14 +414,12 @@ fn bench_suite(runs: usize, engine_name: &str, jobs: Option<usize>) -> anyhow::R
             .collect::<Vec<_>>()
             .join("\n");
         if !out.status.success() {
-            eprintln!("{text}");
+            eprintln!("{text}{}", String::from_utf8_lossy(&out.stderr));
             bail!("harness wast failed ({})", out.status);
         }
     }
 
     // 2. The same scripts in this process: parse, then run on the engine's sessions.
-    let engine =
-        runners::by_name(engine_name).with_context(|| format!("no engine `{engine_name}`"))?;
     let limits = Limits {
         fuel: u64::MAX,
         step_timeout_ms: 20_000,

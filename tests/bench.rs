@@ -115,3 +115,38 @@ fn bench_campaign_times_every_part_and_refuses_what_it_cannot_time() {
         r.stderr
     );
 }
+
+#[test]
+fn bench_diff_times_each_engine_and_the_whole_command() {
+    let r = harness(&["bench", "diff", "--functions", "3", "--runs", "1"]);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    for engine in ["wasmi", "wasmtime-cranelift", "reference"] {
+        assert!(
+            r.stdout
+                .lines()
+                .any(|l| l.starts_with(&format!("| {engine} |"))),
+            "no row for {engine}:\n{}",
+            r.stdout
+        );
+    }
+    assert!(r.stdout.contains("whole `harness diff`"), "{}", r.stdout);
+}
+
+#[test]
+fn bench_suite_runs_every_official_assertion_and_names_an_unknown_engine() {
+    let r = harness(&["bench", "suite", "--runs", "1"]);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout
+            .contains("in process: 52225 passed, 0 failed, 0 skipped"),
+        "{}",
+        r.stdout
+    );
+    let r = harness(&["bench", "suite", "--runs", "1", "--engine", "nosuch"]);
+    assert_ne!(r.code, 0);
+    assert!(
+        r.stderr.contains("no engine named `nosuch`"),
+        "{}",
+        r.stderr
+    );
+}
