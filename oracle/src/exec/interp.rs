@@ -108,7 +108,7 @@ fn fop_cold(op: FOp, a: Slot, b: Slot, id: OpId) -> Result<Slot, ExecError> {
 
 /// `UNOP` out of the reduction loop (rarer than the operators that fuse).
 #[inline(never)]
-fn unop_cold(nt: NumType, op: UnOp, a: Slot, id: OpId) -> Result<Slot, ExecError> {
+fn unop_out_of_loop(nt: NumType, op: UnOp, a: Slot, id: OpId) -> Result<Slot, ExecError> {
     num::unop(nt, op, a, id)
 }
 
@@ -795,7 +795,7 @@ impl Store {
                     m.stack.push(Slot::exact(u128::from(*bits)));
                     continue;
                 }
-                Op::Unop(nt, op, id) => numeric!(a => unop_cold(*nt, *op, a, *id)),
+                Op::Unop(nt, op, id) => numeric!(a => unop_out_of_loop(*nt, *op, a, *id)),
                 Op::Binop(nt, op, id) => {
                     numeric!(a, b => by_type!(*nt, |t| num::binop(t, *op, a, b, *id)))
                 }
