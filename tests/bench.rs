@@ -14,18 +14,19 @@ const SUM: &str = r#"(module
       (br_if $l (i32.lt_u (local.get 0) (i32.const 1000))))
     (local.get 1)))"#;
 
-#[test]
-fn bench_oracle_times_both_engines_on_a_module_and_shows_their_result() {
+/// `harness bench oracle --module sum.wat` with `args` before the module.
+fn bench_sum(args: &[&str]) -> common::Run {
     let dir = tempfile::tempdir().unwrap();
     let m = write(dir.path(), "sum.wat", SUM.as_bytes());
-    let r = harness(&[
-        "bench",
-        "oracle",
-        "--runs",
-        "2",
-        "--module",
-        m.to_str().unwrap(),
-    ]);
+    let mut all = vec!["bench", "oracle"];
+    all.extend_from_slice(args);
+    all.extend(["--module", m.to_str().unwrap()]);
+    harness(&all)
+}
+
+#[test]
+fn bench_oracle_times_both_engines_on_a_module_and_shows_their_result() {
+    let r = bench_sum(&["--runs", "2"]);
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
     let row = r
         .stdout
@@ -62,19 +63,13 @@ fn bench_oracle_names_a_module_it_cannot_run() {
 #[cfg(feature = "test-engines")]
 #[test]
 fn bench_oracle_fails_when_the_engines_disagree_and_a_loop_ends_with_its_fuel() {
-    let dir = tempfile::tempdir().unwrap();
-    let m = write(dir.path(), "sum.wat", SUM.as_bytes());
-    let r = harness(&[
-        "bench",
-        "oracle",
+    let r = bench_sum(&[
         "--runs",
         "1",
         "--fuel",
         "100000",
         "--against",
         "test-wrong-opcode",
-        "--module",
-        m.to_str().unwrap(),
     ]);
     assert_ne!(r.code, 0, "{}", r.stdout);
     assert!(r.stdout.contains("| DISAGREE |"), "{}", r.stdout);
