@@ -176,6 +176,29 @@ fn v8_reports_what_it_cannot_tell_apart_as_its_own_text() {
     }
 }
 
+/// V8 says "function signature mismatch" for a null slot and a mismatched one alike: in a
+/// start function too, that trap is not judged by its kind (a campaign once reported it).
+#[test]
+fn v8_start_function_traps_it_cannot_name_are_not_deviations() {
+    let engines = present(&V8);
+    if engines.is_empty() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let m = module(
+        &dir,
+        "null-slot.wat",
+        r#"(module (type (func)) (table 1 funcref)
+             (func $s (call_indirect (type 0) (i32.const 0)))
+             (start $s)
+             (func (export "f")))"#,
+    );
+    let report = diff(&m, &engines, &[]);
+    for e in &engines {
+        assert_eq!(verdict(&report, e), "inconclusive", "{e}: {report}");
+    }
+}
+
 #[test]
 fn a_hung_v8_run_times_out_and_the_next_run_gets_a_fresh_driver() {
     let engines = present(&V8[..1]);
@@ -259,6 +282,60 @@ fn wabt_conforms_on_the_examples_but_for_host_call_floats() {
             .contains("wall-clock"),
         "{report}"
     );
+}
+
+/// A module of its own, written to a temporary directory.
+fn module(dir: &tempfile::TempDir, name: &str, wat: &str) -> String {
+    let path = dir.path().join(name);
+    std::fs::write(&path, wat).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+/// A campaign once blamed WABT for the host calls of an invocation: printed right after
+/// the module's ping, they were read as the start function's.
+#[test]
+fn wabt_host_calls_of_an_invocation_are_its_own() {
+    let engines = present(&["wabt"]);
+    if engines.is_empty() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let m = module(
+        &dir,
+        "print.wat",
+        r#"(module
+             (import "spectest" "print" (func $p))
+             (import "spectest" "print_i32" (func $pi (param i32)))
+             (func $s (call $pi (i32.const 1)))
+             (start $s)
+             (func (export "f") (call $p) (call $pi (i32.const 2)))
+             (func (export "g") (call $pi (i32.const 3))))"#,
+    );
+    let report = diff(&m, &engines, &[]);
+    assert_eq!(verdict(&report, "wabt"), "conforms", "{report}");
+}
+
+/// Binaryen 108's validator refuses a passive segment larger than the memory (valid: it is
+/// checked only when `memory.init` runs): a rejection, reported as such, not a crash.
+#[test]
+fn binaryen_refusing_a_valid_module_rejects_it() {
+    let engines = present(&["binaryen"]);
+    if engines.is_empty() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let data = "\\00".repeat(70_000);
+    let m = module(
+        &dir,
+        "passive.wat",
+        &format!(
+            r#"(module (memory 1) (data "{data}") (func (export "f") (result i32) (i32.const 7)))"#
+        ),
+    );
+    let report = diff(&m, &engines, &[]);
+    let outcome = &report["observations"][0]["instantiation"]["outcome"];
+    assert_eq!(outcome["outcome"], "rejected", "{report}");
+    assert_eq!(verdict(&report, "binaryen"), "deviates", "{report}");
 }
 
 #[test]

@@ -560,6 +560,24 @@ pub fn judge(expectation: &Expectation, observation: &Observation) -> SpecVerdic
         {
             return Conforms;
         }
+        // It trapped while instantiating where the spec says it must, with a message that
+        // names no trap (V8's for a start function's `call_indirect` or `trunc`), as for
+        // an invocation below.
+        (
+            InstanceOutcome::Trap {
+                kind: crate::TrapKind::Other(m),
+                ..
+            },
+            ExpectedInstance::Trap { .. },
+        ) => {
+            return Inconclusive {
+                step: StepId::Instantiate,
+                why: format!(
+                    "trapped during instantiation, but the engine's message does not say \
+                     which trap: {m}"
+                ),
+            };
+        }
         (got, want) => {
             let want = match want {
                 ExpectedInstance::Instantiated => "instantiated".to_string(),
@@ -931,6 +949,40 @@ mod tests {
         let o = observed(vec![Outcome::Return {
             values: vec![Value::I32(0)],
         }]);
+        assert!(matches!(judge(&e, &o), SpecVerdict::Deviates { .. }));
+    }
+
+    #[test]
+    fn a_trap_message_that_names_no_trap_is_not_judged_by_kind_when_instantiating() {
+        // The start function traps on a null slot: V8 says "function signature mismatch"
+        // for that and for a mismatched type alike.
+        let e = expectation(
+            "(module (type (func)) (table 1 funcref) \
+               (func $s i32.const 0 call_indirect (type 0)) (start $s) \
+               (func (export \"f\")))",
+            &["f"],
+        );
+        let trap = |kind| {
+            let mut o = observed(vec![]);
+            o.instantiation = Step::bare(InstanceOutcome::Trap {
+                kind,
+                message: String::new(),
+            });
+            judge(&e, &o)
+        };
+        let other = crate::TrapKind::Other("function signature mismatch".into());
+        assert!(matches!(trap(other), SpecVerdict::Inconclusive { .. }));
+        assert_eq!(
+            trap(crate::TrapKind::UninitializedElement),
+            SpecVerdict::Conforms
+        );
+        // A trap the engine does name must still be the spec's.
+        assert!(matches!(
+            trap(crate::TrapKind::Unreachable),
+            SpecVerdict::Deviates { .. }
+        ));
+        let mut o = observed(vec![]);
+        o.instantiation = Step::bare(InstanceOutcome::Instantiated);
         assert!(matches!(judge(&e, &o), SpecVerdict::Deviates { .. }));
     }
 

@@ -472,8 +472,12 @@ impl Binaryen {
                     Outcome::Crash { message } => message,
                     o => format!("{o:?}"),
                 };
-                // Binaryen 108 fails to read some valid modules: it rejects them.
-                obs.instantiation = Step::bare(if message.contains("parse exception") {
+                // Binaryen 108 fails to read some valid modules, or its validator refuses
+                // them (a passive segment larger than the memory): it rejects them.
+                let rejected = message.contains("parse exception")
+                    || message.contains("wasm-validator error")
+                    || message.contains("error validating input");
+                obs.instantiation = Step::bare(if rejected {
                     InstanceOutcome::Rejected { message }
                 } else {
                     InstanceOutcome::Crash { message }

@@ -396,7 +396,11 @@ fn read_back(
                     } else if let Some(msg) = l.strip_prefix(&mine) {
                         error.get_or_insert_with(|| msg.to_string());
                     } else if l.starts_with("harness.p") && !pinged && error.is_none() {
+                        // The ping's answer ends the module's lines: host calls after it
+                        // are the next command's.
                         pinged = true;
+                        i += 1;
+                        break;
                     } else {
                         break;
                     }
@@ -886,5 +890,41 @@ mod tests {
                 }
             }
         ));
+    }
+
+    /// A campaign once blamed WABT for host calls it made: the calls of the first
+    /// invocation, printed right after the module's ping, were counted as the start
+    /// function's.
+    #[test]
+    fn host_calls_after_the_ping_belong_to_the_next_command() {
+        let expects = vec![
+            Expect::Module,
+            Expect::Action(vec![]),
+            Expect::Action(vec![]),
+        ];
+        let lines: Vec<String> = [
+            "called host spectest.print() =>",
+            "harness.p9() => i32:1",
+            "called host spectest.print() =>",
+            "called host spectest.print_i32(i32:7) =>",
+            "harness.p0() =>",
+            "harness.p1() =>",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let out = read_back(expects, &lines, None);
+        assert_eq!(out.len(), 3);
+        let names = |k: usize| -> Vec<&str> { out[k].1.iter().map(|c| c.func.as_str()).collect() };
+        assert!(matches!(
+            &out[0].0,
+            CommandOutcome::Instance {
+                outcome: InstanceOutcome::Instantiated
+            }
+        ));
+        assert_eq!(names(0), ["print"]);
+        assert_eq!(names(1), ["print", "print_i32"]);
+        assert_eq!(out[1].1[1].args, [Value::I32(7)]);
+        assert!(names(2).is_empty());
     }
 }
