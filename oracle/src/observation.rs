@@ -141,8 +141,13 @@ pub enum Outcome {
 pub struct HostCall {
     /// The import's field name in `spectest` (`print_i32`, ...).
     pub func: String,
-    /// The arguments, with exact bits.
+    /// The arguments, with exact bits (but see `inexact`).
     pub args: Vec<Value>,
+    /// The engine's host saw float arguments only approximately (WABT prints them with six
+    /// decimals; wasm3's Python host gets them as doubles, which quiets a signalling NaN):
+    /// they are judged as near, not as exact bits.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub inexact: bool,
 }
 
 /// What a grow request was for.

@@ -258,6 +258,7 @@ fn spectest(store: &mut Store<State>) -> Result<Linker<State>, wasmi::Error> {
             caller.data_mut().log.calls.push(HostCall {
                 func: name.to_string(),
                 args,
+                inexact: false,
             });
             Ok(())
         })?;

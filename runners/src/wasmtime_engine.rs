@@ -330,6 +330,7 @@ fn spectest(store: &mut Store<State>) -> wasmtime::Result<Linker<State>> {
             caller.data_mut().log.calls.push(HostCall {
                 func: name.to_string(),
                 args,
+                inexact: false,
             });
             Ok(())
         })?;

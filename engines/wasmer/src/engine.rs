@@ -98,6 +98,7 @@ fn spectest(store: &mut Store, log: &Log) -> Result<Imports, String> {
                 l.push(HostCall {
                     func: name.to_string(),
                     args,
+                    inexact: false,
                 });
             }
             Ok(vec![])

@@ -296,6 +296,7 @@ impl Store {
                 self.host_calls.push(crate::HostCall {
                     func: name.clone(),
                     args: tagged.iter().map(|t| t.value).collect(),
+                    inexact: false,
                 });
                 // What the spec allows the host to see: after a branch or an address chosen
                 // by open bits, which calls happen at all is open too.

@@ -417,6 +417,7 @@ pub(super) fn host_calls(reply: &[HostCallReply]) -> Vec<HostCall> {
             Some(HostCall {
                 func: c.func.clone(),
                 args: wrap::from_carriers(params, &c.args).ok()?,
+                inexact: false,
             })
         })
         .collect()

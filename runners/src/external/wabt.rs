@@ -105,7 +105,58 @@ fn arg_json(v: &Value) -> Vec<String> {
         .collect()
 }
 
+/// The standard host's `spectest` over WABT's own: WABT's defines `global_f32` and
+/// `global_f64` as 666.0, the spec test suite's (every other engine's host here) as 666.6.
+/// Registered as `spectest` before anything else, it re-exports WABT's host functions,
+/// table, memory and integer globals, and defines the float globals as the standard host
+/// does.
+fn spectest_shim() -> String {
+    let mut wat = String::from("(module\n");
+    for (k, (name, params)) in crate::host::FUNCS.iter().enumerate() {
+        let params: Vec<String> = params.iter().map(|t| t.to_string()).collect();
+        wat.push_str(&format!(
+            "  (import \"spectest\" \"{name}\" (func $f{k} (param {})))\n  (export \"{name}\" (func $f{k}))\n",
+            params.join(" ")
+        ));
+    }
+    let (table, memory) = (
+        crate::spectest::TABLE_LIMITS.0,
+        crate::spectest::MEMORY_LIMITS.0,
+    );
+    wat.push_str(&format!(
+        "  (import \"spectest\" \"table\" (table $t {table} funcref)) (export \"table\" (table $t))\n\
+         \x20 (import \"spectest\" \"memory\" (memory $m {memory})) (export \"memory\" (memory $m))\n\
+         \x20 (import \"spectest\" \"global_i32\" (global $i i32)) (export \"global_i32\" (global $i))\n\
+         \x20 (import \"spectest\" \"global_i64\" (global $l i64)) (export \"global_i64\" (global $l))\n\
+         \x20 (global (export \"global_f32\") f32 (f32.const {:?}))\n\
+         \x20 (global (export \"global_f64\") f64 (f64.const {:?})))\n",
+        f32::from_bits(crate::spectest::GLOBAL_F32_BITS),
+        f64::from_bits(crate::spectest::GLOBAL_F64_BITS),
+    ));
+    wat
+}
+
 impl Builder {
+    /// Registers [`spectest_shim`] as `spectest`: its commands have line 0, and no
+    /// expectation (they print nothing when they succeed).
+    fn standard_spectest(&mut self) -> std::io::Result<()> {
+        let bytes = wat::parse_str(spectest_shim()).map_err(std::io::Error::other)?;
+        std::fs::write(self.dir.join("spectest.wasm"), bytes)?;
+        self.commands.push(Some(obj(&[
+            ("type", text("module")),
+            ("line", "0".into()),
+            ("name", text("$spectest")),
+            ("filename", text("spectest.wasm")),
+        ])));
+        self.commands.push(Some(obj(&[
+            ("type", text("register")),
+            ("line", "0".into()),
+            ("name", text("$spectest")),
+            ("as", text("spectest")),
+        ])));
+        Ok(())
+    }
+
     fn new(dir: &Path) -> Builder {
         Builder {
             dir: dir.to_path_buf(),
@@ -366,6 +417,7 @@ fn host_call(line: &str) -> Option<HostCall> {
     Some(HostCall {
         func: func.to_string(),
         args: values,
+        inexact: true,
     })
 }
 
@@ -536,6 +588,7 @@ impl Wabt {
             .tempdir()
             .map_err(|e| e.to_string())?;
         let mut b = Builder::new(dir.path());
+        b.standard_spectest().map_err(|e| e.to_string())?;
         build(&mut b).map_err(|e| e.to_string())?;
         let path = b.write().map_err(|e| e.to_string())?;
         let n = b.expects.len();
@@ -843,6 +896,16 @@ impl crate::Engine for Wabt {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_spectest_shim_is_a_valid_module_with_the_standard_globals() {
+        let wat = spectest_shim();
+        let bytes = wat::parse_str(&wat).unwrap();
+        let info = crate::inspect::inspect(&bytes).unwrap();
+        assert_eq!(info.imports.len(), crate::host::FUNCS.len() + 4);
+        assert!(wat.contains("(f32.const 666.6)") && wat.contains("(f64.const 666.6)"));
+        assert!(wat.contains("(export \"print_f64_f64\""));
+    }
 
     #[test]
     fn output_is_read_back_command_by_command() {

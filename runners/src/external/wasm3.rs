@@ -76,6 +76,36 @@ pub fn trap_kind(message: &str) -> TrapKind {
     }
 }
 
+/// Host calls as the Python host saw them: floats came as doubles (a signalling NaN
+/// quieted), so they are judged as near.
+fn inexact(mut calls: Vec<oracle::HostCall>) -> Vec<oracle::HostCall> {
+    for c in &mut calls {
+        c.inexact = true;
+    }
+    calls
+}
+
+/// Why the driver cannot give the module its imports, if it cannot: pywasm3 links host
+/// functions only, so `spectest`'s memory, table and globals are missing (wasm3 then says
+/// "unallocated linear memory", or reads an imported global as 0), which is not wasm3's
+/// doing.
+fn unlinkable_here(module: &[u8]) -> Option<String> {
+    use crate::inspect::ImportKind;
+    let info = crate::inspect::inspect(module).ok()?;
+    let missing: Vec<String> = info
+        .imports
+        .iter()
+        .filter(|i| i.module == "spectest" && !matches!(i.kind, ImportKind::Func(_)))
+        .map(|i| format!("spectest.{}", i.name))
+        .collect();
+    (!missing.is_empty()).then(|| {
+        format!(
+            "the wasm3 driver links host functions only (pywasm3): it cannot give the module {}",
+            missing.join(", ")
+        )
+    })
+}
+
 /// One instance: its probes.
 struct Probed {
     id: String,
@@ -88,6 +118,15 @@ fn instantiate_in(
     id: &str,
     module: &[u8],
 ) -> (Step<InstanceOutcome>, Option<Probed>) {
+    if let Some(why) = unlinkable_here(module) {
+        return (
+            Step::bare(InstanceOutcome::Unsupported {
+                proposals: Vec::new(),
+                message: why,
+            }),
+            None,
+        );
+    }
     let (bytes, probes) = match instrument(module) {
         Ok(x) => x,
         Err(e) => {
@@ -116,7 +155,7 @@ fn instantiate_in(
     match reply {
         Err(lost) => (Step::bare(lost.instance()), None),
         Ok(r) => {
-            let calls = host_calls(&r.host_calls);
+            let calls = inexact(host_calls(&r.host_calls));
             let message = format!("{}: {}", r.error, r.message);
             let outcome = if r.ok {
                 InstanceOutcome::Instantiated
@@ -184,7 +223,7 @@ fn call_probe(
     match driver.request(req) {
         Err(lost) => Step::bare(lost.outcome()),
         Ok(r) => {
-            let calls = host_calls(&r.host_calls);
+            let calls = inexact(host_calls(&r.host_calls));
             let outcome = if r.ok {
                 match wrap::from_carriers(types, &r.results) {
                     Ok(values) => Outcome::Return { values },

@@ -860,6 +860,7 @@ fn split_host_calls(words: &[i64]) -> (Vec<HostCall>, Option<Vec<i64>>) {
         calls.push(HostCall {
             func: func.to_string(),
             args,
+            inexact: false,
         });
     }
     let results = match words[i.min(words.len())..].first() {
