@@ -325,6 +325,49 @@ pub fn expect_linked(
             };
         }
     }
+    expect_in(&mut world, module, plan)
+}
+
+/// Expectations of cases run one after another in one script, as engines run a script:
+/// each case's module is instantiated in the same store, so `spectest`'s memory and table,
+/// which a module can import, write and grow, hold what the earlier cases did to them.
+/// (Expectations computed case by case, each in a fresh store, are wrong for a case whose
+/// module imports them after one that wrote them.)
+pub struct Sequence {
+    world: World,
+}
+
+impl Sequence {
+    /// A fresh store, with [`expect_within`]'s limits.
+    pub fn new(fuel: u64, max_call_depth: Option<usize>) -> Sequence {
+        let mut world = World::new(Some(fuel));
+        if let Some(depth) = max_call_depth {
+            world.store.set_max_call_depth(depth);
+        }
+        Sequence { world }
+    }
+
+    /// The next case's expectation: `module` instantiated after every earlier one.
+    pub fn expect(&mut self, module: &[u8], plan: &Plan) -> Expectation {
+        expect_in(&mut self.world, module, plan)
+    }
+}
+
+impl Expectation {
+    /// Whether the oracle could not tell a step (its instantiation or an invocation): what
+    /// the case did to state it shares (`spectest`'s memory or table) is then unknown too.
+    pub fn has_unknown(&self) -> bool {
+        matches!(self.instantiation, ExpectedInstance::Unknown { .. })
+            || self
+                .invocations
+                .iter()
+                .any(|s| matches!(s.outcome, ExpectedOutcome::Unknown { .. }))
+    }
+}
+
+/// A case's expectation in `world`: its module instantiated there (the latest instance),
+/// the plan's invocations on it, its exports' final state.
+fn expect_in(world: &mut World, module: &[u8], plan: &Plan) -> Expectation {
     let instantiation = match world.instantiate(None, module) {
         InstanceOutcome::Instantiated => ExpectedInstance::Instantiated,
         InstanceOutcome::Rejected { message } => ExpectedInstance::Rejected { reason: message },
@@ -1328,6 +1371,67 @@ mod tests {
         let mut calls = o.clone();
         calls.invocations[0].host_calls[0].args[0] = Value::I32(6);
         assert!(matches!(judge(&e, &calls), SpecVerdict::Deviates { .. }));
+    }
+
+    /// Cases of one script share `spectest`: a case that grows its memory and fills its
+    /// table changes what the next one gets (a generated suite once expected the trap of a
+    /// fresh `spectest` where every engine, and the oracle running the script, returned).
+    #[test]
+    fn a_sequence_carries_spectest_from_case_to_case() {
+        let grow = wat::parse_str(
+            r#"(module (import "spectest" "memory" (memory 1 2))
+                 (import "spectest" "table" (table 10 funcref))
+                 (func $f) (elem (i32.const 0) $f)
+                 (func (export "g") (drop (memory.grow (i32.const 1)))))"#,
+        )
+        .unwrap();
+        let read = wat::parse_str(
+            r#"(module (import "spectest" "memory" (memory 1 2))
+                 (import "spectest" "table" (table 10 funcref))
+                 (func (export "size") (result i32) (memory.size))
+                 (func (export "call") (call_indirect (i32.const 0))))"#,
+        )
+        .unwrap();
+        let plan = |names: &[&str]| {
+            Plan::new(
+                names
+                    .iter()
+                    .map(|n| Invocation {
+                        export: n.to_string(),
+                        args: vec![],
+                    })
+                    .collect(),
+            )
+        };
+        let reads = plan(&["size", "call"]);
+        let mut seq = Sequence::new(1_000_000, Some(100));
+        assert!(!seq.expect(&grow, &plan(&["g"])).has_unknown());
+        let after = seq.expect(&read, &reads);
+        let returns = |e: &Expectation, k: usize| match &e.invocations[k].outcome {
+            ExpectedOutcome::Return { values } => values.clone(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            returns(&after, 0),
+            [Allowed::Exact {
+                value: Value::I32(2)
+            }]
+        );
+        assert!(returns(&after, 1).is_empty());
+        // Alone, in a fresh store: one page, and a null slot.
+        let alone = expect_within(&read, &reads, 1_000_000, Some(100));
+        assert_eq!(
+            returns(&alone, 0),
+            [Allowed::Exact {
+                value: Value::I32(1)
+            }]
+        );
+        assert!(matches!(
+            alone.invocations[1].outcome,
+            ExpectedOutcome::Trap {
+                kind: crate::TrapKind::UninitializedElement
+            }
+        ));
     }
 
     /// WABT prints host-call floats with six decimals, wasm3's Python host quiets a
