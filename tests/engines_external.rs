@@ -387,6 +387,20 @@ fn wasm3_conforms_on_the_examples_it_implements() {
     );
     let report = diff(&m, &engines, &[]);
     assert_eq!(verdict(&report, "wasm3"), "conforms", "{report}");
+    // In a script, the commands on such a module are skipped with it, not failed.
+    let script = module(
+        &dir,
+        "memory.wast",
+        r#"(module (import "spectest" "memory" (memory 1)) (func (export "f") (result i32) (i32.const 1)))
+           (assert_return (invoke "f") (i32.const 1))
+           (module (func (export "g") (result i32) (i32.const 2)))
+           (assert_return (invoke "g") (i32.const 2))"#,
+    );
+    let rows = harness(&["wast", &script, "--json", "--engine", "wasm3"]).json();
+    let row = &rows["engines"][0];
+    assert_eq!(row["failed"], 0, "{rows}");
+    assert_eq!(row["skipped"], 1, "{rows}");
+    assert_eq!(row["passed"], 1, "{rows}");
     // Unbounded recursion: exhaustion, or a crash of the driver (wasm3 can overflow its
     // own stack), then the next run gets a new driver.
     let report = diff(&example("recursion.wat"), &engines, &["--timeout", "2"]);

@@ -351,6 +351,12 @@ impl Sequence {
     pub fn expect(&mut self, module: &[u8], plan: &Plan) -> Expectation {
         expect_in(&mut self.world, module, plan)
     }
+
+    /// Whether `spectest`'s memory and table are still as a fresh store has them: no case
+    /// so far grew them or left anything in them.
+    pub fn spectest_untouched(&self) -> bool {
+        self.world.spectest_untouched()
+    }
 }
 
 impl Expectation {
@@ -1405,7 +1411,9 @@ mod tests {
         };
         let reads = plan(&["size", "call"]);
         let mut seq = Sequence::new(1_000_000, Some(100));
+        assert!(seq.spectest_untouched());
         assert!(!seq.expect(&grow, &plan(&["g"])).has_unknown());
+        assert!(!seq.spectest_untouched());
         let after = seq.expect(&read, &reads);
         let returns = |e: &Expectation, k: usize| match &e.invocations[k].outcome {
             ExpectedOutcome::Return { values } => values.clone(),

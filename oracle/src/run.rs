@@ -103,6 +103,32 @@ impl World {
         }
     }
 
+    /// Whether `spectest`'s memory and table are as [`World::new`] made them (one page of
+    /// zeros, ten null slots): no module grew them or left anything in them.
+    pub fn spectest_untouched(&self) -> bool {
+        let get = |n: &str| self.registry.get(&("spectest".to_string(), n.to_string()));
+        let memory = match get("memory") {
+            Some(ExternVal::Mem(m)) => {
+                let bytes = self.store.memory(*m);
+                bytes.len() == 65536
+                    && bytes.iter().all(|b| *b == 0)
+                    && self.store.memory_tainted(*m).is_empty()
+            }
+            _ => false,
+        };
+        let table = match get("table") {
+            Some(ExternVal::Table(t)) => {
+                let slots = self.store.table(*t);
+                slots.len() == 10
+                    && slots
+                        .iter()
+                        .all(|v| matches!(v, Value::Ref(RefValue::Null(_))))
+            }
+            _ => false,
+        };
+        memory && table
+    }
+
     /// Compiles and instantiates a module (`Instantiate`); on success it becomes the latest
     /// instance, and `name`'s.
     pub fn instantiate(&mut self, name: Option<&str>, bytes: &[u8]) -> InstanceOutcome {

@@ -413,10 +413,24 @@ impl<'a> ScriptRunner<'a> {
         let outcome = self
             .session
             .instantiate(if define { name } else { None }, bytes);
-        if define && outcome == InstanceOutcome::Instantiated {
-            self.unsupported.remove(&None);
-            if let Some(n) = name {
-                self.unsupported.remove(&Some(n.to_string()));
+        if define {
+            match &outcome {
+                InstanceOutcome::Instantiated => {
+                    self.unsupported.remove(&None);
+                    if let Some(n) = name {
+                        self.unsupported.remove(&Some(n.to_string()));
+                    }
+                }
+                // The session found it cannot run the module (wasm3: imports its host
+                // cannot give): the commands on it are skipped, as for the gate's.
+                InstanceOutcome::Unsupported { message, .. } => {
+                    self.unsupported.insert(None, message.clone());
+                    if let Some(n) = name {
+                        self.unsupported
+                            .insert(Some(n.to_string()), message.clone());
+                    }
+                }
+                _ => {}
             }
         }
         CommandOutcome::Instance { outcome }
