@@ -777,6 +777,7 @@ fn judge_state(want: &ExpectedState, got: &crate::FinalState) -> Option<(String,
                     format!("global `{name}` = {}", g.value),
                 ));
             }
+            None if got.unobserved.contains(name) => {}
             None => {
                 return Some((
                     format!("global `{name}` exported"),
@@ -787,6 +788,9 @@ fn judge_state(want: &ExpectedState, got: &crate::FinalState) -> Option<(String,
     }
     for m in &want.memories {
         let Some(gm) = got.memories.iter().find(|g| g.name == m.name) else {
+            if got.unobserved.contains(&m.name) {
+                continue;
+            }
             return Some((
                 format!("memory `{}` exported", m.name),
                 format!("no memory `{}`", m.name),
@@ -850,6 +854,7 @@ fn judge_state(want: &ExpectedState, got: &crate::FinalState) -> Option<(String,
                     format!("{} slots, non-null {:?}", g.size, g.non_null),
                 ));
             }
+            None if got.unobserved.contains(&t.name) => {}
             None => {
                 return Some((
                     format!("table `{}` exported", t.name),
@@ -1361,8 +1366,16 @@ mod tests {
                 contents: Some(std::sync::Arc::new(bytes.clone())),
             }],
             tables: vec![],
+            unobserved: vec![],
         });
         assert_eq!(judge(&e, &o), SpecVerdict::Conforms);
+        // What the runner says it cannot read is not judged; what it leaves out silently is.
+        let mut blind = o.clone();
+        let state = blind.final_state.as_mut().unwrap();
+        state.memories.clear();
+        assert!(matches!(judge(&e, &blind), SpecVerdict::Deviates { .. }));
+        blind.final_state.as_mut().unwrap().unobserved = vec!["m".into()];
+        assert_eq!(judge(&e, &blind), SpecVerdict::Conforms);
         let mut wrong = o.clone();
         bytes[3] = 8;
         wrong.final_state.as_mut().unwrap().memories[0].contents = Some(std::sync::Arc::new(bytes));

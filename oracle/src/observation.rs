@@ -182,6 +182,10 @@ pub struct FinalState {
     pub memories: Vec<MemoryState>,
     /// Exported tables, in export order.
     pub tables: Vec<TableState>,
+    /// Exports the runner cannot read on this engine (wasm3's tables: its probes need
+    /// `table.size`, which wasm3 lacks): not judged, where a missing one would be.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unobserved: Vec<String>,
 }
 
 impl FinalState {

@@ -135,7 +135,8 @@ def state(req):
         mem = rt.get_memory(m["index"])
         path = os.path.join(req["dir"], "memory-%d.bin" % m["index"])
         with open(path, "wb") as f:
-            f.write(bytes(mem))
+            # pywasm3 gives None for a memory of no pages.
+            f.write(b"" if mem is None else bytes(mem))
         memories.append({"name": m["name"], "file": path})
     return {"ok": True, "memories": memories}
 

@@ -101,6 +101,7 @@ impl WireState {
             globals: self.globals,
             memories,
             tables: self.tables,
+            unobserved: Vec::new(),
         }
     }
 }
