@@ -86,10 +86,10 @@ fn inexact(mut calls: Vec<oracle::HostCall>) -> Vec<oracle::HostCall> {
 }
 
 /// Why the driver cannot give the module its imports, if it cannot: pywasm3 links host
-/// functions only, so `spectest`'s memory, table and globals are missing (an import of
-/// something `spectest` does not have is left to wasm3, which must refuse to link it) (wasm3 then says
-/// "unallocated linear memory", or reads an imported global as 0), which is not wasm3's
-/// doing.
+/// functions only, so `spectest`'s memory, table and globals would be missing, and wasm3
+/// would say "unallocated linear memory" or read an imported global as 0, through no fault
+/// of its own. (An import of something `spectest` does not have is left to wasm3, which
+/// must refuse to link it.)
 fn unlinkable_here(module: &[u8]) -> Option<String> {
     use crate::inspect::ImportKind;
     let info = crate::inspect::inspect(module).ok()?;
