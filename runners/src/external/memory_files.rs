@@ -20,6 +20,9 @@ pub(super) struct WireState {
     globals: Vec<GlobalState>,
     memories: Vec<WireMemory>,
     tables: Vec<TableState>,
+    /// Exports the engine cannot read (see [`FinalState::unobserved`]).
+    #[serde(default)]
+    unobserved: Vec<String>,
 }
 
 /// A memory of a reply: size and digest, and maybe the file of its bytes.
@@ -101,7 +104,7 @@ impl WireState {
             globals: self.globals,
             memories,
             tables: self.tables,
-            unobserved: Vec::new(),
+            unobserved: self.unobserved,
         }
     }
 }
@@ -146,6 +149,20 @@ mod tests {
         // Files in the directory are removed once read; one outside it is left alone.
         assert!(!good.exists() && !short.exists());
         assert!(outside.path().exists());
+    }
+
+    #[test]
+    fn exports_an_engine_cannot_read_are_kept_as_unobserved() {
+        let wire: WireState = serde_json::from_value(serde_json::json!({
+            "globals": [], "memories": [], "tables": [], "unobserved": ["t"]
+        }))
+        .unwrap();
+        assert_eq!(wire.into_state("e", None).unobserved, ["t"]);
+        let plain: WireState = serde_json::from_value(
+            serde_json::json!({"globals": [], "memories": [], "tables": []}),
+        )
+        .unwrap();
+        assert!(plain.into_state("e", None).unobserved.is_empty());
     }
 
     #[test]
