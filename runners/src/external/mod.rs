@@ -161,10 +161,16 @@ pub fn find_packaged(
 }
 
 /// Runs `program --version`-like commands: the first line of what it prints, if it ends
-/// well within two seconds.
+/// well within two seconds, or else within ten on a second try (a busy machine can take
+/// longer to start a program: a campaign once began without an engine that was there).
 pub fn version_of(program: &Program) -> Option<String> {
+    version_within(program, Duration::from_secs(2))
+        .or_else(|| version_within(program, Duration::from_secs(10)))
+}
+
+fn version_within(program: &Program, limit: Duration) -> Option<String> {
     let caps = Caps {
-        timeout: Duration::from_secs(2),
+        timeout: limit,
         memory: 0,
         output: 4096,
     };
@@ -174,8 +180,27 @@ pub fn version_of(program: &Program) -> Option<String> {
         process::Reply::Line(l) => l,
         _ => return None,
     };
-    let status = p.wait_within(Duration::from_secs(2))?;
+    let status = p.wait_within(limit)?;
     status.success().then(|| first.trim().to_string())
+}
+
+#[cfg(test)]
+mod version_tests {
+    use super::*;
+
+    #[test]
+    fn a_version_slow_to_come_the_first_time_is_asked_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let marker = dir.path().join("started");
+        let script = format!(
+            "if [ -e {m} ]; then echo 'engine 1.2'; else touch {m}; sleep 3; echo 'engine 1.2'; fi",
+            m = marker.display()
+        );
+        let slow = Program::new("/bin/sh").with_args(["-c".to_string(), script]);
+        assert_eq!(version_of(&slow).as_deref(), Some("engine 1.2"));
+        let broken = Program::new("/bin/sh").with_args(["-c", "exit 3"]);
+        assert_eq!(version_of(&broken), None);
+    }
 }
 
 /// The caps of a run under `limits`.
