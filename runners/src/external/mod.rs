@@ -184,25 +184,6 @@ fn version_within(program: &Program, limit: Duration) -> Option<String> {
     status.success().then(|| first.trim().to_string())
 }
 
-#[cfg(test)]
-mod version_tests {
-    use super::*;
-
-    #[test]
-    fn a_version_slow_to_come_the_first_time_is_asked_again() {
-        let dir = tempfile::tempdir().unwrap();
-        let marker = dir.path().join("started");
-        let script = format!(
-            "if [ -e {m} ]; then echo 'engine 1.2'; else touch {m}; sleep 3; echo 'engine 1.2'; fi",
-            m = marker.display()
-        );
-        let slow = Program::new("/bin/sh").with_args(["-c".to_string(), script]);
-        assert_eq!(version_of(&slow).as_deref(), Some("engine 1.2"));
-        let broken = Program::new("/bin/sh").with_args(["-c", "exit 3"]);
-        assert_eq!(version_of(&broken), None);
-    }
-}
-
 /// The caps of a run under `limits`.
 pub fn caps(limits: &Limits, output: usize) -> Caps {
     Caps {
@@ -252,5 +233,24 @@ pub fn checkin(name: &str, driver: Process, memory: u64) {
         p.entry((name.to_string(), memory))
             .or_default()
             .push(driver);
+    }
+}
+
+#[cfg(test)]
+mod version_tests {
+    use super::*;
+
+    #[test]
+    fn a_version_slow_to_come_the_first_time_is_asked_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let marker = dir.path().join("started");
+        let script = format!(
+            "if [ -e {m} ]; then echo 'engine 1.2'; else touch {m}; sleep 3; echo 'engine 1.2'; fi",
+            m = marker.display()
+        );
+        let slow = Program::new("/bin/sh").with_args(["-c".to_string(), script]);
+        assert_eq!(version_of(&slow).as_deref(), Some("engine 1.2"));
+        let broken = Program::new("/bin/sh").with_args(["-c", "exit 3"]);
+        assert_eq!(version_of(&broken), None);
     }
 }
