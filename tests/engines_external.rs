@@ -315,6 +315,45 @@ fn wabt_host_calls_of_an_invocation_are_its_own() {
     assert_eq!(verdict(&report, "wabt"), "conforms", "{report}");
 }
 
+/// Binaryen runs a whole plan in one `wasm-opt`: a call that loops until the wall clock
+/// ends it is that call's timeout, after the calls before it, not the instantiation's (a
+/// campaign once reported a hang at instantiation).
+#[test]
+fn binaryen_times_out_in_the_call_that_loops() {
+    let engines = present(&["binaryen"]);
+    if engines.is_empty() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let m = module(
+        &dir,
+        "loop.wat",
+        r#"(module (func (export "a") (result i32) (i32.const 1))
+             (func (export "spin") (loop (br 0))))"#,
+    );
+    let report = diff(&m, &engines, &["--timeout", "1", "--invoke", "a"]);
+    assert_eq!(verdict(&report, "binaryen"), "conforms", "{report}");
+    let plan = dir.path().join("plan.json");
+    std::fs::write(
+        &plan,
+        r#"{"version": 1, "invocations": [{"export": "a"}, {"export": "spin"}]}"#,
+    )
+    .unwrap();
+    let report = diff(
+        &m,
+        &engines,
+        &["--timeout", "1", "--plan", plan.to_str().unwrap()],
+    );
+    let obs = &report["observations"][0];
+    assert_eq!(
+        obs["instantiation"]["outcome"]["outcome"], "instantiated",
+        "{report}"
+    );
+    let steps = obs["invocations"].as_array().unwrap();
+    assert_eq!(steps[0]["outcome"]["outcome"], "return", "{report}");
+    assert_eq!(steps[1]["outcome"]["outcome"], "timeout", "{report}");
+}
+
 /// Binaryen 108's validator refuses a passive segment larger than the memory (valid: it is
 /// checked only when `memory.init` runs): a rejection, reported as such, not a crash.
 #[test]

@@ -375,6 +375,20 @@ fn values(types: &[ValType], printed: &[String]) -> Result<Vec<Value>, String> {
 
 impl Binaryen {
     fn run(&self, bytes: &[u8], limits: &Limits, steps: usize) -> Result<Vec<String>, Outcome> {
+        match self.run_keeping(bytes, limits, steps)? {
+            (lines, None) => Ok(lines),
+            (_, Some(message)) => Err(Outcome::Timeout { message }),
+        }
+    }
+
+    /// [`Binaryen::run`], but a run past its wall-clock limit gives the lines printed so
+    /// far, with the limit's message.
+    fn run_keeping(
+        &self,
+        bytes: &[u8],
+        limits: &Limits,
+        steps: usize,
+    ) -> Result<(Vec<String>, Option<String>), Outcome> {
         let dir = tempfile::Builder::new()
             .prefix("harness-binaryen-")
             .tempdir()
@@ -385,12 +399,20 @@ impl Binaryen {
         std::fs::write(&path, bytes).map_err(|e| Outcome::Crash {
             message: e.to_string(),
         })?;
-        let program = Program::new(&self.wasm_opt).with_args([
+        let args = [
             path.display().to_string(),
             "-all".into(),
             "--fuzz-exec".into(),
             "-q".into(),
-        ]);
+        ];
+        // Line-buffered, so that the calls that ended before a hang are not lost with the
+        // process (its `std::cout` goes through C's buffered `stdout`).
+        let program = match super::which("stdbuf") {
+            Some(stdbuf) => Program::new(stdbuf)
+                .with_args(["-oL".to_string(), self.wasm_opt.display().to_string()])
+                .with_args(args),
+            None => Program::new(&self.wasm_opt).with_args(args),
+        };
         let mut caps = super::caps(limits, super::DEFAULT_OUTPUT_CAP);
         caps.timeout *= steps as u32 + 2;
         let mut p = Process::start(&program, caps).map_err(|e| Outcome::Crash {
@@ -404,17 +426,16 @@ impl Binaryen {
                 Reply::Line(l) => lines.push(l),
                 Reply::Died(how) => {
                     if how.contains("status 0") || !lines.is_empty() {
-                        return Ok(lines);
+                        return Ok((lines, None));
                     }
                     return Err(Outcome::Crash { message: how });
                 }
                 Reply::Late => {
-                    return Err(Outcome::Timeout {
-                        message: format!(
-                            "wall-clock limit of {} ms exceeded",
-                            caps.timeout.as_millis()
-                        ),
-                    });
+                    let message = format!(
+                        "wall-clock limit of {} ms exceeded",
+                        caps.timeout.as_millis()
+                    );
+                    return Ok((lines, Some(message)));
                 }
                 Reply::TooLong => {
                     return Err(Outcome::Crash {
@@ -461,12 +482,8 @@ impl Binaryen {
                 return obs;
             }
         };
-        let lines = match self.run(&bytes, limits, what.len()) {
-            Ok(l) => l,
-            Err(Outcome::Timeout { message }) => {
-                obs.instantiation = Step::bare(InstanceOutcome::Timeout { message });
-                return obs;
-            }
+        let (lines, late) = match self.run_keeping(&bytes, limits, what.len()) {
+            Ok(x) => x,
             Err(other) => {
                 let message = match other {
                     Outcome::Crash { message } => message,
@@ -485,7 +502,30 @@ impl Binaryen {
                 return obs;
             }
         };
-        let (start_trap, ran) = parse(&lines, what.len());
+        let called = |l: &String| l.starts_with("[fuzz-exec] calling s");
+        if let Some(message) = &late
+            && !lines.iter().any(called)
+        {
+            // Out of time before the first call: in instantiation.
+            obs.instantiation = Step::bare(InstanceOutcome::Timeout {
+                message: message.clone(),
+            });
+            return obs;
+        }
+        let (start_trap, mut ran) = parse(&lines, what.len());
+        if late.is_some()
+            && lines
+                .iter()
+                .rev()
+                .find(|l| {
+                    called(l) || l.starts_with("[fuzz-exec] note result") || l.starts_with("[trap ")
+                })
+                .is_some_and(called)
+        {
+            // The last call had not ended: it is where the time ran out, not a call that
+            // returned nothing.
+            ran.pop();
+        }
         if let Some(t) = start_trap {
             obs.instantiation = Step::bare(match trap_outcome(&t) {
                 Outcome::Trap { kind, message } => InstanceOutcome::Trap { kind, message },
@@ -510,8 +550,13 @@ impl Binaryen {
                     obs.invocations.push(Step::bare(trap_outcome(t)))
                 }
                 (Read::Step(_), None) => {
-                    obs.invocations.push(Step::bare(Outcome::Crash {
-                        message: "wasm-opt stopped before this call".into(),
+                    obs.invocations.push(Step::bare(match &late {
+                        Some(message) => Outcome::Timeout {
+                            message: message.clone(),
+                        },
+                        None => Outcome::Crash {
+                            message: "wasm-opt stopped before this call".into(),
+                        },
                     }));
                     return obs;
                 }
