@@ -304,10 +304,7 @@ pub fn expect_linked(
     fuel: u64,
     max_call_depth: Option<usize>,
 ) -> Expectation {
-    let mut world = World::new(Some(fuel));
-    if let Some(depth) = max_call_depth {
-        world.store.set_max_call_depth(depth);
-    }
+    let mut world = store(fuel, max_call_depth);
     for (name, bytes) in registered {
         let outcome = world.instantiate(Some(name), bytes);
         let registered = match outcome {
@@ -328,35 +325,27 @@ pub fn expect_linked(
     expect_in(&mut world, module, plan)
 }
 
-/// Expectations of cases run one after another in one script, as engines run a script:
-/// each case's module is instantiated in the same store, so `spectest`'s memory and table,
-/// which a module can import, write and grow, hold what the earlier cases did to them.
-/// (Expectations computed case by case, each in a fresh store, are wrong for a case whose
-/// module imports them after one that wrote them.)
-pub struct Sequence {
-    world: World,
+/// [`expect_within`], and whether the case left `spectest`'s memory and table as a fresh
+/// store has them (no module grew them or left anything in them). A script's modules
+/// share `spectest`: a case that changed it changes what the cases after it meet.
+pub fn expect_within_shared(
+    module: &[u8],
+    plan: &Plan,
+    fuel: u64,
+    max_call_depth: Option<usize>,
+) -> (Expectation, bool) {
+    let mut world = store(fuel, max_call_depth);
+    let e = expect_in(&mut world, module, plan);
+    (e, world.spectest_untouched())
 }
 
-impl Sequence {
-    /// A fresh store, with [`expect_within`]'s limits.
-    pub fn new(fuel: u64, max_call_depth: Option<usize>) -> Sequence {
-        let mut world = World::new(Some(fuel));
-        if let Some(depth) = max_call_depth {
-            world.store.set_max_call_depth(depth);
-        }
-        Sequence { world }
+/// A fresh store with `spectest`, the oracle's fuel per call and its call depth.
+fn store(fuel: u64, max_call_depth: Option<usize>) -> World {
+    let mut world = World::new(Some(fuel));
+    if let Some(depth) = max_call_depth {
+        world.store.set_max_call_depth(depth);
     }
-
-    /// The next case's expectation: `module` instantiated after every earlier one.
-    pub fn expect(&mut self, module: &[u8], plan: &Plan) -> Expectation {
-        expect_in(&mut self.world, module, plan)
-    }
-
-    /// Whether `spectest`'s memory and table are still as a fresh store has them: no case
-    /// so far grew them or left anything in them.
-    pub fn spectest_untouched(&self) -> bool {
-        self.world.spectest_untouched()
-    }
+    world
 }
 
 impl Expectation {
@@ -1392,16 +1381,19 @@ mod tests {
         assert!(matches!(judge(&e, &calls), SpecVerdict::Deviates { .. }));
     }
 
-    /// Cases of one script share `spectest`: a case that grows its memory and fills its
-    /// table changes what the next one gets (a generated suite once expected the trap of a
-    /// fresh `spectest` where every engine, and the oracle running the script, returned).
+    /// Cases of one script share `spectest`: a case that grows its memory or fills its
+    /// table changes what the next one meets (a generated suite once expected the trap of
+    /// a fresh `spectest` after such a case, and every engine returned).
     #[test]
-    fn a_sequence_carries_spectest_from_case_to_case() {
+    fn a_case_that_changes_spectest_is_told_apart() {
         let grow = wat::parse_str(
             r#"(module (import "spectest" "memory" (memory 1 2))
-                 (import "spectest" "table" (table 10 funcref))
-                 (func $f) (elem (i32.const 0) $f)
                  (func (export "g") (drop (memory.grow (i32.const 1)))))"#,
+        )
+        .unwrap();
+        let fill = wat::parse_str(
+            r#"(module (import "spectest" "table" (table 10 funcref))
+                 (func $f) (elem (i32.const 0) $f) (func (export "g")))"#,
         )
         .unwrap();
         let read = wat::parse_str(
@@ -1422,33 +1414,22 @@ mod tests {
                     .collect(),
             )
         };
-        let reads = plan(&["size", "call"]);
-        let mut seq = Sequence::new(1_000_000, Some(100));
-        assert!(seq.spectest_untouched());
-        assert!(!seq.expect(&grow, &plan(&["g"])).has_unknown());
-        assert!(!seq.spectest_untouched());
-        let after = seq.expect(&read, &reads);
-        let returns = |e: &Expectation, k: usize| match &e.invocations[k].outcome {
-            ExpectedOutcome::Return { values } => values.clone(),
-            other => panic!("{other:?}"),
-        };
+        let run = |m: &[u8], names: &[&str]| expect_within_shared(m, &plan(names), 1_000_000, None);
+        assert!(!run(&grow, &["g"]).1);
+        assert!(!run(&fill, &["g"]).1);
+        // Reading leaves it as it was, and meets a fresh one: a page, a null slot.
+        let (e, untouched) = run(&read, &["size", "call"]);
+        assert!(untouched);
         assert_eq!(
-            returns(&after, 0),
-            [Allowed::Exact {
-                value: Value::I32(2)
-            }]
-        );
-        assert!(returns(&after, 1).is_empty());
-        // Alone, in a fresh store: one page, and a null slot.
-        let alone = expect_within(&read, &reads, 1_000_000, Some(100));
-        assert_eq!(
-            returns(&alone, 0),
-            [Allowed::Exact {
-                value: Value::I32(1)
-            }]
+            e.invocations[0].outcome,
+            ExpectedOutcome::Return {
+                values: vec![Allowed::Exact {
+                    value: Value::I32(1)
+                }]
+            }
         );
         assert!(matches!(
-            alone.invocations[1].outcome,
+            e.invocations[1].outcome,
             ExpectedOutcome::Trap {
                 kind: crate::TrapKind::UninitializedElement
             }
