@@ -140,7 +140,12 @@ impl Builder {
     /// Registers [`spectest_shim`] as `spectest`: its commands have line 0, and no
     /// expectation (they print nothing when they succeed).
     fn standard_spectest(&mut self) -> std::io::Result<()> {
-        let bytes = wat::parse_str(spectest_shim()).map_err(std::io::Error::other)?;
+        // The same module for every run: made once.
+        static SHIM: std::sync::OnceLock<Result<Vec<u8>, String>> = std::sync::OnceLock::new();
+        let bytes = SHIM
+            .get_or_init(|| wat::parse_str(spectest_shim()).map_err(|e| e.to_string()))
+            .as_ref()
+            .map_err(|e| std::io::Error::other(e.clone()))?;
         std::fs::write(self.dir.join("spectest.wasm"), bytes)?;
         self.commands.push(Some(obj(&[
             ("type", text("module")),
